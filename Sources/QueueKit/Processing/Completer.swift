@@ -1,0 +1,181 @@
+import Foundation
+
+/// What became of one leased job.
+enum JobOutcome: Sendable {
+    /// Done: acknowledge it.
+    case ack(LeasedJob)
+    /// Failed: retry at `retryAt` (ms since 1970), or bury it in the dead-letter queue when nil.
+    case fail(LeasedJob, error: String, retryAt: Int?)
+    /// Not finished (shutdown): hand it back without counting the attempt.
+    case release(QueueName, JobID, LeaseToken)
+}
+
+/// Reports outcomes to Redis in batches on a thread and connection of its own: whatever piled up
+/// while the previous round trip was out goes in the next one, one script call per queue and kind.
+/// A batch cut off by a broken connection is sent again; every call is fenced by its lease token,
+/// so a repeat is refused harmlessly.
+final class Completer: @unchecked Sendable {
+    private let configuration: WorkerConfiguration
+    private let condition = NSCondition()
+    private var pending: [JobOutcome] = []
+    private var finishing = false
+    private let onReport: @Sendable (CompletionReport) -> Void
+
+    /// Counts of one flushed batch, for logs and tests.
+    struct CompletionReport: Sendable {
+        var acked = 0, retried = 0, buried = 0, released = 0, refused = 0
+    }
+
+    init(configuration: WorkerConfiguration, onReport: @escaping @Sendable (CompletionReport) -> Void = { _ in }) {
+        self.configuration = configuration
+        self.onReport = onReport
+    }
+
+    func submit(_ outcome: JobOutcome) {
+        condition.lock()
+        pending.append(outcome)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func submit(_ outcomes: [JobOutcome]) {
+        guard !outcomes.isEmpty else { return }
+        condition.lock()
+        pending += outcomes
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Makes `run()` return once everything submitted so far is reported.
+    func finish() {
+        condition.lock()
+        finishing = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// The reporting loop.
+    func run() {
+        let connection = RedisConnection(configuration.redis.named("\(configuration.workerID):complete"))
+        let log = configuration.logger
+        var failures = 0
+        while true {
+            condition.lock()
+            while pending.isEmpty && !finishing { condition.wait() }
+            if pending.isEmpty && finishing {
+                condition.unlock()
+                break
+            }
+            let batch = Array(pending.prefix(2000))
+            pending.removeFirst(batch.count)
+            condition.unlock()
+
+            let (calls, kinds) = makeCalls(for: batch)
+            while true {
+                do {
+                    let replies = try connection.evaluate(calls)
+                    onReport(tally(replies, kinds: kinds, log: log))
+                    if failures > 0 { log.info("reporting job outcomes again", ["worker.id": configuration.workerID]) }
+                    failures = 0
+                    break
+                } catch {
+                    failures += 1
+                    if failures == 1 { log.warning("cannot report job outcomes: \(error); retrying", ["worker.id": configuration.workerID]) }
+                    // Give up on a stopped worker's last batch after a while: unreported jobs are
+                    // recovered by lease expiry and run again, never lost.
+                    if finishing && failures > 20 {
+                        log.error("dropping \(batch.count) unreported outcomes at shutdown; their leases will expire and the jobs run again")
+                        break
+                    }
+                    if error is RedisCommandError { Thread.sleep(forTimeInterval: 0.5) }
+                }
+            }
+        }
+        connection.disconnect()
+    }
+
+    private enum Kind { case ack, fail, release }
+
+    private func makeCalls(for batch: [JobOutcome]) -> ([ScriptCall], [Kind]) {
+        var acks: [QueueName: [(JobID, LeaseToken)]] = [:]
+        var fails: [QueueName: [(JobID, LeaseToken, String, Int)]] = [:]
+        var releases: [QueueName: [(JobID, LeaseToken)]] = [:]
+        for outcome in batch {
+            switch outcome {
+            case .ack(let job): acks[job.queue, default: []].append((job.id, job.token))
+            case .fail(let job, let error, let retryAt): fails[job.queue, default: []].append((job.id, job.token, error, retryAt ?? 0))
+            case .release(let queue, let id, let token): releases[queue, default: []].append((id, token))
+            }
+        }
+        let now = configuration.clock.now()
+        var calls: [ScriptCall] = []
+        var kinds: [Kind] = []
+        for (queue, jobs) in acks {
+            let keys = configuration.keyspace.queue(queue)
+            var call = ScriptCall(Scripts.ackJobs, keys: [keys.inflight, keys.stats])
+            call.append(keys.jobPrefix)
+            call.append(jobs.count)
+            for (id, token) in jobs {
+                call.append(id.rawValue)
+                call.append(token.rawValue)
+            }
+            calls.append(call)
+            kinds.append(.ack)
+        }
+        for (queue, jobs) in fails {
+            let keys = configuration.keyspace.queue(queue)
+            var call = ScriptCall(Scripts.failJobs, keys: [keys.inflight, keys.delayed, keys.dead, keys.stats])
+            call.append(keys.jobPrefix)
+            call.append(now)
+            call.append(jobs.count)
+            for (id, token, error, retryAt) in jobs {
+                call.append(id.rawValue)
+                call.append(token.rawValue)
+                call.append(error)
+                call.append(retryAt)
+            }
+            calls.append(call)
+            kinds.append(.fail)
+        }
+        for (queue, jobs) in releases {
+            let keys = configuration.keyspace.queue(queue)
+            var call = ScriptCall(Scripts.releaseLeases, keys: [keys.inflight, keys.ready, keys.marker])
+            call.append(keys.jobPrefix)
+            call.append(jobs.count)
+            for (id, token) in jobs {
+                call.append(id.rawValue)
+                call.append(token.rawValue)
+            }
+            calls.append(call)
+            kinds.append(.release)
+        }
+        return (calls, kinds)
+    }
+
+    private func tally(_ replies: [RedisReply], kinds: [Kind], log: Logger) -> CompletionReport {
+        var report = CompletionReport()
+        for (reply, kind) in zip(replies, kinds) {
+            if case .error(let message) = reply {
+                log.error("Redis refused a \(kind) batch: \(message)", ["worker.id": configuration.workerID])
+                continue
+            }
+            switch kind {
+            case .release:
+                report.released += reply.int ?? 0
+            case .ack, .fail:
+                for code in reply.array ?? [] {
+                    switch code.int {
+                    case 1: if kind == .ack { report.acked += 1 } else { report.retried += 1 }
+                    case 2: report.buried += 1
+                    default: report.refused += 1
+                    }
+                }
+            }
+        }
+        if report.refused > 0 {
+            log.warning("\(report.refused) outcomes refused: their leases had expired and the jobs were handed to another worker",
+                        ["worker.id": configuration.workerID])
+        }
+        return report
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Synchronization
+
+/// The consumer side: leases jobs from its queues and runs their handlers with bounded concurrency,
+/// reporting outcomes in batches, until asked to stop. Redis I/O happens on three threads of its
+/// own (fetch, completion, background duties); handlers run as tasks.
+///
+/// A stop (`requestStop()`, or SIGTERM/SIGINT wired by the executable) stops leasing, lets running
+/// jobs finish within the grace period, hands back the leases of the ones that did not, reports
+/// everything and returns.
+public final class Worker: Sendable {
+    public let configuration: WorkerConfiguration
+    public let handlers: JobHandlers
+    private let stopSignal = StopSignal()
+    private let leases = LeaseBook()
+    private let counters = Mutex(WorkerCounters())
+
+    /// What this worker has done so far.
+    public struct WorkerCounters: Sendable {
+        public var acked = 0, retried = 0, buried = 0, released = 0, refused = 0
+    }
+
+    public init(configuration: WorkerConfiguration, handlers: JobHandlers) {
+        self.configuration = configuration
+        self.handlers = handlers
+    }
+
+    /// Asks the worker to stop; `run()` returns after the drain.
+    public func requestStop() { stopSignal.stop() }
+
+    public var counts: WorkerCounters { counters.withLock { $0 } }
+
+    /// Checks Redis, then processes jobs until `requestStop()`.
+    /// Throws `WorkerStartError` or a Redis error when it cannot start.
+    public func run() async throws {
+        try await preflight()
+        let log = configuration.logger
+        log.info("worker started", [
+            "worker.id": configuration.workerID, "queues": configuration.queues.map(\.rawValue).joined(separator: ","),
+            "concurrency": String(configuration.concurrency)])
+
+        let slots = WorkSlots(capacity: configuration.concurrency)
+        let (jobs, delivery) = AsyncStream.makeStream(of: [LeasedJob].self)
+        let completer = Completer(configuration: configuration) { [self] report in
+            self.counters.withLock {
+                $0.acked += report.acked
+                $0.retried += report.retried
+                $0.buried += report.buried
+                $0.released += report.released
+                $0.refused += report.refused
+            }
+        }
+        let fetcher = Fetcher(configuration: configuration, slots: slots, leases: leases, stopSignal: stopSignal) {
+            delivery.yield($0)
+        }
+        let background = BackgroundRunner(configuration: configuration, duties: [
+            Heartbeat(configuration: configuration, leases: leases),
+            DelayedPromoter(configuration: configuration),
+            LeaseRecoverer(configuration: configuration),
+        ])
+        let completerThread = DedicatedThread(name: "queuekit.complete") { completer.run() }
+        let backgroundThread = DedicatedThread(name: "queuekit.background") { background.run() }
+        let fetcherThread = DedicatedThread(name: "queuekit.fetch") {
+            fetcher.run()
+            delivery.finish()
+        }
+        // A stop must also wake a fetch thread that waits for free slots.
+        stopSignal.whenStopped { slots.close() }
+
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await withDiscardingTaskGroup { running in
+                    for await batch in jobs {
+                        for job in batch {
+                            running.addTask {
+                                let outcome = await self.execute(job)
+                                self.leases.remove(job)
+                                completer.submit(outcome)
+                                slots.giveBack(1)
+                            }
+                        }
+                    }
+                }
+                return true
+            }
+            group.addTask { [stopSignal, configuration] in
+                await stopSignal.wait()
+                try? await Task.sleep(for: configuration.shutdownGrace)
+                return false
+            }
+            if await group.next() == false {
+                // The grace period ran out: hand back what is still running so it runs again promptly.
+                let unfinished = self.leases.removeAll()
+                let count = unfinished.values.reduce(0) { $0 + $1.count }
+                log.warning("grace period over; handing back \(count) unfinished jobs", ["worker.id": configuration.workerID])
+                completer.submit(unfinished.flatMap { queue, jobs in jobs.map { JobOutcome.release(queue, $0.key, $0.value) } })
+            }
+            group.cancelAll()
+        }
+        await fetcherThread.join()
+        completer.finish()
+        await completerThread.join()
+        background.stop()
+        await backgroundThread.join()
+        let c = counts
+        log.info("worker stopped", ["worker.id": configuration.workerID, "jobs.done": String(c.acked),
+                                   "jobs.retried": String(c.retried), "jobs.dead": String(c.buried),
+                                   "jobs.handed_back": String(c.released)])
+    }
+
+    /// Runs one job's handler and decides its outcome. Never throws: every failure becomes a retry
+    /// or a dead letter with a readable reason.
+    func execute(_ job: LeasedJob) async -> JobOutcome {
+        let envelope: JobEnvelope
+        switch job.envelope {
+        case .failure(let error):
+            return .fail(job, error: error.description, retryAt: nil)
+        case .success(let decoded):
+            envelope = decoded
+        }
+        guard let handler = handlers[envelope.type] else {
+            return .fail(job, error: "unknown job type '\(envelope.type.prefix(128))': this worker handles \(handlers.types.joined(separator: ", "))", retryAt: nil)
+        }
+        let context = JobContext(id: envelope.id, queue: envelope.queue, type: envelope.type, attempt: envelope.attempt,
+                                 maxAttempts: envelope.maxAttempts, enqueuedAt: envelope.enqueuedAt,
+                                 tenant: envelope.tenant, logger: configuration.logger)
+        do {
+            try await handler.run(envelope.payload, context)
+            return .ack(job)
+        } catch let error as PermanentJobError {
+            return .fail(job, error: Self.text(error), retryAt: nil)
+        } catch {
+            if error is CancellationError && stopSignal.isStopped {
+                return .release(job.queue, job.id, job.token)
+            }
+            let message = Self.text(error)
+            guard envelope.attempt < envelope.maxAttempts else {
+                return .fail(job, error: "failed on all \(envelope.maxAttempts) attempts; last error: \(message)", retryAt: nil)
+            }
+            let delay = handler.retry.delay(afterAttempt: envelope.attempt)
+            return .fail(job, error: message, retryAt: configuration.clock.now() + max(1, delay.milliseconds))
+        }
+    }
+
+    private static func text(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.count > 2000 ? String(text.prefix(2000)) + "..." : text
+    }
+}
