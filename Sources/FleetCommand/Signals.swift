@@ -8,6 +8,12 @@ public final class ShutdownSignals: Sendable {
     private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
 
     public init(onFirst: @escaping @Sendable (Int32) -> Void) {
+        // A parent may have blocked these signals (test runners do), and children inherit the mask.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGTERM)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         let queue = DispatchQueue(label: "fleet.signals")
         let count = Mutex(0)
         for number in [SIGTERM, SIGINT] {

@@ -4,8 +4,9 @@ import Foundation
 enum JobOutcome: Sendable {
     /// Done: acknowledge it.
     case ack(LeasedJob)
-    /// Failed: retry at `retryAt` (ms since 1970), or bury it in the dead-letter queue when nil.
-    case fail(LeasedJob, error: String, retryAt: Int?)
+    /// Failed: retry at `retryAt` (ms since 1970), or bury it in the dead-letter queue when nil,
+    /// with `reason` (default: the error).
+    case fail(LeasedJob, error: String, retryAt: Int?, reason: String? = nil)
     /// Not finished (shutdown): hand it back without counting the attempt.
     case release(QueueName, JobID, LeaseToken)
 }
@@ -98,12 +99,13 @@ final class Completer: @unchecked Sendable {
 
     private func makeCalls(for batch: [JobOutcome]) -> ([ScriptCall], [Kind]) {
         var acks: [QueueName: [(JobID, LeaseToken)]] = [:]
-        var fails: [QueueName: [(JobID, LeaseToken, String, Int)]] = [:]
+        var fails: [QueueName: [(JobID, LeaseToken, String, Int, String)]] = [:]
         var releases: [QueueName: [(JobID, LeaseToken)]] = [:]
         for outcome in batch {
             switch outcome {
             case .ack(let job): acks[job.queue, default: []].append((job.id, job.token))
-            case .fail(let job, let error, let retryAt): fails[job.queue, default: []].append((job.id, job.token, error, retryAt ?? 0))
+            case .fail(let job, let error, let retryAt, let reason):
+                fails[job.queue, default: []].append((job.id, job.token, error, retryAt ?? 0, reason ?? ""))
             case .release(let queue, let id, let token): releases[queue, default: []].append((id, token))
             }
         }
@@ -128,11 +130,12 @@ final class Completer: @unchecked Sendable {
             call.append(keys.jobPrefix)
             call.append(now)
             call.append(jobs.count)
-            for (id, token, error, retryAt) in jobs {
+            for (id, token, error, retryAt, reason) in jobs {
                 call.append(id.rawValue)
                 call.append(token.rawValue)
                 call.append(error)
                 call.append(retryAt)
+                call.append(reason)
             }
             calls.append(call)
             kinds.append(.fail)

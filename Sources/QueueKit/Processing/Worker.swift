@@ -135,7 +135,8 @@ public final class Worker: Sendable {
             }
             let message = Self.text(error)
             guard envelope.attempt < envelope.maxAttempts else {
-                return .fail(job, error: "failed on all \(envelope.maxAttempts) attempts; last error: \(message)", retryAt: nil)
+                return .fail(job, error: message, retryAt: nil,
+                             reason: "failed on all \(envelope.maxAttempts) attempts; last error: \(message)")
             }
             let delay = handler.retry.delay(afterAttempt: envelope.attempt)
             return .fail(job, error: message, retryAt: configuration.clock.now() + max(1, delay.milliseconds))

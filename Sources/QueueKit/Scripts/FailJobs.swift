@@ -8,7 +8,8 @@ extension Scripts {
     ///   KEYS[3] dead      ZSET   dead job ids by time of death
     ///   KEYS[4] stats     HASH   counters (`failed`, `retried`, `dead`)
     ///   ARGV[1] job key prefix; ARGV[2] now (ms); ARGV[3] job count n;
-    ///   then per job: id, token, error text, retry due time (ms; 0 = dead now)
+    ///   then per job: id, token, this attempt's error, retry due time (ms; 0 = dead now),
+    ///   reason for the dead-letter queue ("" = the error)
     /// Output:
     ///   an array of n integers: 1 retry scheduled, 2 dead, 0 refused (stale token)
     static let failJobs = RedisScript(name: "failJobs", source: """
@@ -17,8 +18,8 @@ extension Scripts {
 
         local result, retried, buried = {}, 0, 0
         for i = 0, n - 1 do
-          local b = 3 + i * 4
-          local id, token, message, retryAt = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], tonumber(ARGV[b + 4])
+          local b = 3 + i * 5
+          local id, token, message, retryAt, reason = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], tonumber(ARGV[b + 4]), ARGV[b + 5]
           local key = jobPrefix .. id
           if redis.call('HGET', key, 'tok') == token then
             local attempt = tonumber(redis.call('HGET', key, 'att')) or 0
@@ -31,7 +32,8 @@ extension Scripts {
               result[i + 1] = 1
             else
               redis.call('ZADD', dead, now, id)
-              redis.call('HSET', key, 'dead_at', now, 'reason', message)
+              if reason == '' then reason = message end
+              redis.call('HSET', key, 'dead_at', now, 'reason', reason)
               buried = buried + 1
               result[i + 1] = 2
             end
