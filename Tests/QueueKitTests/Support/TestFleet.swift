@@ -75,7 +75,11 @@ struct TestFleet: Sendable {
 func eventually(_ what: String, timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
-        if try await condition() { return }
+        do {
+            if try await condition() { return }
+        } catch is RedisConnectionError {
+            // The test restarted Redis or is waiting for it; ask again.
+        }
         try await Task.sleep(for: .milliseconds(20))
     }
     throw TestFailure("timed out after \(timeout) waiting for: \(what)")
