@@ -13,7 +13,8 @@ import Testing
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }
         let q = fleet.queue()
-        try await fleet.producer().enqueue((0..<12).map { _ in NewJob(queue: q, type: "sleep", encodingMs: 1500) })
+        // Long enough that the test sees them all held even on a loaded machine.
+        try await fleet.producer().enqueue((0..<12).map { _ in NewJob(queue: q, type: "sleep", encodingMs: 5000) })
         let doomed = try ToolProcess("workers", workerArguments(fleet, ["--concurrency", "12", "--lease-ms", "2000"]))
         try await eventually("the first worker holds every job") { try await fleet.stats().inFlight == 12 }
         doomed.kill(SIGKILL)
@@ -33,7 +34,7 @@ import Testing
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }
         let q = fleet.queue()
-        try await fleet.producer().enqueue((0..<4).map { _ in NewJob(queue: q, type: "sleep", encodingMs: 800) })
+        try await fleet.producer().enqueue((0..<4).map { _ in NewJob(queue: q, type: "sleep", encodingMs: 3000) })
         let worker = try ToolProcess("workers", workerArguments(fleet, ["--concurrency", "4"]))
         try await eventually("jobs running") { try await fleet.stats().inFlight == 4 }
         worker.kill(SIGTERM)

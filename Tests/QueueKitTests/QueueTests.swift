@@ -298,42 +298,6 @@ final class Recorder: Sendable {
         }
     }
 
-    /// Handlers that keep every cooperative thread busy must not lose their leases: the heartbeat
-    /// beats from a thread of its own. A rival recoverer runs all along and would take back any
-    /// lease that lapsed.
-    @Test func handlersHoggingTheCPUKeepTheirLeases() async throws {
-        let fleet = TestFleet()
-        defer { Task { await fleet.cleanUp() } }
-        let q = fleet.queue()
-        var handlers = JobHandlers()
-        handlers.register("spin", payload: DiagnosticJobs.Empty.self) { _, _ in
-            let end = Date(timeIntervalSinceNow: 3)
-            var x: UInt64 = 1
-            while Date() < end { x = x &* 6364136223846793005 &+ 1 }
-            if x == 42 { print("") }
-        }
-        let jobs = ProcessInfo.processInfo.activeProcessorCount * 2
-        let worker = Worker(configuration: fleet.workerConfiguration(concurrency: jobs, lease: .milliseconds(900)), handlers: handlers)
-        let rivalStop = StopSignal()
-        let rival = DedicatedThread(name: "rival-recoverer") {
-            let connection = RedisConnection(fleet.redis)
-            let recoverer = LeaseRecoverer(configuration: fleet.workerConfiguration(lease: .milliseconds(900)))
-            while !rivalStop.isStopped {
-                try? recoverer.perform(on: connection)
-                Thread.sleep(forTimeInterval: 0.1)
-            }
-        }
-        try await withWorker(worker) {
-            try await fleet.producer().enqueue((0..<jobs).map { _ in NewJob(queue: q, type: "spin") })
-            try await eventually("the spinning jobs finished", timeout: .seconds(60)) { try await fleet.stats().done == jobs }
-        }
-        rivalStop.stop()
-        await rival.join()
-        let stats = try await fleet.stats()
-        #expect(stats.recovered == 0, "leases lapsed while handlers hogged the CPU")
-        #expect(worker.counts.refused == 0)
-    }
-
     @Test func refusesToStartUnderAnEvictingMemoryPolicy() async throws {
         let server = try RedisServer(["--maxmemory-policy", "allkeys-lru"])
         defer { server.destroy() }

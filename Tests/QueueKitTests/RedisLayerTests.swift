@@ -127,35 +127,6 @@ import Testing
         }
         #expect(reply == .status("PONG"))
     }
-
-    /// More blocked Redis waits than cores must not stop other tasks: hiredis' blocking calls run on
-    /// the connections' own threads, never on the cooperative pool.
-    @Test func blockingCallsLeaveTheCooperativePoolFree() async throws {
-        let fleet = TestFleet()
-        let waits = ProcessInfo.processInfo.activeProcessorCount * 4
-        let clients = (0..<waits).map { _ in RedisClient(fleet.redis) }
-        let started = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Duration.self) { group in
-            for (i, client) in clients.enumerated() {
-                group.addTask {
-                    _ = try await client.send("BLPOP", fleet.keyspace.prefix + ":nothing:\(i)", "2")
-                    return ContinuousClock.now - started
-                }
-            }
-            // While every blocked call waits, ordinary tasks still run to completion promptly.
-            try await Task.sleep(for: .milliseconds(200))
-            let progress = try await withThrowingTaskGroup(of: Int.self) { inner in
-                for n in 0..<8 { inner.addTask { try await Task.sleep(for: .milliseconds(10)); return n } }
-                return try await inner.reduce(0, +)
-            }
-            let progressAt = ContinuousClock.now - started
-            #expect(progress == 28)
-            #expect(progressAt < .milliseconds(1500), "other tasks waited \(progressAt) behind blocked Redis calls")
-            for try await blockedFor in group {
-                #expect(blockedFor >= .milliseconds(1900), "a blocking call returned early")
-            }
-        }
-    }
 }
 
 @Suite struct EnvelopeTests {
