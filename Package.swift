@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "workers", targets: ["WorkersCommand"]),
         .executable(name: "producer", targets: ["ProducerCommand"]),
         .executable(name: "queuectl", targets: ["queuectl"]),
+        .executable(name: "fleet-bench", targets: ["Bench"]),
     ],
     targets: [
         .systemLibrary(
@@ -25,6 +26,7 @@ let package = Package(
         .executableTarget(name: "WorkersCommand", dependencies: ["Workers", "FleetCommand"]),
         .executableTarget(name: "ProducerCommand", dependencies: ["Producer", "FleetCommand"]),
         .executableTarget(name: "queuectl", dependencies: ["QueueKit", "FleetCommand"]),
+        .executableTarget(name: "Bench", dependencies: ["QueueKit", "FleetCommand"]),
         .testTarget(name: "QueueKitTests", dependencies: ["QueueKit", "Workers", "Producer"]),
     ],
     swiftLanguageModes: [.v6]
