@@ -11,6 +11,9 @@ public struct Keyspace: Sendable, Hashable {
     /// The set of queue names that producers have used, for operators' listings.
     public var queues: String { "\(prefix):queues" }
 
+    /// HASH of feature flags: flag name to its JSON rollout.
+    public var flags: String { "\(prefix):flags" }
+
     /// The keys of one queue.
     public func queue(_ name: QueueName) -> QueueKeys {
         QueueKeys(base: "\(prefix):{\(name.rawValue)}:")

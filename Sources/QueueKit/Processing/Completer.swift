@@ -4,6 +4,8 @@ import Foundation
 enum JobOutcome: Sendable {
     /// Done: acknowledge it.
     case ack(LeasedJob)
+    /// Done: acknowledge it and enqueue these jobs, atomically.
+    case ackWithFollowUps(LeasedJob, [NewJob])
     /// Failed: retry at `retryAt` (ms since 1970), or bury it in the dead-letter queue when nil,
     /// with `reason` (default: the error).
     case fail(LeasedJob, error: String, retryAt: Int?, reason: String? = nil)
@@ -101,17 +103,20 @@ final class Completer: @unchecked Sendable {
         var acks: [QueueName: [(JobID, LeaseToken)]] = [:]
         var fails: [QueueName: [(JobID, LeaseToken, String, Int, String)]] = [:]
         var releases: [QueueName: [(JobID, LeaseToken)]] = [:]
+        let now = configuration.clock.now()
+        var calls: [ScriptCall] = []
+        var kinds: [Kind] = []
         for outcome in batch {
             switch outcome {
             case .ack(let job): acks[job.queue, default: []].append((job.id, job.token))
             case .fail(let job, let error, let retryAt, let reason):
                 fails[job.queue, default: []].append((job.id, job.token, error, retryAt ?? 0, reason ?? ""))
             case .release(let queue, let id, let token): releases[queue, default: []].append((id, token))
+            case .ackWithFollowUps(let job, let followUps):
+                calls.append(ackWithFollowUpsCall(job, followUps, now: now))
+                kinds.append(.ack)
             }
         }
-        let now = configuration.clock.now()
-        var calls: [ScriptCall] = []
-        var kinds: [Kind] = []
         for (queue, jobs) in acks {
             let keys = configuration.keyspace.queue(queue)
             var call = ScriptCall(Scripts.ackJobs, keys: [keys.inflight, keys.stats])
@@ -155,6 +160,35 @@ final class Completer: @unchecked Sendable {
         return (calls, kinds)
     }
 
+    private func ackWithFollowUpsCall(_ job: LeasedJob, _ followUps: [NewJob], now: Int) -> ScriptCall {
+        let source = configuration.keyspace.queue(job.queue)
+        let byQueue = Dictionary(grouping: followUps, by: \.queue).sorted { $0.key < $1.key }
+        var keys = [source.inflight, source.stats]
+        for (queue, _) in byQueue {
+            let target = configuration.keyspace.queue(queue)
+            keys += [target.ready, target.delayed, target.marker, target.stats, target.config]
+        }
+        var call = ScriptCall(Scripts.ackJobWithFollowUps, keys: keys)
+        call.append(source.jobPrefix)
+        call.append(job.id.rawValue)
+        call.append(job.token.rawValue)
+        call.append(now)
+        call.append(byQueue.count)
+        for (queue, jobs) in byQueue {
+            call.append(configuration.keyspace.queue(queue).jobPrefix)
+            call.append(jobs.count)
+            for followUp in jobs {
+                call.append(JobID.make().rawValue)
+                call.append(JobEnvelope.currentVersion)
+                call.append(followUp.type)
+                call.append(followUp.payload)
+                call.append(followUp.maxAttempts)
+                call.append(followUp.runAt ?? 0)
+            }
+        }
+        return call
+    }
+
     private func tally(_ replies: [RedisReply], kinds: [Kind], log: Logger) -> CompletionReport {
         var report = CompletionReport()
         for (reply, kind) in zip(replies, kinds) {
@@ -166,7 +200,7 @@ final class Completer: @unchecked Sendable {
             case .release:
                 report.released += reply.int ?? 0
             case .ack, .fail:
-                for code in reply.array ?? [] {
+                for code in reply.array ?? [reply] {
                     switch code.int {
                     case 1: if kind == .ack { report.acked += 1 } else { report.retried += 1 }
                     case 2: report.buried += 1

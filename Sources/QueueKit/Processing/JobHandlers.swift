@@ -1,6 +1,8 @@
 import Foundation
+import Synchronization
 
-/// What a handler knows about the job it runs.
+/// What a handler knows about the job it runs, and where it leaves the jobs to enqueue when it
+/// succeeds.
 public struct JobContext: Sendable {
     public let id: JobID
     public let queue: QueueName
@@ -11,6 +13,21 @@ public struct JobContext: Sendable {
     public let enqueuedAt: Int
     public let tenant: String?
     public let logger: Logger
+    let followUps: FollowUps
+
+    /// Enqueues `job` if and only if this job succeeds, in the same atomic step as its ack. Use it
+    /// for the next stage of a pipeline, so that a crash can neither lose the next stage nor run
+    /// it for a job that will run again.
+    public func enqueueOnSuccess(_ job: NewJob) {
+        followUps.append(job)
+    }
+}
+
+/// The jobs a handler asked to enqueue on success.
+final class FollowUps: Sendable {
+    private let jobs = Mutex<[NewJob]>([])
+    func append(_ job: NewJob) { jobs.withLock { $0.append(job) } }
+    var all: [NewJob] { jobs.withLock { $0 } }
 }
 
 /// Thrown by a handler for a failure that retrying cannot fix: the job goes straight to the

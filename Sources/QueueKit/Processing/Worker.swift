@@ -123,10 +123,11 @@ public final class Worker: Sendable {
         }
         let context = JobContext(id: envelope.id, queue: envelope.queue, type: envelope.type, attempt: envelope.attempt,
                                  maxAttempts: envelope.maxAttempts, enqueuedAt: envelope.enqueuedAt,
-                                 tenant: envelope.tenant, logger: configuration.logger)
+                                 tenant: envelope.tenant, logger: configuration.logger, followUps: FollowUps())
         do {
             try await handler.run(envelope.payload, context)
-            return .ack(job)
+            let followUps = context.followUps.all
+            return followUps.isEmpty ? .ack(job) : .ackWithFollowUps(job, followUps)
         } catch let error as PermanentJobError {
             return .fail(job, error: Self.text(error), retryAt: nil)
         } catch {
