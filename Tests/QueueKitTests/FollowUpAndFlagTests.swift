@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import QueueKit
+
+@Suite struct FollowUpTests {
+    @Test func followUpsAreEnqueuedWithTheAckAndOnlyOnSuccess() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let first = fleet.queue("first"), next = fleet.queue("next")
+        var handlers = JobHandlers()
+        handlers.register("stage", payload: DiagnosticJobs.Sleep.self, retry: .constant(.milliseconds(10))) { payload, context in
+            context.enqueueOnSuccess(NewJob(queue: next, type: "noop", payload: Array("{\"from\":\(payload.ms)}".utf8)))
+            if payload.ms < 0 { throw PermanentJobError("negative") }
+        }
+        let worker = Worker(configuration: fleet.workerConfiguration(queues: ["first"]), handlers: handlers)
+        try await withWorker(worker) {
+            try await fleet.producer().enqueue((0..<20).map { NewJob(queue: first, type: "stage", encodingMs: $0) })
+            try await fleet.producer().enqueue(NewJob(queue: first, type: "stage", encodingMs: -1))
+            try await eventually("stage one settled") {
+                let stats = try await fleet.stats("first")
+                return stats.done == 20 && stats.dead == 1
+            }
+        }
+        let stats = try await fleet.stats("next")
+        #expect(stats.ready == 20, "a failed job's follow-up was enqueued, or a success lost one")
+        #expect(stats.enqueued == 20)
+    }
+
+    @Test func aStaleAckEnqueuesNoFollowUps() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let keys = fleet.keyspace.queue(fleet.queue())
+        let target = fleet.keyspace.queue(fleet.queue("next"))
+        var call = ScriptCall(Scripts.ackJobWithFollowUps, keys: [keys.inflight, keys.stats, target.ready, target.delayed, target.marker, target.stats, target.config])
+        for value in [keys.jobPrefix, "nosuchjob", "1", "\(JobClock.system.now())", "1", target.jobPrefix, "1",
+                      JobID.make().rawValue, "1", "noop", "{}", "3", "0"] { call.append(value) }
+        #expect(try await fleet.client.evaluate(call) == .integer(0))
+        #expect(try await fleet.stats("next").ready == 0)
+    }
+}
+
+@Suite struct FeatureFlagTests {
+    @Test func percentageRolloutIsStableAndRollsBackAtOnce() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let flags = FeatureFlags(client: fleet.client, keyspace: fleet.keyspace)
+        #expect(try await flags.variant(of: "matcher", for: "u1", default: "v1") == "v1")
+        try await flags.set("matcher", FlagRollout(variant: "v2", fallback: "v1", percent: 30))
+        var onV2: Set<String> = []
+        for n in 0..<1000 where try await flags.variant(of: "matcher", for: "user-\(n)", default: "v1") == "v2" {
+            onV2.insert("user-\(n)")
+        }
+        #expect((230...370).contains(onV2.count), "30 % rollout gave \(onV2.count) of 1000")
+        // Growing the rollout keeps everyone who had the new variant on it.
+        try await flags.set("matcher", FlagRollout(variant: "v2", fallback: "v1", percent: 60))
+        for user in onV2 { #expect(try await flags.variant(of: "matcher", for: user, default: "v1") == "v2") }
+        try await flags.rollBack("matcher")
+        for user in onV2 { #expect(try await flags.variant(of: "matcher", for: user, default: "v1") == "v1") }
+        #expect(try await flags.all()["matcher"]?.percent == 0)
+    }
+}
