@@ -19,15 +19,31 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        .systemLibrary(
+            name: "CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSpng",
+            pkgConfig: "spng",
+            providers: [.apt(["libspng-dev"])]
+        ),
         .target(name: "QueueKit", dependencies: ["CHiredis"]),
-        .target(name: "Workers", dependencies: ["QueueKit"]),
-        .target(name: "Producer", dependencies: ["QueueKit"]),
+        .target(name: "Imaging", dependencies: ["CTurboJPEG", "CSpng"]),
+        .target(name: "PhotoLab", dependencies: ["Imaging"]),
+        .target(
+            name: "Workers", dependencies: ["QueueKit", "Imaging"],
+            resources: [.copy("Products/vendor-catalog.json")]
+        ),
+        .target(name: "Producer", dependencies: ["QueueKit", "Workers", "Imaging"]),
         .target(name: "FleetCommand", dependencies: ["QueueKit"]),
         .executableTarget(name: "WorkersCommand", dependencies: ["Workers", "FleetCommand"]),
-        .executableTarget(name: "ProducerCommand", dependencies: ["Producer", "FleetCommand"]),
-        .executableTarget(name: "queuectl", dependencies: ["QueueKit", "FleetCommand"]),
+        .executableTarget(name: "ProducerCommand", dependencies: ["Producer", "Workers", "FleetCommand"]),
+        .executableTarget(name: "queuectl", dependencies: ["QueueKit", "Workers", "FleetCommand"]),
         .executableTarget(name: "Bench", dependencies: ["QueueKit", "FleetCommand"]),
         .testTarget(name: "QueueKitTests", dependencies: ["QueueKit", "Workers", "Producer"]),
+        .testTarget(name: "WorkersTests", dependencies: ["QueueKit", "Workers", "Producer", "Imaging", "PhotoLab"]),
     ],
     swiftLanguageModes: [.v6]
 )

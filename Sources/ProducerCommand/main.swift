@@ -2,13 +2,26 @@ import FleetCommand
 import Foundation
 import Producer
 import QueueKit
+import Workers
 
 let usage = """
     Usage: producer enqueue --queue Q --type T [options]
+           producer upload --user U --product P --photo FILE [NAME=VALUE ...]
 
-    Enqueues jobs and prints their ids (or, with --count over 1, how many and how fast).
+    enqueue: enqueues jobs and prints their ids (or, with --count over 1, how many and how fast).
+    upload: checks a photo (JPEG or PNG) and the product's attributes, stores the photo in the blob
+    store, enqueues the upload job and prints its id. Products and their attributes:
+      sock; glove [hand=left|right]; button-set count=N holes=N diameter_mm=X;
+      container and lid: shape=round diameter_mm=X | shape=square width_mm=X |
+                         shape=rectangular width_mm=X length_mm=Y
 
-    Options:
+    Upload options:
+      --user U              the customer id of the owner
+      --product P           \(ProductCatalog.standard.names.joined(separator: ", "))
+      --photo FILE          the photo
+      --blob-dir DIR        the shared photo store (default: $FLEET_BLOB_DIR, else /tmp/sockmatcher-blobs)
+
+    Enqueue options:
       --queue Q             queue to add to (required)
       --type T              job type, e.g. noop, sleep, fail (required)
       --payload JSON        the job's payload (default {})
@@ -28,15 +41,19 @@ await runTool("producer") {
     let arguments = try Arguments(
         words, options: FleetEnvironment.options.union([
             "queue", "type", "payload", "count", "batch", "delay-ms", "max-attempts", "idempotency-key", "tenant", "patience-ms",
+            "user", "product", "photo", "blob-dir",
         ]), flags: [])
     if arguments.wantsHelp || words.isEmpty {
         say(usage)
         return
     }
+    let environment = try FleetEnvironment(arguments, tool: "producer")
+    if arguments.positionals.first == "upload" {
+        return try await upload(arguments, environment)
+    }
     guard arguments.positionals == ["enqueue"] else {
         throw UsageError("unknown command '\(arguments.positionals.joined(separator: " "))'")
     }
-    let environment = try FleetEnvironment(arguments, tool: "producer")
     let queueName = try QueueName(try arguments.required("queue"))
     let type = try arguments.required("type")
     let payload = arguments.value("payload") ?? "{}"
@@ -70,4 +87,28 @@ await runTool("producer") {
     }
     let seconds = (ContinuousClock.now - start).timeInterval
     say("enqueued \(count) '\(type)' jobs to \(queueName) in \(String(format: "%.3f", seconds)) s (\(Int(Double(count) / max(seconds, 1e-9))) jobs/s)")
+}
+
+func upload(_ arguments: Arguments, _ environment: FleetEnvironment) async throws {
+    let user = try arguments.required("user")
+    let product = try arguments.required("product")
+    let path = try arguments.required("photo")
+    var attributes: [String: String] = [:]
+    for word in arguments.positionals.dropFirst() {
+        let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty else { throw UsageError("attributes are NAME=VALUE, not '\(word)'") }
+        attributes[parts[0]] = parts[1]
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw UsageError("cannot read the photo '\(path)'")
+    }
+    let client = RedisClient(environment.redis)
+    try await client.connect()
+    let uploader = Uploader(producer: Producer(queue: JobQueue(client: client, keyspace: environment.keyspace)),
+                            blobs: .fromEnvironment(arguments.value("blob-dir")))
+    do {
+        say(try await uploader.upload(user: user, product: product, photo: Array(data), attributes: attributes).rawValue)
+    } catch let error as ProductInputError {
+        throw UploadError(reason: error.description)
+    }
 }

@@ -1,6 +1,7 @@
 import FleetCommand
 import Foundation
 import QueueKit
+import Workers
 
 let usage = """
     Usage: queuectl COMMAND [options]
@@ -15,6 +16,9 @@ let usage = """
       pause QUEUE                 stop workers from leasing the queue's jobs (enqueue still works)
       resume QUEUE                let workers lease again
       limit QUEUE N               refuse enqueues past N jobs in the queue (0: producers' default)
+      matches [--user U]          recorded matches with their suggested prices, and vendor offers
+      flag NAME [VARIANT FALLBACK PERCENT]   show or set a feature flag's rollout by user
+      flag NAME --rollback        send every user back to the fallback at once
 
     Options:
       --json       machine-readable output (stats, dlq list, queues)
@@ -47,7 +51,7 @@ func isoTime(_ ms: Int) -> String {
 
 await runTool("queuectl") {
     let words = Array(CommandLine.arguments.dropFirst())
-    let arguments = try Arguments(words, options: FleetEnvironment.options.union(["limit"]), flags: ["json"])
+    let arguments = try Arguments(words, options: FleetEnvironment.options.union(["limit", "user"]), flags: ["json", "rollback"])
     if arguments.wantsHelp || words.isEmpty {
         say(usage)
         return
@@ -117,6 +121,51 @@ await runTool("queuectl") {
         guard words2.count == 3, let depth = Int(words2[2]), depth >= 0 else { throw UsageError("usage: queuectl limit QUEUE N") }
         try await api.setMaxDepth(of: try queueArgument(1), to: depth)
         say(depth == 0 ? "\(words2[1]) uses the producers' default depth limit" : "\(words2[1]) refuses enqueues past \(depth) jobs")
+    case "matches":
+        let store = MatchStore(client: client, keyspace: environment.keyspace)
+        let user = arguments.value("user")
+        let limit = try arguments.int("limit", default: 100, range: 1...100_000)
+        let matches: [MatchRecord]
+        let users: [String]
+        if let user {
+            matches = try await store.matches(for: user, limit: limit)
+            users = [user]
+        } else {
+            matches = try await store.allMatches(limit: limit)
+            users = try await store.users()
+        }
+        var offers: [OfferRecord] = []
+        for u in users { offers += try await store.offers(for: u) }
+        if arguments.flag("json") {
+            struct Listing: Encodable { var matches: [MatchRecord]; var offers: [OfferRecord] }
+            return try printJSON(Listing(matches: matches, offers: offers))
+        }
+        if matches.isEmpty && offers.isEmpty { return say("no matches or offers\(user.map { " for user \($0)" } ?? "")") }
+        for match in matches {
+            say("\(match.id)  \(match.productA) \(match.itemA) (user \(match.userA))  <->  \(match.productB) \(match.itemB) (user \(match.userB))")
+            say("  score \(String(format: "%.3f", match.score)), algorithm \(match.algorithm), price \(match.price.explanation)")
+        }
+        for offer in offers {
+            say("offer for user \(offer.user), item \(offer.item): \(offer.offer.vendor) \(offer.offer.kind) \(offer.offer.sku), "
+                + String(format: "%d.%02d EUR, fit %.2f", offer.offer.priceCents / 100, offer.offer.priceCents % 100, offer.offer.fit))
+        }
+    case "flag":
+        guard words2.count >= 2 else { throw UsageError("usage: queuectl flag NAME [VARIANT FALLBACK PERCENT]") }
+        let flags = FeatureFlags(client: client, keyspace: environment.keyspace)
+        let name = words2[1]
+        if arguments.flag("rollback") {
+            try await flags.rollBack(name)
+        } else if words2.count == 5 {
+            guard let percent = Int(words2[4]), (0...100).contains(percent) else { throw UsageError("PERCENT must be 0-100") }
+            try await flags.set(name, FlagRollout(variant: words2[2], fallback: words2[3], percent: percent))
+        } else if words2.count != 2 {
+            throw UsageError("usage: queuectl flag NAME [VARIANT FALLBACK PERCENT]")
+        }
+        if let rollout = try await flags.rollout(name) {
+            say("\(name): \(rollout.variant) for \(rollout.percent) % of users, else \(rollout.fallback)")
+        } else {
+            say("\(name) is not set")
+        }
     default:
         throw UsageError("unknown command '\(words2.first ?? "")'")
     }

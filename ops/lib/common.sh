@@ -5,7 +5,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # Debian packages the fleet needs: hiredis to build, redis-server to run against.
-FLEET_APT_PACKAGES=(libhiredis-dev redis-server redis-tools pkg-config python3)
+FLEET_APT_PACKAGES=(libhiredis-dev libturbojpeg0-dev libspng-dev redis-server redis-tools pkg-config python3)
 
 ensure_packages() {
   local missing=()

@@ -1,0 +1,116 @@
+import Foundation
+
+extension Fingerprint {
+    /// Weights of each part of the distance; defaults were tuned on PhotoLab photos (see imaging-bench).
+    public struct Weights: Sendable {
+        public var colour: Float = 2.0
+        public var layoutColour: Float = 1.0
+        public var layoutOccupancy: Float = 0.1
+        public var rings: Float = 3.5
+        public var orientation: Float = 0.9
+        public var contrast: Float = 0.05
+        public var frequency: Float = 0.05
+        public var shape: Float = 0.75
+        public var brightness: Float = 0.45
+        public var spectrum: Float = 1.75
+        public var moments: Float = 0.5
+
+        /// The tuned defaults.
+        public init() {}
+    }
+
+    /// Similarity at or above which two photos are considered to show the same design (or a glove pair).
+    public static let matchThreshold: Float = 0.2
+
+    /// Dissimilarity (0 = identical, grows without bound); symmetric, and the same for a fingerprint and
+    /// its mirror image because the axis-bound parts are compared under all four axis flips.
+    public func distance(to other: Fingerprint, weights: Weights = Weights()) -> Float {
+        precondition(version == other.version, "fingerprints of different versions are not comparable")
+        var d = weights.colour * Self.euclidean(colour, other.colour)
+        d += weights.rings * Self.meanAbsolute(rings, other.rings, lightWeight: 0.25)
+        // Orientation and spectrum of a plain item describe noise and shading, so they count only when both
+        // items clearly carry a pattern.
+        let textured = max(0, min(1, (min(contrast, other.contrast) - 0.1) / 0.3))
+        d += weights.contrast * abs(logf(contrast + 0.05) - logf(other.contrast + 0.05))
+        d += weights.frequency * abs(logf(1 + frequencyU + frequencyV) - logf(1 + other.frequencyU + other.frequencyV))
+        d += weights.shape * (abs(logAspect - other.logAspect) + abs(solidity - other.solidity))
+        d += weights.moments * Self.l1(shapeMoments, other.shapeMoments)
+        d += weights.brightness * abs(logBrightness - other.logBrightness)
+        let orientationFree = textured * weights.orientation * Self.spectrumDistance(orientation, other.orientation)
+            + textured * weights.spectrum * Self.euclidean(Self.radialProfile(spectrum), Self.radialProfile(other.spectrum))
+
+        let confidence = min(axisConfidence, other.axisConfidence)
+        var bestFlip = Float.greatestFiniteMagnitude
+        for flip in AxisFlip.allCases {
+            let flipped = other.flipped(flip)
+            var part = weights.layoutColour * Self.layoutColourDistance(layout, flipped.layout)
+            part += weights.layoutOccupancy * Self.layoutOccupancyDistance(layout, flipped.layout)
+            part += textured * weights.orientation * Self.l1(orientation, flipped.orientation)
+            part += textured * weights.spectrum * Self.euclidean(spectrum, flipped.spectrum)
+            bestFlip = min(bestFlip, part)
+        }
+        d += confidence * bestFlip + (1 - confidence) * orientationFree
+        return d
+    }
+
+    /// exp(-distance): 1 for identical fingerprints, towards 0 for unrelated ones.
+    public func similarity(to other: Fingerprint) -> Float { expf(-distance(to: other)) }
+
+    /// Whether `other` is similar enough to be reported as a match.
+    public func matches(_ other: Fingerprint) -> Bool { similarity(to: other) >= Self.matchThreshold }
+
+    static func euclidean(_ a: [Float], _ b: [Float]) -> Float {
+        var s: Float = 0
+        for i in a.indices { let d = a[i] - b[i]; s += d * d }
+        return s.squareRoot()
+    }
+
+    static func l1(_ a: [Float], _ b: [Float]) -> Float {
+        var s: Float = 0
+        for i in a.indices { s += abs(a[i] - b[i]) }
+        return s
+    }
+
+    /// Mean absolute difference over groups of (occupancy, c1, c2, light).
+    static func meanAbsolute(_ a: [Float], _ b: [Float], lightWeight: Float) -> Float {
+        var s: Float = 0
+        for k in 0..<(a.count / 4) {
+            s += abs(a[4 * k] - b[4 * k]) + abs(a[4 * k + 1] - b[4 * k + 1]) + abs(a[4 * k + 2] - b[4 * k + 2])
+                + lightWeight * abs(a[4 * k + 3] - b[4 * k + 3])
+        }
+        return s / Float(a.count / 4)
+    }
+
+    static func layoutColourDistance(_ a: [Float], _ b: [Float]) -> Float {
+        var s: Float = 0, n: Float = 0
+        for k in 0..<(a.count / 4) {
+            let occ = min(a[4 * k], b[4 * k])
+            s += occ * (abs(a[4 * k + 1] - b[4 * k + 1]) + abs(a[4 * k + 2] - b[4 * k + 2]) + 0.5 * abs(a[4 * k + 3] - b[4 * k + 3]))
+            n += occ
+        }
+        return n > 0 ? s / n : 0
+    }
+
+    static func layoutOccupancyDistance(_ a: [Float], _ b: [Float]) -> Float {
+        var s: Float = 0
+        for k in 0..<(a.count / 4) { s += abs(a[4 * k] - b[4 * k]) }
+        return s / Float(a.count / 4)
+    }
+
+    /// Compares orientation histograms by the magnitudes of their circular Fourier coefficients, which
+    /// do not change when the whole histogram rotates (the item's axis is unknown for round items).
+    static func spectrumDistance(_ a: [Float], _ b: [Float]) -> Float {
+        var s: Float = 0
+        let n = a.count
+        for k in 1...3 {
+            var ar: Float = 0, ai: Float = 0, br: Float = 0, bi: Float = 0
+            for i in 0..<n {
+                let t = 2 * Float.pi * Float(k * i) / Float(n)
+                ar += a[i] * cosf(t); ai += a[i] * sinf(t)
+                br += b[i] * cosf(t); bi += b[i] * sinf(t)
+            }
+            s += abs((ar * ar + ai * ai).squareRoot() - (br * br + bi * bi).squareRoot())
+        }
+        return 2 * s
+    }
+}

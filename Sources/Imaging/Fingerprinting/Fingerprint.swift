@@ -1,0 +1,50 @@
+/// A compact perceptual description of the item in a photo (about 300 numbers), stable under the way
+/// people photograph things (rotation, scale, light, blur, noise, compression, background) and
+/// different for different designs; its one responsibility is to be compared with `distance(to:)`.
+///
+/// Parts that depend on the item's axes are stored in its canonical frame (see `CanonicalFrame`) and
+/// compared under all four axis flips, so a photo and its mirror image have the same fingerprint up to
+/// a flip: a left glove matches the right glove of the same design.
+public struct Fingerprint: Sendable, Codable, Equatable {
+    /// Layout version; fingerprints of different versions must not be compared.
+    public static let currentVersion = 1
+    /// Side of the layout grid (cells per axis).
+    public static let layoutSide = 6
+    /// Chroma bins per axis and relative-lightness bins of the colour histogram.
+    public static let chromaBins = 6, lightnessBins = 2
+    /// Orientation bins over 180 degrees.
+    public static let orientationBins = 12
+    /// Concentric rings in the radial profile.
+    public static let ringCount = 4
+
+    /// Layout version this value was computed with.
+    public var version: Int
+    /// Soft histogram over (chroma1, chroma2, relative lightness), square-rooted so that Euclidean
+    /// distance is the Hellinger distance; `chromaBins² × lightnessBins` values.
+    public var colour: [Float]
+    /// Per layout cell: occupancy, chroma1, chroma2, relative lightness (`layoutSide² × 4`), row-major with
+    /// `u` (the long axis) varying fastest.
+    public var layout: [Float]
+    /// Per ring from the centre outwards: occupancy, chroma1, chroma2, relative lightness (`ringCount × 4`).
+    public var rings: [Float]
+    /// Gradient-orientation histogram inside the item relative to its long axis, summing to 1.
+    public var orientation: [Float]
+    /// Pattern power spectrum in the canonical frame: `spectrumBands × spectrumSectors` square-rooted
+    /// shares, band-major; sector 0 runs along `u`.
+    public var spectrum: [Float]
+    /// Pattern contrast: robust range of the principal colour channel over mean intensity.
+    public var contrast: Float
+    /// Pattern transitions per item length along `u` and along `v` (0 for plain items).
+    public var frequencyU: Float, frequencyV: Float
+    /// log(length / width) of the item's oriented extent.
+    public var logAspect: Float
+    /// log of the first three Hu moment invariants of the item's outline: independent of position, scale,
+    /// rotation and reflection; they separate an L-shaped sock from a five-fingered glove or a disc.
+    public var shapeMoments: [Float]
+    /// Item area over its oriented bounding-box area.
+    public var solidity: Float
+    /// log of the item's bright-level intensity; exposure-dependent, so weighted lightly.
+    public var logBrightness: Float
+    /// 0...1: how well defined the long axis is (0 for round or square items).
+    public var axisConfidence: Float
+}

@@ -1,0 +1,317 @@
+import Foundation
+
+/// Separates the photographed item from whatever it lies on.
+///
+/// The item is assumed to be roughly centred and not to touch every edge, so the border of the photo
+/// shows backdrop. A smooth backdrop model (a plane per colour feature, fitted robustly to the border)
+/// absorbs lighting gradients; pixels far from it are foreground, except colours of clutter that reaches
+/// the border; gaps are closed, the regions near the centre kept (a button set is several regions),
+/// thin bridges to touching clutter cut, and holes filled.
+public enum ObjectSegmentation {
+    /// A binary mask over the working image.
+    struct Mask {
+        let width: Int
+        let height: Int
+        var inside: [Bool]
+        var area: Int { inside.reduce(0) { $1 ? $0 + 1 : $0 } }
+    }
+
+    /// The detected item as a black-and-white image at working resolution (white = item), for debugging
+    /// and for showing a user what was recognised.
+    public static func maskImage(for image: DecodedImage) -> DecodedImage {
+        let working = WorkingImage(image)
+        let mask = segment(working)
+        return DecodedImage(width: mask.width, height: mask.height, layout: .grayscale, pixels: mask.inside.map { $0 ? 255 : 0 })
+    }
+
+    static let minimumContrast: Float = 0.09
+    static let intensityWeight: Float = 0.4
+
+    static func segment(_ img: WorkingImage) -> Mask {
+        let w = img.width, h = img.height, n = w * h
+        var features = [Float](repeating: 0, count: n * 3)
+        for i in 0..<n {
+            let (c1, c2) = ColourSpace.chroma(img.red[i], img.green[i], img.blue[i], floor: ColourSpace.segmentationFloor)
+            features[3 * i] = intensityWeight * logf(ColourSpace.intensity(img.red[i], img.green[i], img.blue[i]) + 0.04)
+            features[3 * i + 1] = c1
+            features[3 * i + 2] = c2
+        }
+        let band = max(2, min(w, h) / 20)
+        var border: [Int] = []
+        for y in 0..<h {
+            for x in 0..<w where x < band || y < band || x >= w - band || y >= h - band { border.append(y * w + x) }
+        }
+        let residual = backgroundResidual(features, border, w, h)
+        var mask = Mask(width: w, height: h, inside: [Bool](repeating: false, count: n))
+        var borderResiduals = border.map { residual[$0] }
+        borderResiduals.sort()
+        // Typical deviation of the backdrop from its smooth model (texture, noise); clutter is the tail.
+        let spread = borderResiduals.isEmpty ? 0.03 : borderResiduals[borderResiduals.count / 2]
+        let threshold = max(minimumContrast, 3.5 * spread)
+        for i in 0..<n { mask.inside[i] = residual[i] > threshold }
+        removeClutterColours(&mask, features, border, residual, threshold)
+        // Pattern parts that happen to match the backdrop (white stripes on a white table) split the item
+        // into bands; closing over a few pixels rejoins them before regions are chosen.
+        mask = closed(mask, radius: max(2, min(w, h) / 40))
+        mask = opened(mask)
+        mask = keepCentralRegions(mask)
+        mask = filledHoles(mask)
+        // A wider opening cuts thin bridges to clutter that touches the item; the central part is kept again.
+        let cut = max(1, min(w, h) / 35)
+        var trimmed = mask
+        for _ in 0..<cut { trimmed = morph(trimmed, erode: true) }
+        for _ in 0..<cut { trimmed = morph(trimmed, erode: false) }
+        trimmed = keepCentralRegions(trimmed, keepSatellites: mask.area > 0 && isFragmented(trimmed))
+        if trimmed.area > mask.area / 2 { mask = filledHoles(trimmed) }
+        let share = Float(mask.area) / Float(n)
+        if share < 0.01 || share > 0.9 { return centralEllipse(w, h) }
+        return mask
+    }
+
+    /// Distance of every pixel's features from a smooth backdrop model: a plane per feature fitted to the
+    /// border band by iteratively reweighted least squares, so that lighting gradients across the backdrop
+    /// are expected and clutter at the border barely pulls the fit.
+    static func backgroundResidual(_ f: [Float], _ border: [Int], _ w: Int, _ h: Int) -> [Float] {
+        var weights = [Float](repeating: 1, count: border.count)
+        var planes = [[Float]](repeating: [0, 0, 0], count: 3)
+        let sx = 2 / Float(w), sy = 2 / Float(h)
+        func solve(_ dim: Int) -> [Float] {
+            // Normal equations for value ≈ a + b·x + c·y, x and y scaled to -1...1.
+            var m = [Float](repeating: 0, count: 9), r: [Float] = [0, 0, 0]
+            for (j, i) in border.enumerated() {
+                let x = Float(i % w) * sx - 1, y = Float(i / w) * sy - 1, wt = weights[j]
+                let basis: [Float] = [1, x, y]
+                for a in 0..<3 {
+                    r[a] += wt * basis[a] * f[3 * i + dim]
+                    for b in 0..<3 { m[3 * a + b] += wt * basis[a] * basis[b] }
+                }
+            }
+            return solve3(m, r)
+        }
+        var residualOfBorder = [Float](repeating: 0, count: border.count)
+        for _ in 0..<4 {
+            for d in 0..<3 { planes[d] = solve(d) }
+            for (j, i) in border.enumerated() {
+                let x = Float(i % w) * sx - 1, y = Float(i / w) * sy - 1
+                var s: Float = 0
+                for d in 0..<3 { let e = f[3 * i + d] - (planes[d][0] + planes[d][1] * x + planes[d][2] * y); s += e * e }
+                residualOfBorder[j] = s.squareRoot()
+            }
+            let sorted = residualOfBorder.sorted()
+            let scale = max(0.02, 2 * sorted[sorted.count / 2])
+            for j in 0..<border.count {
+                let t = residualOfBorder[j] / (3 * scale)
+                weights[j] = t < 1 ? (1 - t * t) * (1 - t * t) : 0   // Tukey biweight
+            }
+        }
+        var out = [Float](repeating: 0, count: w * h)
+        for i in 0..<(w * h) {
+            let x = Float(i % w) * sx - 1, y = Float(i / w) * sy - 1
+            var s: Float = 0
+            for d in 0..<3 { let e = f[3 * i + d] - (planes[d][0] + planes[d][1] * x + planes[d][2] * y); s += e * e }
+            out[i] = s.squareRoot()
+        }
+        return out
+    }
+
+    /// Clutter that reaches the photo's edge (a magazine, a toy) also shows up next to the item. Colours
+    /// that are frequent among border outliers but absent from the image centre are treated as backdrop.
+    static func removeClutterColours(_ mask: inout Mask, _ f: [Float], _ border: [Int], _ residual: [Float], _ threshold: Float) {
+        let w = mask.width, h = mask.height
+        let outliers = border.filter { residual[$0] > threshold }
+        guard outliers.count >= 12 else { return }
+        let (centres, radii) = kMeans(f, outliers, k: 4)
+        var central: [Int] = []
+        for y in (h * 3 / 10)..<(h * 7 / 10) {
+            for x in (w * 3 / 10)..<(w * 7 / 10) where mask.inside[y * w + x] { central.append(y * w + x) }
+        }
+        guard !central.isEmpty else { return }
+        var clutter: [Int] = []
+        for c in 0..<(centres.count / 3) {
+            var near = 0
+            for i in central where distance(f, i, centres, c) < radii[c] + 0.06 { near += 1 }
+            if near * 50 < central.count { clutter.append(c) }
+        }
+        guard !clutter.isEmpty else { return }
+        for i in 0..<(w * h) where mask.inside[i] {
+            for c in clutter where distance(f, i, centres, c) < radii[c] { mask.inside[i] = false; break }
+        }
+    }
+
+    @inline(__always)
+    static func distance(_ f: [Float], _ i: Int, _ centres: [Float], _ c: Int) -> Float {
+        let d0 = f[3 * i] - centres[3 * c], d1 = f[3 * i + 1] - centres[3 * c + 1], d2 = f[3 * i + 2] - centres[3 * c + 2]
+        return (d0 * d0 + d1 * d1 + d2 * d2).squareRoot()
+    }
+
+    /// Plain k-means with deterministic seeding; returns centres and each cluster's 80th-percentile radius.
+    static func kMeans(_ f: [Float], _ idx: [Int], k requested: Int) -> ([Float], [Float]) {
+        let k = min(requested, idx.count)
+        var centres = [Float](repeating: 0, count: k * 3)
+        for c in 0..<k {
+            let i = idx[(c * idx.count) / k]
+            for d in 0..<3 { centres[3 * c + d] = f[3 * i + d] }
+        }
+        var assign = [Int](repeating: 0, count: idx.count)
+        for _ in 0..<8 {
+            for (j, i) in idx.enumerated() {
+                var best = Float.greatestFiniteMagnitude
+                for c in 0..<k {
+                    let d = distance(f, i, centres, c)
+                    if d < best { best = d; assign[j] = c }
+                }
+            }
+            var sums = [Float](repeating: 0, count: k * 3), counts = [Int](repeating: 0, count: k)
+            for (j, i) in idx.enumerated() {
+                counts[assign[j]] += 1
+                for d in 0..<3 { sums[3 * assign[j] + d] += f[3 * i + d] }
+            }
+            for c in 0..<k where counts[c] > 0 { for d in 0..<3 { centres[3 * c + d] = sums[3 * c + d] / Float(counts[c]) } }
+        }
+        var radii = [Float](repeating: 0.04, count: k)
+        for c in 0..<k {
+            var ds: [Float] = []
+            for (j, i) in idx.enumerated() where assign[j] == c { ds.append(distance(f, i, centres, c)) }
+            if !ds.isEmpty {
+                ds.sort()
+                radii[c] = min(0.1, max(0.04, ds[ds.count * 4 / 5]))
+            }
+        }
+        return (centres, radii)
+    }
+
+    /// Solves a 3×3 linear system by Cramer's rule (falls back to the mean when singular).
+    static func solve3(_ m: [Float], _ r: [Float]) -> [Float] {
+        func det(_ a: [Float]) -> Float {
+            a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) + a[2] * (a[3] * a[7] - a[4] * a[6])
+        }
+        let d = det(m)
+        guard abs(d) > 1e-9 else { return [m[0] > 0 ? r[0] / m[0] : 0, 0, 0] }
+        var out: [Float] = [0, 0, 0]
+        for k in 0..<3 {
+            var mk = m
+            for row in 0..<3 { mk[3 * row + k] = r[row] }
+            out[k] = det(mk) / d
+        }
+        return out
+    }
+
+    /// Erosion then dilation with a 3×3 square: removes specks of noise and thin background slivers.
+    static func opened(_ m: Mask) -> Mask { morph(morph(m, erode: true), erode: false) }
+
+    /// Dilation then erosion by a square of the given radius: bridges gaps narrower than twice the radius.
+    static func closed(_ m: Mask, radius: Int) -> Mask {
+        var out = m
+        for _ in 0..<radius { out = morph(out, erode: false) }
+        for _ in 0..<radius { out = morph(out, erode: true, outsideIsInside: true) }
+        return out
+    }
+
+    static func morph(_ m: Mask, erode: Bool, outsideIsInside: Bool = false) -> Mask {
+        var out = m
+        for y in 0..<m.height {
+            for x in 0..<m.width {
+                var v = erode
+                for dy in -1...1 {
+                    for dx in -1...1 {
+                        let xx = x + dx, yy = y + dy
+                        let s = (xx >= 0 && yy >= 0 && xx < m.width && yy < m.height) ? m.inside[yy * m.width + xx] : false
+                        if erode { v = v && s } else { v = v || s }
+                    }
+                }
+                out.inside[y * m.width + x] = v
+            }
+        }
+        return out
+    }
+
+    /// Whether a mask consists of several similar-sized parts (a button set) rather than one item.
+    static func isFragmented(_ m: Mask) -> Bool {
+        let regions = labelledRegions(m).regions.map { $0.area }.sorted(by: >)
+        return regions.count > 1 && regions[1] * 4 > regions[0]
+    }
+
+    static func labelledRegions(_ m: Mask) -> (label: [Int], regions: [(area: Int, cx: Float, cy: Float)]) {
+        let w = m.width, h = m.height
+        var label = [Int](repeating: -1, count: w * h)
+        var regions: [(area: Int, cx: Float, cy: Float)] = []
+        var stack: [Int] = []
+        for start in 0..<(w * h) where m.inside[start] && label[start] < 0 {
+            let id = regions.count
+            label[start] = id
+            stack.append(start)
+            var area = 0, sx = 0, sy = 0
+            while let p = stack.popLast() {
+                area += 1
+                let x = p % w, y = p / w
+                sx += x; sy += y
+                for q in [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1] where q >= 0 {
+                    if m.inside[q] && label[q] < 0 { label[q] = id; stack.append(q) }
+                }
+            }
+            regions.append((area, Float(sx) / Float(area), Float(sy) / Float(area)))
+        }
+        return (label, regions)
+    }
+
+    /// Keeps the best-scoring region (large and central) plus, optionally, sizeable regions near the centre.
+    static func keepCentralRegions(_ m: Mask, keepSatellites: Bool = true) -> Mask {
+        let w = m.width, h = m.height
+        let (label, regions) = labelledRegions(m)
+        guard !regions.isEmpty else { return m }
+        let half = Float(min(w, h)) / 2
+        func offCentre(_ r: (area: Int, cx: Float, cy: Float)) -> Float {
+            let dx = (r.cx - Float(w) / 2) / half, dy = (r.cy - Float(h) / 2) / half
+            return (dx * dx + dy * dy).squareRoot()
+        }
+        // Regions running off the photo's edge are usually clutter or backdrop seams, not the item.
+        var touches = [Bool](repeating: false, count: regions.count)
+        for i in 0..<(w * h) where label[i] >= 0 {
+            let x = i % w, y = i / w
+            if x == 0 || y == 0 || x == w - 1 || y == h - 1 { touches[label[i]] = true }
+        }
+        let scores = regions.indices.map { k in
+            Float(regions[k].area) * expf(-powf(offCentre(regions[k]), 2) / (2 * 0.5 * 0.5)) * (touches[k] ? 0.25 : 1)
+        }
+        let best = scores.indices.max { scores[$0] < scores[$1] }!
+        let minArea = max(Int(Float(w * h) * 0.002), regions[best].area / 20)
+        let keep = regions.indices.map { i in i == best || (keepSatellites && regions[i].area >= minArea && offCentre(regions[i]) < 0.7) }
+        var out = m
+        for i in 0..<(w * h) { out.inside[i] = label[i] >= 0 && keep[label[i]] }
+        return out
+    }
+
+    /// Marks as inside every outside pixel that cannot reach the image border (holes in the item).
+    static func filledHoles(_ m: Mask) -> Mask {
+        let w = m.width, h = m.height
+        var reached = [Bool](repeating: false, count: w * h)
+        var stack: [Int] = []
+        for y in 0..<h {
+            for x in 0..<w where (x == 0 || y == 0 || x == w - 1 || y == h - 1) && !m.inside[y * w + x] {
+                reached[y * w + x] = true
+                stack.append(y * w + x)
+            }
+        }
+        while let p = stack.popLast() {
+            let x = p % w, y = p / w
+            for q in [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1] where q >= 0 {
+                if !m.inside[q] && !reached[q] { reached[q] = true; stack.append(q) }
+            }
+        }
+        var out = m
+        for i in 0..<(w * h) { out.inside[i] = !reached[i] }
+        return out
+    }
+
+    /// Fallback when no plausible item was found: assume it fills a centred ellipse.
+    static func centralEllipse(_ w: Int, _ h: Int) -> Mask {
+        var m = Mask(width: w, height: h, inside: [Bool](repeating: false, count: w * h))
+        for y in 0..<h {
+            for x in 0..<w {
+                let dx = (Float(x) - Float(w) / 2) / (0.35 * Float(w)), dy = (Float(y) - Float(h) / 2) / (0.35 * Float(h))
+                m.inside[y * w + x] = dx * dx + dy * dy < 1
+            }
+        }
+        return m
+    }
+}

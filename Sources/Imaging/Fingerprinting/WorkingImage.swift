@@ -1,0 +1,91 @@
+import Foundation
+
+/// A small floating-point copy of a photo (longest side at most `maxSide`), lightly smoothed, that all
+/// fingerprint stages read; its one responsibility is to make the cost independent of camera resolution.
+struct WorkingImage {
+    static let maxSide = 224
+
+    let width: Int
+    let height: Int
+    /// Planar channels in 0...1.
+    var red: [Float], green: [Float], blue: [Float]
+
+    init(_ image: DecodedImage) {
+        let factor = max(1, Int((Float(max(image.width, image.height)) / Float(Self.maxSide)).rounded(.up)))
+        let w = max(1, image.width / factor), h = max(1, image.height / factor)
+        width = w
+        height = h
+        var r = [Float](repeating: 0, count: w * h), g = r, b = r
+        let channels = image.layout.channels
+        let norm = 1 / (Float(factor * factor) * 255)
+        image.pixels.withUnsafeBufferPointer { src in
+            for y in 0..<h {
+                for x in 0..<w {
+                    var sr = 0, sg = 0, sb = 0
+                    for yy in (y * factor)..<(y * factor + factor) {
+                        var o = (yy * image.width + x * factor) * channels
+                        for _ in 0..<factor {
+                            let v0 = Int(src[o])
+                            sr += v0
+                            sg += channels == 3 ? Int(src[o + 1]) : v0
+                            sb += channels == 3 ? Int(src[o + 2]) : v0
+                            o += channels
+                        }
+                    }
+                    let i = y * w + x
+                    r[i] = Float(sr) * norm
+                    g[i] = Float(sg) * norm
+                    b[i] = Float(sb) * norm
+                }
+            }
+        }
+        red = Self.boxSmooth(r, w, h)
+        green = Self.boxSmooth(g, w, h)
+        blue = Self.boxSmooth(b, w, h)
+    }
+
+    /// 3×3 mean, edges clamped: removes sensor noise and JPEG ringing before any decision.
+    static func boxSmooth(_ src: [Float], _ w: Int, _ h: Int) -> [Float] {
+        var out = src
+        for y in 0..<h {
+            for x in 0..<w {
+                var s: Float = 0
+                for dy in -1...1 {
+                    let yy = min(h - 1, max(0, y + dy))
+                    for dx in -1...1 { s += src[yy * w + min(w - 1, max(0, x + dx))] }
+                }
+                out[y * w + x] = s / 9
+            }
+        }
+        return out
+    }
+
+    /// Bilinear sample of channel `plane` at (x, y) in pixel coordinates (centre of pixel 0 is 0).
+    @inline(__always)
+    static func bilinear(_ plane: UnsafeBufferPointer<Float>, _ w: Int, _ h: Int, _ x: Float, _ y: Float) -> Float {
+        let cx = min(Float(w - 1), max(0, x)), cy = min(Float(h - 1), max(0, y))
+        let x0 = Int(cx), y0 = Int(cy)
+        let x1 = min(w - 1, x0 + 1), y1 = min(h - 1, y0 + 1)
+        let fx = cx - Float(x0), fy = cy - Float(y0)
+        let a = plane[y0 * w + x0] * (1 - fx) + plane[y0 * w + x1] * fx
+        let b = plane[y1 * w + x0] * (1 - fx) + plane[y1 * w + x1] * fx
+        return a * (1 - fy) + b * fy
+    }
+}
+
+/// Lighting-robust colour coordinates: two intensity-normalised opponent chroma values and intensity.
+enum ColourSpace {
+    /// Damps chroma of dark pixels, where sensor noise would otherwise dominate the ratio. Segmentation
+    /// uses the larger floor (robust to noise); descriptors the smaller one (robust to exposure changes).
+    static let segmentationFloor: Float = 0.12
+    static let descriptorFloor: Float = 0.03
+
+    @inline(__always)
+    static func chroma(_ r: Float, _ g: Float, _ b: Float, floor: Float = descriptorFloor) -> (Float, Float) {
+        let s = r + g + b + floor
+        return ((r - g) / s, (r + g - 2 * b) / s)
+    }
+
+    @inline(__always)
+    static func intensity(_ r: Float, _ g: Float, _ b: Float) -> Float { (r + g + b) / 3 }
+}

@@ -1,0 +1,14 @@
+/// A short locality-sensitive key: two fingerprints of the same design share at least one key with
+/// high probability, unrelated ones rarely do, so an index can look up candidates instead of scanning.
+///
+/// The text is stable across runs and machines (it depends only on `Fingerprint.currentVersion` and
+/// fixed constants), so keys may be stored, e.g. as Redis set names, with a prefix of the caller's choice.
+public struct BucketKey: Hashable, Sendable, Codable, CustomStringConvertible {
+    /// Key text such as `v1b3:4.-2.7`.
+    public let rawValue: String
+
+    /// Wraps key text.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public var description: String { rawValue }
+}

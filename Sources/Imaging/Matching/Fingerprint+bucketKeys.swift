@@ -1,0 +1,63 @@
+import Foundation
+
+extension Fingerprint {
+    /// Parameters of the bucket-key hash (p-stable LSH on the lighting-robust colour histogram and
+    /// pattern statistics, which do not depend on the item's axes or handedness).
+    public enum Bucketing {
+        /// Number of keys per fingerprint (LSH bands); a pair needs to agree on all hashes of one band.
+        public static let bands = 20
+        /// Hashes per band; more means fewer, more similar candidates.
+        public static let hashesPerBand = 6
+        /// Quantisation width of each projection, in embedding units.
+        public static let width: Float = 1.3
+        static let seed: UInt64 = 0x5EED_50C4_3A7C_0001
+    }
+
+    /// The locality-sensitive keys of this fingerprint, `Bucketing.bands` of them.
+    public func bucketKeys() -> [BucketKey] {
+        let x = bucketEmbedding()
+        let projections = Self.bucketProjections
+        var keys: [BucketKey] = []
+        keys.reserveCapacity(Bucketing.bands)
+        for band in 0..<Bucketing.bands {
+            var parts: [String] = []
+            for hIndex in 0..<Bucketing.hashesPerBand {
+                let p = projections[band * Bucketing.hashesPerBand + hIndex]
+                var dot: Float = 0
+                for i in x.indices { dot += p.direction[i] * x[i] }
+                parts.append(String(Int((dot / Bucketing.width + p.offset).rounded(.down))))
+            }
+            keys.append(BucketKey(rawValue: "v\(version)b\(band):" + parts.joined(separator: ".")))
+        }
+        return keys
+    }
+
+    /// The vector hashed into bucket keys: colour histogram, the rotation-free pattern spectrum and the
+    /// outline's moment invariants, scaled to their weight in `distance(to:)`; none depends on the item's
+    /// axes or handedness, so a left glove and a right glove hash alike.
+    func bucketEmbedding() -> [Float] {
+        colour + Self.radialProfile(spectrum).map { 0.5 * $0 } + shapeMoments.map { 0.15 * $0 } + [0.3 * logf(contrast + 0.1)]
+    }
+
+    static let bucketEmbeddingCount = chromaBins * chromaBins * lightnessBins + spectrumBands + 3 + 1
+
+    struct Projection { let direction: [Float]; let offset: Float }
+
+    /// Gaussian directions and uniform offsets from a fixed seed (SplitMix64 + Box–Muller), so that keys
+    /// never change between processes.
+    static let bucketProjections: [Projection] = {
+        var state = Bucketing.seed
+        func next() -> Float {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Float((z ^ (z >> 31)) >> 40) / Float(1 << 24)
+        }
+        let dims = bucketEmbeddingCount
+        return (0..<(Bucketing.bands * Bucketing.hashesPerBand)).map { _ in
+            let direction = (0..<dims).map { _ in (-2 * logf(max(next(), 1e-7))).squareRoot() * cosf(2 * .pi * next()) }
+            return Projection(direction: direction, offset: next())
+        }
+    }()
+}

@@ -1,0 +1,97 @@
+/// Draws a deterministic list of designs from a seed, including deliberate near misses:
+/// socks and gloves in the same two colours with another pattern, and lids that share a container's
+/// outline and colour.
+public enum DesignCatalogue {
+    /// Makes `count` designs; the same seed always gives the same list.
+    public static func make(count: Int, seed: UInt64, nearMissShare: Float = 0.3) -> [ItemDesign] {
+        var rng = SeededRandom(seed: seed)
+        var designs: [ItemDesign] = []
+        designs.reserveCapacity(count)
+        for id in 0..<count {
+            var local = rng.fork()
+            // Redraw designs that no photo could tell apart from an earlier one (same kind, outline,
+            // pattern kind and nearly the same colours): real duplicates would make recall meaningless.
+            var design = makeOne(id: id, after: designs, nearMissShare: nearMissShare, rng: &local)
+            for _ in 0..<20 where designs.contains(where: { isIndistinguishable($0, design) }) {
+                design = makeOne(id: id, after: designs, nearMissShare: nearMissShare, rng: &local)
+            }
+            designs.append(design)
+        }
+        return designs
+    }
+
+    private static func makeOne(id: Int, after previous: [ItemDesign], nearMissShare: Float, rng: inout SeededRandom) -> ItemDesign {
+        let textiles = previous.filter { ($0.kind == .sock || $0.kind == .glove) && $0.pattern.kindName != "solid" && $0.nearMissOf == nil }
+        if !textiles.isEmpty && rng.chance(nearMissShare) {
+            let original = rng.pick(textiles)
+            // Each near miss of one original uses a pattern kind no other member of that family uses.
+            let family = previous.filter { $0.id == original.id || $0.nearMissOf == original.id }
+            if let pattern = original.pattern.sibling(avoiding: Set(family.map { $0.pattern.kindName }), &rng) {
+                return ItemDesign(id: id, kind: original.kind, pattern: pattern, shape: original.shape, nearMissOf: original.id)
+            }
+        }
+        let lidded = Set(previous.compactMap { $0.kind == .lid ? $0.nearMissOf : nil })
+        let containers = previous.filter { $0.kind == .container && !lidded.contains($0.id) }
+        let roll = rng.unit()
+        if roll < 0.4 {
+            let cuff: Colour? = rng.chance(0.35) ? Palette.yarn(&rng) : nil
+            let heel: Colour? = rng.chance(0.3) ? Palette.yarn(&rng) : nil
+            let shape = ItemShape.sock(leg: rng.uniform(0.9...1.3), foot: rng.uniform(0.75...1.05), cuff: cuff, heelToe: heel)
+            return ItemDesign(id: id, kind: .sock, pattern: .random(colours: Palette.pair(&rng), rng: &rng), shape: shape, nearMissOf: nil)
+        } else if roll < 0.6 {
+            let cuff: Colour? = rng.chance(0.4) ? Palette.yarn(&rng) : nil
+            let shape = ItemShape.glove(fingerLength: rng.uniform(0.45...0.6), cuff: cuff)
+            return ItemDesign(id: id, kind: .glove, pattern: .random(colours: Palette.pair(&rng), rng: &rng), shape: shape, nearMissOf: nil)
+        } else if roll < 0.75 {
+            return ItemDesign(id: id, kind: .buttonSet, pattern: .solid(Colour(0, 0, 0)), shape: .buttons(buttonSet(&rng)), nearMissOf: nil)
+        } else if roll < 0.9 || containers.isEmpty {
+            let pattern: Pattern = rng.chance(0.65) ? .solid(Palette.yarn(&rng)) : .random(colours: Palette.pair(&rng), rng: &rng)
+            return ItemDesign(id: id, kind: .container, pattern: pattern, shape: .container(rng.pick(ItemShape.Outline.allCases)), nearMissOf: nil)
+        } else {
+            // A lid made for an earlier container: same outline and colours, different look.
+            let container = rng.pick(containers)
+            guard case .container(let outline) = container.shape else { fatalError("filtered to containers") }
+            return ItemDesign(id: id, kind: .lid, pattern: container.pattern, shape: .lid(outline), nearMissOf: container.id)
+        }
+    }
+
+    static func isIndistinguishable(_ a: ItemDesign, _ b: ItemDesign) -> Bool {
+        guard a.kind == b.kind, a.pattern.kindName == b.pattern.kindName else { return false }
+        switch (a.shape, b.shape) {
+        case let (.container(x), .container(y)), let (.lid(x), .lid(y)): if x != y { return false }
+        default: break
+        }
+        let (a1, a2) = a.kind == .buttonSet ? a.shape.buttonColours : a.pattern.colours
+        let (b1, b2) = b.kind == .buttonSet ? b.shape.buttonColours : b.pattern.colours
+        let close: Float = 0.25
+        return (a1.distance(to: b1) < close && a2.distance(to: b2) < close) || (a1.distance(to: b2) < close && a2.distance(to: b1) < close)
+    }
+
+    private static func buttonSet(_ rng: inout SeededRandom) -> [ItemShape.Button] {
+        let count = rng.integer(3...6)
+        let first = Palette.yarn(&rng)
+        let second = rng.chance(0.4) ? Palette.yarn(&rng) : first
+        let radius = rng.uniform(0.2...0.32)
+        let holes = rng.chance(0.5) ? 2 : 4
+        var buttons: [ItemShape.Button] = []
+        var attempts = 0
+        while buttons.count < count && attempts < 500 {
+            attempts += 1
+            let r = radius * rng.uniform(0.85...1.15)
+            let x = rng.uniform(-0.75...0.75), y = rng.uniform(-0.6...0.6)
+            let clear = buttons.allSatisfy { b in
+                let dx = b.x - x, dy = b.y - y
+                return (dx * dx + dy * dy).squareRoot() > b.radius + r + 0.06
+            }
+            // Keep the set together: each new button lies close to one already placed.
+            let near = buttons.isEmpty || buttons.contains { b in
+                let dx = b.x - x, dy = b.y - y
+                return (dx * dx + dy * dy).squareRoot() < b.radius + r + 0.35
+            }
+            if clear && near {
+                buttons.append(.init(x: x, y: y, radius: r, colour: buttons.count % 2 == 0 ? first : second, holes: holes))
+            }
+        }
+        return buttons
+    }
+}

@@ -1,0 +1,37 @@
+/// One physical design (a sock pair, a glove pair, a button set, a container or a lid) that gets
+/// photographed twice; its one responsibility is to say what colour each item point has.
+public struct ItemDesign: Sendable, Equatable, Codable {
+    /// Index of the design within its catalogue; photos of the same design are partners.
+    public let id: Int
+    /// Kind of item.
+    public let kind: ItemKind
+    /// Surface pattern.
+    public let pattern: Pattern
+    /// Outline and fixed details.
+    public let shape: ItemShape
+    /// The id of the design this one is a near miss of (same colours, other pattern), if any.
+    public let nearMissOf: Int?
+
+    /// Creates a design; `nearMissOf` names the design it deliberately resembles, if any.
+    public init(id: Int, kind: ItemKind, pattern: Pattern, shape: ItemShape, nearMissOf: Int? = nil) {
+        self.id = id
+        self.kind = kind
+        self.pattern = pattern
+        self.shape = shape
+        self.nearMissOf = nearMissOf
+    }
+
+    /// Human-readable label, e.g. "#12 sock stripes (near miss of #7)".
+    public var label: String {
+        var s = "#\(id) \(kind.rawValue) \(pattern.kindName)"
+        if case .container(let o) = shape { s += " \(o.rawValue)" }
+        if case .lid(let o) = shape { s += " \(o.rawValue)" }
+        if let n = nearMissOf { s += " (near miss of #\(n))" }
+        return s
+    }
+
+    /// Signed distance (negative inside) and colour at item point (x, y); `mirrored` draws the other hand.
+    func sample(x: Float, y: Float, mirrored: Bool) -> (distance: Float, colour: Colour) {
+        shape.sample(x: mirrored ? -x : x, y: y, pattern: pattern)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Imaging
+
+/// Renders a design as a plausible phone photo under a `ShotVariation` and round-trips it through JPEG.
+public enum Photographer {
+    /// Photographs `design` once; `shot` 1 of a glove shows the other hand. Deterministic in `seed`.
+    public static func photograph(_ design: ItemDesign, shot: Int, seed: UInt64) -> Photo {
+        var rng = SeededRandom(seed: seed &+ UInt64(design.id) &* 1_000_003 &+ UInt64(shot) &* 7919)
+        let variation = ShotVariation.random(&rng)
+        let mirrored = design.kind.partnerIsMirrored && shot == 1
+        let raw = render(design, mirrored: mirrored, variation: variation, rng: &rng)
+        // JPEG re-encoding is part of every real upload; failure here would be a bug in the encoder.
+        let jpeg = (try? ImageEncoder.jpeg(raw, quality: variation.jpegQuality)) ?? []
+        let decoded = (try? ImageDecoder.decode(jpeg)) ?? raw
+        return Photo(designID: design.id, shot: shot, mirrored: mirrored, jpeg: jpeg, image: decoded)
+    }
+
+    /// Both shots of every design, in design order.
+    public static func photographAll(_ designs: [ItemDesign], seed: UInt64) -> [Photo] {
+        designs.flatMap { d in (0..<2).map { photograph(d, shot: $0, seed: seed) } }
+    }
+
+    /// Renders the scene to 8-bit RGB without compression.
+    public static func render(_ design: ItemDesign, mirrored: Bool, variation v: ShotVariation, rng: inout SeededRandom) -> DecodedImage {
+        let w = v.width, h = v.height
+        let half = Float(min(w, h)) / 2
+        let cosR = cosf(v.rotation), sinR = sinf(v.rotation)
+        let pixelsPerUnit = half * v.scale
+        let isTextile = design.kind == .sock || design.kind == .glove
+        let lightX = cosf(v.rotation * 3 + 1), lightY = sinf(v.rotation * 3 + 1)
+        var buffer = [Float](repeating: 0, count: w * h * 3)
+
+        for py in 0..<h {
+            for px in 0..<w {
+                let nx = (Float(px) + 0.5 - Float(w) / 2) / half
+                let ny = (Float(py) + 0.5 - Float(h) / 2) / half
+                let p = 1 + v.tiltX * nx + v.tiltY * ny
+                let sx = nx / p - v.offsetX, sy = ny / p - v.offsetY
+                let ix = (cosR * sx + sinR * sy) / v.scale
+                let iy = (-sinR * sx + cosR * sy) / v.scale
+                var colour = v.background.colour(x: nx, y: ny, noise: rng.unit())
+                if v.shadow {
+                    let s = design.sample(x: ix - 0.06, y: iy - 0.08, mirrored: mirrored).distance
+                    let shade = max(0, min(1, 0.5 - s / 0.12))
+                    colour = colour * (1 - 0.35 * shade)
+                }
+                let (d, itemColour) = design.sample(x: ix, y: iy, mirrored: mirrored)
+                let coverage = max(0, min(1, 0.5 - d * pixelsPerUnit))
+                if coverage > 0 {
+                    var c = itemColour * (1 + 0.1 * (ix * lightX + iy * lightY))
+                    if isTextile { c = c * (1 + 0.05 * sinf(iy * 180)) }
+                    colour = colour.mixed(with: c, coverage)
+                }
+                let light = v.gain * (1 + v.gradientX * nx + v.gradientY * ny)
+                let o = 3 * (py * w + px)
+                buffer[o] = colour.r * light * v.tint.r
+                buffer[o + 1] = colour.g * light * v.tint.g
+                buffer[o + 2] = colour.b * light * v.tint.b
+            }
+        }
+        if v.blur > 0.2 { gaussianBlur(&buffer, width: w, height: h, sigma: v.blur) }
+        var bytes = [UInt8](repeating: 0, count: w * h * 3)
+        for i in 0..<bytes.count {
+            let value = powf(max(0, buffer[i]), v.gamma) + v.noise * rng.gaussian()
+            bytes[i] = UInt8(max(0, min(255, (value * 255).rounded())))
+        }
+        return DecodedImage(width: w, height: h, layout: .rgb, pixels: bytes)
+    }
+
+    static func gaussianBlur(_ buf: inout [Float], width w: Int, height h: Int, sigma: Float) {
+        let radius = Int((sigma * 2.5).rounded(.up))
+        var kernel = (-radius...radius).map { expf(-Float($0 * $0) / (2 * sigma * sigma)) }
+        let sum = kernel.reduce(0, +)
+        kernel = kernel.map { $0 / sum }
+        var tmp = buf
+        for pass in 0..<2 {
+            let source = pass == 0 ? buf : tmp
+            var out = source
+            for y in 0..<h {
+                for x in 0..<w {
+                    for c in 0..<3 {
+                        var acc: Float = 0
+                        for k in -radius...radius {
+                            let xx = pass == 0 ? min(w - 1, max(0, x + k)) : x
+                            let yy = pass == 1 ? min(h - 1, max(0, y + k)) : y
+                            acc += kernel[k + radius] * source[3 * (yy * w + xx) + c]
+                        }
+                        out[3 * (y * w + x) + c] = acc
+                    }
+                }
+            }
+            if pass == 0 { tmp = out } else { buf = out }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Imaging
+import QueueKit
+
+/// Items, the matching index, matches and vendor offers in Redis: what the matching worker writes
+/// and what the app reads. Any number of matching workers share it.
+public struct MatchStore: Sendable {
+    public let client: RedisClient
+    public let keys: MatchKeys
+    public let clock: JobClock
+
+    public init(client: RedisClient, keyspace: Keyspace, clock: JobClock = .system) {
+        self.client = client
+        self.keys = MatchKeys(keyspace)
+        self.clock = clock
+    }
+
+    /// The state of a stored item.
+    public enum ItemState: String, Sendable { case new, waiting, matched }
+
+    /// Stores an item unless it exists; returns its state.
+    @discardableResult
+    public func store(_ item: Item) async throws -> ItemState {
+        var call = ScriptCall(MatchScripts.storeItem, keys: [keys.item(item.id)])
+        call.append(item.user)
+        call.append(item.product)
+        call.append(try JSONEncoder().encode(item.attributes))
+        call.append(try item.fingerprint.map { Array(try JSONEncoder().encode($0)) } ?? [])
+        call.append(item.createdAt)
+        let state = try await client.evaluate(call).string ?? ""
+        return ItemState(rawValue: state) ?? .new
+    }
+
+    /// Files an item under index keys (if it is still unmatched); returns its state, nil if unknown.
+    public func file(_ id: String, under indexKeys: [String]) async throws -> ItemState? {
+        var call = ScriptCall(MatchScripts.fileItem, keys: [keys.item(id)])
+        call.append(keys.indexPrefix)
+        call.append(id)
+        for key in indexKeys { call.append(key) }
+        return try await client.evaluate(call).string.flatMap(ItemState.init(rawValue:))
+    }
+
+    /// An item with its state and match id.
+    public func item(_ id: String) async throws -> (item: Item, state: ItemState, match: String?)? {
+        let key = keys.item(id)
+        let reply = try await client.send(RedisCommand("HMGET", key, "user", "product", "attrs", "fp", "created", "state", "match"))
+        return Self.decodeItem(id: id, fields: reply.array ?? [])
+    }
+
+    /// Waiting items filed under `indexKeys`, most shared keys first, at most `limit`, excluding
+    /// `excludedUser`'s own items.
+    public func candidates(in indexKeys: [String], excludingUser excludedUser: String, excludingItem: String, limit: Int = 200)
+        async throws -> [Item] {
+        if indexKeys.isEmpty { return [] }
+        let prefix = keys.itemPrefix
+        let memberLists = try await client.withConnection { [keys] connection in
+            try connection.pipeline(indexKeys.map { RedisCommand("SMEMBERS", keys.index($0)) })
+        }
+        var votes: [String: Int] = [:]
+        for list in memberLists { for member in list.array ?? [] { if let id = member.string, id != excludingItem { votes[id, default: 0] += 1 } } }
+        let ranked = votes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map(\.key)
+        if ranked.isEmpty { return [] }
+        let replies = try await client.withConnection { connection in
+            try connection.pipeline(ranked.map { RedisCommand("HMGET", prefix + $0, "user", "product", "attrs", "fp", "created", "state", "match") })
+        }
+        return zip(ranked, replies).compactMap { id, reply in
+            guard let decoded = Self.decodeItem(id: id, fields: reply.array ?? []), decoded.state == .waiting,
+                  decoded.item.user != excludedUser else { return nil }
+            return decoded.item
+        }
+    }
+
+    /// Records a match between two waiting items, exactly once. Returns whether this call recorded
+    /// it and, when `item` was already matched by someone else, that match's id.
+    public func recordMatch(_ item: Item, filing: IndexFiling, with partner: Item, partnerFiling: IndexFiling,
+                            score: Double, price: PriceSuggestion, algorithm: String) async throws -> (recorded: Bool, matchID: String?) {
+        let matchID = "m-" + JobID.make().rawValue
+        var call = ScriptCall(MatchScripts.recordMatch, keys: [
+            keys.item(item.id), keys.item(partner.id), keys.match(matchID), keys.userMatches(item.user),
+            keys.userMatches(partner.user), keys.users])
+        call.append(matchID)
+        call.append(item.id)
+        call.append(partner.id)
+        call.append(clock.now())
+        call.append(String(format: "%.4f", score))
+        call.append(try JSONEncoder().encode(price))
+        call.append(algorithm)
+        call.append(keys.indexPrefix)
+        call.append(filing.fileUnder.count)
+        for key in filing.fileUnder { call.append(key) }
+        for key in partnerFiling.fileUnder { call.append(key) }
+        let reply = try await client.evaluate(call).array ?? []
+        let recorded = reply.first?.int == 1
+        let id = reply.count > 1 ? reply[1].string : nil
+        return (recorded, id?.isEmpty == false ? id : nil)
+    }
+
+    /// Keeps a vendor offer for a user's unmatched item.
+    public func saveOffer(_ offer: VendorOffer, for item: Item) async throws {
+        let json = String(decoding: try JSONEncoder().encode(offer), as: UTF8.self)
+        try await client.withConnection { [keys] connection in
+            _ = try connection.pipeline([RedisCommand("HSET", keys.userOffers(item.user), item.id, json),
+                                         RedisCommand("SADD", keys.users, item.user)])
+        }
+    }
+
+    /// One match by id.
+    public func match(_ id: String) async throws -> MatchRecord? {
+        try await matches(ids: [id]).first
+    }
+
+    /// A user's matches, newest first.
+    public func matches(for user: String, limit: Int = 100) async throws -> [MatchRecord] {
+        let ids = (try await client.send(RedisCommand("ZREVRANGE", keys.userMatches(user), "0", String(limit - 1))).array ?? [])
+            .compactMap(\.string)
+        return try await matches(ids: ids)
+    }
+
+    /// Every user's matches (for operators), newest first.
+    public func allMatches(limit: Int = 100) async throws -> [MatchRecord] {
+        var ids = Set<String>()
+        for user in try await users() {
+            for id in (try await client.send(RedisCommand("ZRANGE", keys.userMatches(user), "0", "-1")).array ?? []).compactMap(\.string) {
+                ids.insert(id)
+            }
+        }
+        return try await matches(ids: Array(ids)).sorted { $0.createdAt > $1.createdAt }.prefix(limit).map { $0 }
+    }
+
+    /// A user's vendor offers.
+    public func offers(for user: String) async throws -> [OfferRecord] {
+        let values = try await client.send("HGETALL", keys.userOffers(user)).array ?? []
+        var result: [OfferRecord] = []
+        var i = 0
+        while i + 1 < values.count {
+            if let item = values[i].string, let bytes = values[i + 1].bytes,
+               let offer = try? JSONDecoder().decode(VendorOffer.self, from: Data(bytes)) {
+                result.append(OfferRecord(user: user, item: item, offer: offer))
+            }
+            i += 2
+        }
+        return result.sorted { $0.item < $1.item }
+    }
+
+    /// Users with matches or offers.
+    public func users() async throws -> [String] {
+        (try await client.send("SMEMBERS", keys.users).array ?? []).compactMap(\.string).sorted()
+    }
+
+    private func matches(ids: [String]) async throws -> [MatchRecord] {
+        if ids.isEmpty { return [] }
+        let replies = try await client.withConnection { [keys] connection in
+            try connection.pipeline(ids.map { RedisCommand("HMGET", keys.match($0), "item_a", "item_b", "user_a", "user_b",
+                                                          "product_a", "product_b", "score", "price", "algorithm", "created") })
+        }
+        return zip(ids, replies).compactMap { id, reply in
+            let f = reply.array ?? []
+            guard f.count == 10, let itemA = f[0].string, let itemB = f[1].string, let priceBytes = f[7].bytes,
+                  let price = try? JSONDecoder().decode(PriceSuggestion.self, from: Data(priceBytes)) else { return nil }
+            return MatchRecord(id: id, itemA: itemA, itemB: itemB, userA: f[2].string ?? "", userB: f[3].string ?? "",
+                               productA: f[4].string ?? "", productB: f[5].string ?? "", score: Double(f[6].string ?? "") ?? 0,
+                               price: price, algorithm: f[8].string ?? "", createdAt: f[9].int ?? 0)
+        }
+    }
+
+    static func decodeItem(id: String, fields f: [RedisReply]) -> (item: Item, state: ItemState, match: String?)? {
+        guard f.count == 7, let user = f[0].string, let product = f[1].string else { return nil }
+        let attributes = f[2].bytes.flatMap { try? JSONDecoder().decode(ItemAttributes.self, from: Data($0)) } ?? ItemAttributes()
+        let fingerprint = f[3].bytes.flatMap { $0.isEmpty ? nil : try? JSONDecoder().decode(Fingerprint.self, from: Data($0)) }
+        let item = Item(id: id, user: user, product: product, attributes: attributes, fingerprint: fingerprint, createdAt: f[4].int ?? 0)
+        return (item, ItemState(rawValue: f[5].string ?? "") ?? .new, f[6].string)
+    }
+}

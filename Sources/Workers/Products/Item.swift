@@ -1,0 +1,61 @@
+import Imaging
+
+/// An upload's stated attributes (`count=6`, `hand=left`, `width_mm=120`), as text.
+public struct ItemAttributes: Sendable, Codable, Equatable {
+    public var values: [String: String]
+
+    public init(_ values: [String: String] = [:]) { self.values = values }
+
+    public subscript(name: String) -> String? { values[name] }
+
+    /// A number attribute within `range`, or a readable error naming it.
+    public func number(_ name: String, in range: ClosedRange<Double>, product: String) throws(ProductInputError) -> Double {
+        guard let text = values[name] else { throw ProductInputError(product: product, reason: "attribute '\(name)' is missing") }
+        guard let value = Double(text), value.isFinite else {
+            throw ProductInputError(product: product, reason: "attribute '\(name)' must be a number, not '\(text.prefix(40))'")
+        }
+        guard range.contains(value) else {
+            throw ProductInputError(product: product, reason: "attribute '\(name)' = \(text) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+        return value
+    }
+
+    /// One of `choices`, or a readable error naming the attribute.
+    public func choice(_ name: String, of choices: [String], product: String) throws(ProductInputError) -> String {
+        guard let text = values[name] else { throw ProductInputError(product: product, reason: "attribute '\(name)' is missing") }
+        guard choices.contains(text) else {
+            throw ProductInputError(product: product, reason: "attribute '\(name)' must be one of \(choices.joined(separator: ", ")), not '\(text.prefix(40))'")
+        }
+        return text
+    }
+
+    /// A number the upload's validation already checked (0 if absent).
+    public func checkedNumber(_ name: String) -> Double { Double(values[name] ?? "") ?? 0 }
+}
+
+/// An uploaded item as the matcher sees it.
+public struct Item: Sendable, Codable, Equatable {
+    public var id: String
+    /// The customer id of the owner (never a name).
+    public var user: String
+    public var product: String
+    public var attributes: ItemAttributes
+    public var fingerprint: Fingerprint?
+    /// ms since 1970.
+    public var createdAt: Int
+
+    public init(id: String, user: String, product: String, attributes: ItemAttributes, fingerprint: Fingerprint?, createdAt: Int) {
+        self.id = id
+        self.user = user
+        self.product = product
+        self.attributes = attributes
+        self.fingerprint = fingerprint
+        self.createdAt = createdAt
+    }
+
+    /// The similarity of two items' photos, 0...1 (0 when either has none).
+    public func photoSimilarity(to other: Item, mirrored: Bool = false) -> Double {
+        guard let mine = fingerprint, let theirs = other.fingerprint else { return 0 }
+        return Double((mirrored ? mine.mirrored() : mine).similarity(to: theirs))
+    }
+}

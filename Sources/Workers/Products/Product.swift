@@ -1,0 +1,88 @@
+import Imaging
+
+/// One kind of thing SockMatcher matches. A new product is one type conforming to this protocol,
+/// in its own file, plus one line in `ProductCatalog.standard`; no other code names products.
+public protocol Product: Sendable {
+    /// The name uploads use, such as `sock`.
+    var name: String { get }
+    /// Whether an upload needs a photo (its fingerprint is then on the item).
+    var needsPhoto: Bool { get }
+    /// Checks an upload's attributes, throwing `ProductInputError` with a readable reason.
+    func validate(_ attributes: ItemAttributes) throws(ProductInputError)
+    /// Where the matching index files this item, and where it looks for partners.
+    func filing(of item: Item) -> IndexFiling
+    /// How well `candidate` completes `item`, from 0 to 1, or nil when it cannot.
+    func compatibility(of item: Item, with candidate: Item) -> Double?
+    /// The suggested price of a matched pair, with the factors that made it.
+    func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion
+    /// What to offer when no user's item matches (a partner vendor's replacement), if anything.
+    func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer?
+}
+
+extension Product {
+    public var needsPhoto: Bool { true }
+    public func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer? { nil }
+}
+
+/// The index keys an item is filed under and the ones its partners would be filed under.
+public struct IndexFiling: Sendable, Equatable {
+    public var fileUnder: [String]
+    public var lookIn: [String]
+
+    public init(fileUnder: [String], lookIn: [String]) {
+        self.fileUnder = fileUnder
+        self.lookIn = lookIn
+    }
+
+    /// Filing by a fingerprint's locality-sensitive buckets, within `space`.
+    public static func buckets(of fingerprint: Fingerprint, in space: String, partnersIn partnerSpace: String? = nil,
+                               partnerFingerprint: Fingerprint? = nil) -> IndexFiling {
+        let own = fingerprint.bucketKeys().map { "\(space):\($0.rawValue)" }
+        let theirs = (partnerFingerprint ?? fingerprint).bucketKeys().map { "\(partnerSpace ?? space):\($0.rawValue)" }
+        return IndexFiling(fileUnder: own, lookIn: theirs)
+    }
+}
+
+/// A suggested price: a base and the factors applied to it, so that it can be explained.
+public struct PriceSuggestion: Sendable, Codable, Equatable {
+    public struct Factor: Sendable, Codable, Equatable {
+        public var reason: String
+        public var multiplier: Double
+        public init(_ reason: String, _ multiplier: Double) {
+            self.reason = reason
+            self.multiplier = multiplier
+        }
+    }
+
+    public var currency: String
+    public var baseCents: Int
+    public var factors: [Factor]
+
+    public init(currency: String = "EUR", baseCents: Int, factors: [Factor] = []) {
+        self.currency = currency
+        self.baseCents = baseCents
+        self.factors = factors
+    }
+
+    public var totalCents: Int {
+        Int((Double(baseCents) * factors.reduce(1.0) { $0 * $1.multiplier }).rounded())
+    }
+
+    /// `4.00 EUR = base 4.00 × 1.10 (near-identical photos)`.
+    public var explanation: String {
+        func money(_ cents: Int) -> String { String(format: "%d.%02d", cents / 100, cents % 100) }
+        let applied = factors.map { String(format: " × %.2f (%@)", $0.multiplier, $0.reason) }.joined()
+        return "\(money(totalCents)) \(currency) = base \(money(baseCents))\(applied)"
+    }
+}
+
+/// An upload whose attributes do not fit its product.
+public struct ProductInputError: Error, Sendable, CustomStringConvertible {
+    public let product: String
+    public let reason: String
+    public init(product: String, reason: String) {
+        self.product = product
+        self.reason = reason
+    }
+    public var description: String { "\(product) upload refused: \(reason)" }
+}

@@ -1,0 +1,96 @@
+import QueueKit
+
+/// The matching worker: files an item in the shared index, looks for the best compatible partner
+/// among the candidates the index gives, records the match exactly once, suggests a price, and
+/// enqueues the users' activity atomically with the ack. Without a match the item waits in the
+/// index, and a product with a vendor fallback gets an offer.
+///
+/// The algorithm version is the feature flag `matching.algorithm`, rolled out by user:
+/// `v1` takes the best candidate; `v2` also refuses an ambiguous best (a runner-up within 2 %),
+/// leaving the item to wait for a clearer partner.
+public struct MatchingRole: Sendable {
+    public let products: ProductCatalog
+    public let store: MatchStore
+    public let flags: FeatureFlags
+    public let vendors: VendorCatalog
+    public static let algorithmFlag = "matching.algorithm"
+
+    public init(products: ProductCatalog, store: MatchStore, flags: FeatureFlags, vendors: VendorCatalog) {
+        self.products = products
+        self.store = store
+        self.flags = flags
+        self.vendors = vendors
+    }
+
+    public func register(into handlers: inout JobHandlers) {
+        handlers.register("match", payload: DomainJobs.Match.self) { request, context in
+            try await handle(request, context: context)
+        }
+    }
+
+    /// What one match job did.
+    public enum Outcome: Sendable, Equatable {
+        case matched(String)
+        case waiting
+        case offered(VendorOffer)
+    }
+
+    @discardableResult
+    func handle(_ request: DomainJobs.Match, context: JobContext) async throws -> Outcome {
+        guard let stored = try await store.item(request.item) else {
+            throw PermanentJobError("item \(request.item) does not exist")
+        }
+        let item = stored.item
+        guard let product = products[item.product] else {
+            throw PermanentJobError("item \(item.id) is a '\(item.product)', which this worker does not know")
+        }
+        if stored.state == .matched, let matchID = stored.match {
+            // A repeat of a job whose match was recorded but whose ack was lost: announce it again.
+            try await announce(matchID, context: context)
+            return .matched(matchID)
+        }
+        let filing = product.filing(of: item)
+        let algorithm = try await flags.variant(of: Self.algorithmFlag, for: item.user, default: "v1")
+        // File first, then search: of two partners processed at once, at least one sees the other.
+        guard try await store.file(item.id, under: filing.fileUnder) != nil else {
+            throw PermanentJobError("item \(item.id) vanished while filing it")
+        }
+        for _ in 0..<5 {
+            let candidates = try await store.candidates(in: filing.lookIn, excludingUser: item.user, excludingItem: item.id)
+            let scored = candidates.compactMap { candidate in product.compatibility(of: item, with: candidate).map { (candidate, $0) } }
+                .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
+            guard let (partner, score) = scored.first else { break }
+            if algorithm == "v2", scored.count > 1, scored[1].1 >= score * 0.98 { break }
+            guard let partnerProduct = products[partner.product] else { break }
+            let price = product.price(of: item, matchedWith: partner)
+            let result = try await store.recordMatch(item, filing: filing, with: partner, partnerFiling: partnerProduct.filing(of: partner),
+                                                     score: score, price: price, algorithm: algorithm)
+            if result.recorded, let matchID = result.matchID {
+                try await announce(matchID, context: context)
+                context.logger.info("matched", ["item.id": item.id, "match.id": matchID, "product": item.product])
+                return .matched(matchID)
+            }
+            if let matchID = result.matchID {
+                // Another worker matched this item while we looked.
+                try await announce(matchID, context: context)
+                return .matched(matchID)
+            }
+            // The partner was taken by someone else; look again.
+        }
+        if let offer = product.fallbackOffer(for: item, from: vendors) {
+            try await store.saveOffer(offer, for: item)
+            context.enqueueOnSuccess(try NewJob(queue: DomainJobs.personalization, type: "activity",
+                                                encoding: DomainJobs.Activity(user: item.user, event: "offer:\(item.id)", product: item.product)))
+            return .offered(offer)
+        }
+        return .waiting
+    }
+
+    private func announce(_ matchID: String, context: JobContext) async throws {
+        guard let match = try await store.match(matchID) else { return }
+        for (user, product) in [(match.userA, match.productA), (match.userB, match.productB)] {
+            context.enqueueOnSuccess(try NewJob(queue: DomainJobs.personalization, type: "activity",
+                                                encoding: DomainJobs.Activity(user: user, event: "match:\(matchID)", product: product)))
+        }
+    }
+}
