@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "producer", targets: ["ProducerCommand"]),
         .executable(name: "queuectl", targets: ["queuectl"]),
         .executable(name: "fleet-bench", targets: ["Bench"]),
+        .executable(name: "match-bench", targets: ["MatchBench"]),
+        .executable(name: "photolab", targets: ["PhotoLabCommand"]),
     ],
     targets: [
         .systemLibrary(
@@ -42,8 +44,9 @@ let package = Package(
         .executableTarget(name: "ProducerCommand", dependencies: ["Producer", "Workers", "FleetCommand"]),
         .executableTarget(name: "queuectl", dependencies: ["QueueKit", "Workers", "FleetCommand"]),
         .executableTarget(name: "Bench", dependencies: ["QueueKit", "FleetCommand"]),
-        .testTarget(name: "QueueKitTests", dependencies: ["QueueKit", "Workers", "Producer"]),
-        .testTarget(name: "WorkersTests", dependencies: ["QueueKit", "Workers", "Producer", "Imaging", "PhotoLab"]),
+        .executableTarget(name: "PhotoLabCommand", dependencies: ["Imaging", "PhotoLab", "FleetCommand"]),
+        .executableTarget(name: "MatchBench", dependencies: ["QueueKit", "Workers", "Imaging", "PhotoLab", "FleetCommand"]),
+        .testTarget(name: "FleetTests", dependencies: ["QueueKit", "Workers", "Producer", "Imaging", "PhotoLab"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -21,6 +21,16 @@ public struct JobContext: Sendable {
     public func enqueueOnSuccess(_ job: NewJob) {
         followUps.append(job)
     }
+
+    /// A context for calling a handler directly in a test.
+    public static func forTesting(id: JobID = JobID.make(), queue: QueueName = try! QueueName("test"), type: String = "test",
+                                  attempt: Int = 1, maxAttempts: Int = 5) -> JobContext {
+        JobContext(id: id, queue: queue, type: type, attempt: attempt, maxAttempts: maxAttempts, enqueuedAt: 0,
+                   tenant: nil, logger: .disabled, followUps: FollowUps())
+    }
+
+    /// The jobs enqueued on success so far.
+    public var pendingFollowUps: [NewJob] { followUps.all }
 }
 
 /// The jobs a handler asked to enqueue on success.

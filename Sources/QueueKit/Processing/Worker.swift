@@ -57,6 +57,7 @@ public final class Worker: Sendable {
             Heartbeat(configuration: configuration, leases: leases),
             DelayedPromoter(configuration: configuration),
             LeaseRecoverer(configuration: configuration),
+            DeadLetterTrimmer(configuration: configuration),
         ])
         let completerThread = DedicatedThread(name: "queuekit.complete") { completer.run() }
         let backgroundThread = DedicatedThread(name: "queuekit.background") { background.run() }

@@ -28,6 +28,10 @@ public struct WorkerConfiguration: Sendable {
     public var logger: Logger
     /// Whether to refuse to start when Redis may evict keys. Default true.
     public var requireNoEviction: Bool
+    /// Most dead jobs kept per queue; the oldest beyond it are dropped. Default 100,000.
+    public var deadLetterLimit: Int = 100_000
+    /// How long dead jobs are kept. Default 30 days.
+    public var deadLetterRetention: Duration = .seconds(30 * 86_400)
 
     public init(
         redis: RedisConfiguration,

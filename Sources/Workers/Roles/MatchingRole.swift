@@ -35,8 +35,9 @@ public struct MatchingRole: Sendable {
         case offered(VendorOffer)
     }
 
+    /// Runs one match job (what the registered `match` handler does; benchmarks call it directly).
     @discardableResult
-    func handle(_ request: DomainJobs.Match, context: JobContext) async throws -> Outcome {
+    public func handle(_ request: DomainJobs.Match, context: JobContext) async throws -> Outcome {
         guard let stored = try await store.item(request.item) else {
             throw PermanentJobError("item \(request.item) does not exist")
         }

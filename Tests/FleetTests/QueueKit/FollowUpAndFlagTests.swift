@@ -59,3 +59,31 @@ import Testing
         #expect(try await flags.all()["matcher"]?.percent == 0)
     }
 }
+
+@Suite struct DeadLetterTrimTests {
+    @Test func theDeadLetterQueueStaysBoundedInCountAndAge() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let q = fleet.queue()
+        var handlers = JobHandlers()
+        DiagnosticJobs.register(into: &handlers)
+        let worker = Worker(configuration: fleet.workerConfiguration(), handlers: handlers)
+        try await withWorker(worker) {
+            try await fleet.producer().enqueue((0..<30).map { _ in
+                NewJob(queue: q, type: "fail", payload: Array("{\"message\":\"x\",\"permanent\":true}".utf8))
+            })
+            try await eventually("all dead") { try await fleet.stats().dead == 30 }
+        }
+        var configuration = fleet.workerConfiguration()
+        configuration.deadLetterLimit = 10
+        let connection = RedisConnection(fleet.redis)
+        try DeadLetterTrimmer(configuration: configuration).perform(on: connection)
+        #expect(try await fleet.stats().dead == 10)
+        let jobKeys = try connection.send("KEYS", fleet.keyspace.queue(q).jobPrefix + "*").array ?? []
+        #expect(jobKeys.count == 20, "dropped dead jobs left their hashes behind")  // 10 hashes + 10 error lists
+        configuration.deadLetterRetention = .zero
+        configuration.clock = .shifted(by: .seconds(1))
+        try DeadLetterTrimmer(configuration: configuration).perform(on: connection)
+        #expect(try await fleet.stats().dead == 0)
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Imaging
+import PhotoLab
+import Producer
+import QueueKit
+import Synchronization
+import Testing
+@testable import Workers
+
+/// A product that exists only in this test: board-game pieces, matched by stated game and colour
+/// and a similar photo. It proves a product plugs in with no change to the workers.
+struct BoardGamePiece: Product {
+    var name: String { "board-game-piece" }
+    func validate(_ attributes: ItemAttributes) throws(ProductInputError) {
+        _ = try attributes.choice("game", of: ["chess", "ludo"], product: name)
+    }
+    func filing(of item: Item) -> IndexFiling {
+        IndexFiling(fileUnder: ["piece:\(item.attributes["game"] ?? "")"], lookIn: ["piece:\(item.attributes["game"] ?? "")"])
+    }
+    func compatibility(of item: Item, with candidate: Item) -> Double? {
+        guard candidate.product == name, candidate.attributes["game"] == item.attributes["game"] else { return nil }
+        let similarity = item.photoSimilarity(to: candidate)
+        return similarity >= Double(Fingerprint.matchThreshold) ? similarity : nil
+    }
+    func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {
+        PriceSuggestion(baseCents: 150, factors: [.init("collector's game", 2)])
+    }
+}
+
+/// A small fleet in this process: a producer, the uploads and matching roles, a blob directory.
+struct DomainFleet {
+    let fleet = TestFleet()
+    let blobs: BlobStore
+    let products: ProductCatalog
+    let store: MatchStore
+
+    init(products: ProductCatalog = .standard) {
+        self.products = products
+        blobs = BlobStore(directory: FileManager.default.temporaryDirectory.appendingPathComponent("blobs-\(UUID().uuidString)"))
+        store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+    }
+
+    var uploader: Uploader {
+        Uploader(producer: Producer(queue: fleet.producer()), blobs: blobs, products: products)
+    }
+
+    func worker(roles: [String]) throws -> Worker {
+        let environment = Roles.Environment(redis: fleet.redis, keyspace: fleet.keyspace, products: products, blobs: blobs,
+                                            vendors: try VendorCatalog.load(path: nil))
+        return Worker(configuration: fleet.workerConfiguration(queues: roles, concurrency: 4),
+                      handlers: Roles.handlers(for: roles, in: environment))
+    }
+
+    func cleanUp() async {
+        await fleet.cleanUp()
+        try? FileManager.default.removeItem(at: blobs.directory)
+    }
+}
+
+func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
+    Photographer.photograph(design, shot: shot, seed: 21).jpeg
+}
+
+@Suite struct MatchingTests {
+    @Test func uploadsAreMatchedPricedAndAnnounced() async throws {
+        let domain = DomainFleet()
+        defer { Task { await domain.cleanUp() } }
+        let designs = DesignCatalogue.make(count: 40, seed: 3)
+        let sock = try #require(designs.first { $0.kind == .sock && $0.nearMissOf == nil })
+        let uploads = try domain.worker(roles: ["uploads"]), matching = try domain.worker(roles: ["matching"])
+        try await withWorker(uploads) {
+            try await withWorker(matching) {
+                try await domain.uploader.upload(user: "alice", product: "sock", photo: photo(of: sock, shot: 0), attributes: [:])
+                try await domain.uploader.upload(user: "bob", product: "sock", photo: photo(of: sock, shot: 1), attributes: [:])
+                try await domain.uploader.upload(user: "carol", product: "container", photo: photo(of: sock, shot: 0),
+                                                 attributes: ["shape": "round", "diameter_mm": "150"])
+                try await domain.uploader.upload(user: "dave", product: "lid", photo: photo(of: sock, shot: 1),
+                                                 attributes: ["shape": "round", "diameter_mm": "151"])
+                try await domain.uploader.upload(user: "erin", product: "lid", photo: photo(of: sock, shot: 0),
+                                                 attributes: ["shape": "square", "width_mm": "135"])
+                try await eventually("matching settled", timeout: .seconds(60)) {
+                    try await domain.fleet.stats("matching").done == 5
+                }
+            }
+        }
+        let alice = try await domain.store.matches(for: "alice")
+        #expect(alice.count == 1)
+        #expect(alice.first?.userB == "bob" || alice.first?.userA == "bob")
+        #expect(alice.first?.price.totalCents ?? 0 >= 400)
+        let carol = try await domain.store.matches(for: "carol")
+        #expect(carol.count == 1 && Set([carol[0].productA, carol[0].productB]) == ["container", "lid"])
+        let offers = try await domain.store.offers(for: "erin")
+        #expect(offers.count == 1 && offers[0].offer.kind == "container")
+        // Each match announces itself to both users, plus one offer: 5 activities, atomically with the acks.
+        #expect(try await domain.fleet.stats("personalization").ready == 5)
+    }
+
+    @Test func badUploadsAreRefusedWithReasons() async throws {
+        let domain = DomainFleet()
+        defer { Task { await domain.cleanUp() } }
+        let uploader = domain.uploader
+        let video = Array("\u{0}\u{0}\u{0}\u{18}ftypmp42".utf8) + Array(repeating: 0, count: 100)
+        for (bytes, says) in [([UInt8](), "empty"), (video, "video is not supported yet"), (Array("GIF89a...".utf8), "GIF")] {
+            do {
+                try await uploader.upload(user: "u", product: "sock", photo: bytes, attributes: [:])
+                Issue.record("an upload with \(says) was accepted")
+            } catch let error as UploadError {
+                #expect(error.reason.lowercased().contains(says.lowercased()), "\(error.reason)")
+            }
+        }
+        await #expect(throws: ProductInputError.self) {
+            try await uploader.upload(user: "u", product: "button-set", photo: [1], attributes: ["count": "3"])
+        }
+        // What the producer cannot see (a blob corrupted in the store, a product this worker lacks)
+        // the uploads worker sends to the dead-letter queue with the reason.
+        let truncated = Array(photo(of: DesignCatalogue.make(count: 1, seed: 1)[0], shot: 0).prefix(300))
+        let key = try domain.blobs.put(truncated)
+        let producer = domain.fleet.producer()
+        try await producer.enqueue(try NewJob(queue: DomainJobs.uploads, type: "upload",
+                                              encoding: DomainJobs.Upload(user: "u", product: "sock", attributes: [:], blob: key)))
+        try await producer.enqueue(try NewJob(queue: DomainJobs.uploads, type: "upload",
+                                              encoding: DomainJobs.Upload(user: "u", product: "earring", attributes: [:], blob: key)))
+        try await withWorker(try domain.worker(roles: ["uploads"])) {
+            try await eventually("both dead") { try await domain.fleet.stats("uploads").dead == 2 }
+        }
+        let reasons = try await domain.fleet.operatorAPI().listDeadJobs(in: DomainJobs.uploads).map(\.reason)
+        #expect(reasons.contains { $0.contains("photo refused") }, "\(reasons)")
+        #expect(reasons.contains { $0.contains("unknown product 'earring'") }, "\(reasons)")
+    }
+
+    /// Two workers handle the two halves of a pair at the same moment, many times over: each pair
+    /// is matched exactly once.
+    @Test func racingWorkersRecordEachMatchOnce() async throws {
+        let domain = DomainFleet(products: ProductCatalog.standard)
+        defer { Task { await domain.cleanUp() } }
+        let role = MatchingRole(products: domain.products, store: domain.store,
+                                flags: FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace),
+                                vendors: VendorCatalog(entries: []))
+        let pairs = 30
+        for n in 0..<pairs {
+            for side in ["a", "b"] {
+                let attributes = ItemAttributes(["shape": "round", "diameter_mm": "\(100 + n * 10)"])
+                try await domain.store.store(Item(id: "\(side)\(n)", user: "\(side)-user", product: side == "a" ? "container" : "lid",
+                                                  attributes: attributes, fingerprint: nil, createdAt: n))
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<pairs {
+                for side in ["a", "b"] {
+                    group.addTask {
+                        let context = JobContext.forTesting(id: JobID("\(side)\(n)"))
+                        _ = try await role.handle(DomainJobs.Match(item: "\(side)\(n)"), context: context)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let matches = try await domain.store.matches(for: "a-user", limit: 1000)
+        #expect(matches.count == pairs)
+        #expect(Set(matches.map(\.itemA) + matches.map(\.itemB)).count == pairs * 2)
+    }
+
+    @Test func aNewProductPlugsInWithoutTouchingTheWorkers() async throws {
+        let domain = DomainFleet(products: ProductCatalog.standard.adding(BoardGamePiece()))
+        defer { Task { await domain.cleanUp() } }
+        let design = try #require(DesignCatalogue.make(count: 20, seed: 8).first { $0.kind == .sock })
+        try await withWorker(try domain.worker(roles: ["uploads", "matching"])) {
+            try await domain.uploader.upload(user: "p1", product: "board-game-piece", photo: photo(of: design, shot: 0), attributes: ["game": "ludo"])
+            try await domain.uploader.upload(user: "p2", product: "board-game-piece", photo: photo(of: design, shot: 1), attributes: ["game": "ludo"])
+            try await eventually("matched", timeout: .seconds(60)) { try await domain.store.matches(for: "p1").count == 1 }
+        }
+        let match = try #require(try await domain.store.matches(for: "p2").first)
+        #expect(match.price.totalCents == 300)
+        #expect(match.price.explanation == "3.00 EUR = base 1.50 × 2.00 (collector's game)")
+    }
+
+    @Test func theAlgorithmVersionFollowsTheFlag() async throws {
+        let domain = DomainFleet()
+        defer { Task { await domain.cleanUp() } }
+        let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
+        try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: "v2", fallback: "v1", percent: 100))
+        let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []))
+        for (id, product) in [("c", "container"), ("l", "lid")] {
+            try await domain.store.store(Item(id: id, user: "u-\(id)", product: product,
+                                              attributes: ItemAttributes(["shape": "square", "width_mm": "100"]), fingerprint: nil, createdAt: 0))
+        }
+        _ = try await role.handle(DomainJobs.Match(item: "c"), context: .forTesting(id: JobID("c")))
+        _ = try await role.handle(DomainJobs.Match(item: "l"), context: .forTesting(id: JobID("l")))
+        #expect(try await domain.store.matches(for: "u-c").first?.algorithm == "v2")
+    }
+}

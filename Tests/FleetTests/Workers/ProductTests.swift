@@ -1,0 +1,92 @@
+import Foundation
+import Imaging
+import PhotoLab
+import Testing
+@testable import Workers
+
+@Suite struct ProductTests {
+    @Test func sha256MatchesTheStandardVectors() {
+        #expect(SHA256.hex(Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func attributesAreCheckedWithReadableReasons() {
+        let buttons = ButtonSet()
+        #expect(throws: ProductInputError.self) { try buttons.validate(ItemAttributes(["count": "6", "holes": "4"])) }
+        do {
+            try buttons.validate(ItemAttributes(["count": "six", "holes": "4", "diameter_mm": "15"]))
+        } catch {
+            #expect(error.description == "button-set upload refused: attribute 'count' must be a number, not 'six'")
+        }
+        #expect(throws: ProductInputError.self) { try FoodContainer().validate(ItemAttributes(["shape": "hexagonal", "width_mm": "100"])) }
+        #expect(throws: ProductInputError.self) { try ContainerLid().validate(ItemAttributes(["shape": "rectangular", "width_mm": "100"])) }
+        #expect(throws: ProductInputError.self) { try Glove().validate(ItemAttributes(["hand": "middle"])) }
+        #expect(throws: ProductInputError.self) { try ProductCatalog.standard.product(named: "hubcap") }
+    }
+
+    @Test func lidsFitContainersByShapeAndSizeAndTheVendorFillsTheGap() throws {
+        func item(_ product: String, _ attributes: [String: String]) -> Item {
+            Item(id: product, user: "u", product: product, attributes: ItemAttributes(attributes), fingerprint: nil, createdAt: 0)
+        }
+        let box = item("container", ["shape": "rectangular", "width_mm": "120", "length_mm": "180"])
+        let fits = item("lid", ["shape": "rectangular", "width_mm": "181", "length_mm": "121"])
+        let tooBig = item("lid", ["shape": "rectangular", "width_mm": "125", "length_mm": "180"])
+        let round = item("lid", ["shape": "round", "diameter_mm": "120"])
+        #expect(FoodContainer().compatibility(of: box, with: fits) != nil)
+        #expect(FoodContainer().compatibility(of: box, with: tooBig) == nil)
+        #expect(FoodContainer().compatibility(of: box, with: round) == nil)
+        #expect(ContainerLid().compatibility(of: fits, with: box) != nil)
+        // The partner's index keys are among the ones the container looks in.
+        #expect(!Set(FoodContainer().filing(of: box).lookIn).isDisjoint(with: ContainerLid().filing(of: fits).fileUnder))
+
+        let catalog = try VendorCatalog.load(path: nil)
+        let roundBowl = item("container", ["shape": "round", "diameter_mm": "151"])
+        let offer = try #require(FoodContainer().fallbackOffer(for: roundBowl, from: catalog))
+        #expect(offer.kind == "lid" && offer.fit >= 0.5)
+        let odd = item("container", ["shape": "round", "diameter_mm": "67"])
+        #expect(FoodContainer().fallbackOffer(for: odd, from: catalog) == nil, "offered a lid that does not fit")
+    }
+
+    @Test func buttonPricesScaleWithTheCount() {
+        func set(_ count: Int) -> Item {
+            Item(id: "b\(count)", user: "u", product: "button-set", attributes: ItemAttributes(["count": "\(count)", "holes": "4", "diameter_mm": "15"]),
+                 fingerprint: nil, createdAt: 0)
+        }
+        let small = ButtonSet().price(of: set(2), matchedWith: set(2)).totalCents
+        let large = ButtonSet().price(of: set(10), matchedWith: set(10)).totalCents
+        #expect(large == small * 5)
+        #expect(ButtonSet().price(of: set(2), matchedWith: set(2)).explanation.contains("4 buttons"))
+    }
+
+    /// Photos of the same designs from PhotoLab: a glove matches its mirror image only, a sock its
+    /// twin only, and near misses (same colours, other pattern) match neither.
+    @Test func glovesMatchMirrorImagesAndSocksTheirTwins() throws {
+        let designs = DesignCatalogue.make(count: 60, seed: 11)
+        func item(_ design: ItemDesign, shot: Int) -> Item {
+            let photo = Photographer.photograph(design, shot: shot, seed: 5)
+            let product = design.kind == .glove ? "glove" : "sock"
+            return Item(id: "\(design.id)-\(shot)", user: "u\(shot)", product: product, attributes: ItemAttributes(),
+                        fingerprint: Fingerprint(image: photo.image), createdAt: 0)
+        }
+        let gloves = designs.filter { $0.kind == .glove }.prefix(4)
+        let socks = designs.filter { $0.kind == .sock }.prefix(4)
+        try #require(gloves.count >= 2 && socks.count >= 2)
+        for design in gloves {
+            let left = item(design, shot: 0), right = item(design, shot: 1)
+            #expect(Glove().compatibility(of: left, with: right) != nil, "glove \(design.id): left and right did not match")
+            let anotherLeft = Item(id: "x", user: "u9", product: "glove", attributes: ItemAttributes(),
+                                   fingerprint: Fingerprint(image: Photographer.photograph(design, shot: 2, seed: 99).image), createdAt: 0)
+            #expect(Glove().compatibility(of: left, with: anotherLeft) == nil, "glove \(design.id): two lefts matched")
+        }
+        for design in socks {
+            #expect(Sock().compatibility(of: item(design, shot: 0), with: item(design, shot: 1)) != nil, "sock \(design.id) missed its twin")
+        }
+        for design in designs where design.nearMissOf != nil && design.kind == .sock {
+            let original = designs[design.nearMissOf!]
+            #expect(Sock().compatibility(of: item(design, shot: 0), with: item(original, shot: 1)) == nil,
+                    "near miss \(design.id) matched \(original.id)")
+        }
+    }
+}
