@@ -1,5 +1,6 @@
 /// A linear-ish RGB colour with components in 0...1, used while rendering scenes.
 public struct Colour: Sendable, Equatable, Codable {
+    /// Red, green and blue in 0...1.
     public var r: Float, g: Float, b: Float
 
     /// Creates a colour from components in 0...1.

@@ -52,10 +52,8 @@ public enum Pattern: Sendable, Equatable, Codable {
             return dx * dx + dy * dy < radius * radius ? b : a
         case let .argyle(a, b, line, size):
             let u = (x + y) / size, v = (x - y) / size
-            let fu = fract(u), fv = fract(v)
             if abs(fract(u + 0.5) - 0.5) < 0.04 || abs(fract(v + 0.5) - 0.5) < 0.04 { return line }
             let cell = Int(u.rounded(.down)) + Int(v.rounded(.down))
-            _ = (fu, fv)
             return cell & 1 == 0 ? a : b
         case let .chevrons(a, b, period, amplitude):
             let zig = abs(fract(x / (period * 2)) - 0.5) * 2 * amplitude

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small deterministic random generator (SplitMix64) so that a seed always yields the same photos,
 /// on every platform and toolchain; the helpers below avoid the standard library's unspecified
 /// `random(in:using:)` algorithms for the same reason.
@@ -44,5 +46,3 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// A child stream whose values do not depend on how much of this stream is consumed later.
     public mutating func fork() -> SeededRandom { SeededRandom(seed: next()) }
 }
-
-import Foundation

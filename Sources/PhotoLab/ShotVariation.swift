@@ -1,7 +1,9 @@
+import Foundation
+
 /// Everything that differs between two photos of the same item: framing, pose, light, optics, backdrop.
 public struct ShotVariation: Sendable {
-    public var width: Int
-    public var height: Int
+    /// Photo size in pixels.
+    public var width: Int, height: Int
     /// In-plane rotation in radians (at most 30 degrees either way).
     public var rotation: Float
     /// Item units to half the short image side.
@@ -10,13 +12,17 @@ public struct ShotVariation: Sendable {
     public var offsetX: Float, offsetY: Float
     /// Projective tilt coefficients (mild perspective).
     public var tiltX: Float, tiltY: Float
-    /// Exposure gain, per-channel white-balance tint, illumination gradient and gamma.
+    /// Exposure gain.
     public var gain: Float
+    /// Per-channel white-balance error.
     public var tint: Colour
+    /// Illumination falling off across the photo (fraction per half image).
     public var gradientX: Float, gradientY: Float
+    /// Tone-curve exponent.
     public var gamma: Float
-    /// Gaussian blur sigma in pixels and sensor noise sigma (0...1 scale).
+    /// Gaussian blur sigma in pixels.
     public var blur: Float
+    /// Sensor noise sigma (0...1 scale).
     public var noise: Float
     /// Quality of the JPEG re-encode.
     public var jpegQuality: Int
@@ -116,5 +122,3 @@ public struct Backdrop: Sendable {
         return c
     }
 }
-
-import Foundation

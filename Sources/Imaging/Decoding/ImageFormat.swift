@@ -2,8 +2,11 @@
 ///
 /// Its one responsibility is sniffing: it never trusts file names or declared MIME types.
 public enum ImageFormat: String, Sendable, Equatable, CaseIterable {
+    /// Decodable still images.
     case jpeg, png
+    /// Recognised still images that are not decoded.
     case gif, webp, heic, avif, bmp, tiff
+    /// Recognised video containers.
     case mp4, quickTime, matroska, avi
 
     /// Human name used in error sentences.

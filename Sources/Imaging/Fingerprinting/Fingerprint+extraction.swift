@@ -53,14 +53,14 @@ extension Fingerprint {
         let cb = chromaBins, lb = lightnessBins
         var hist = [Float](repeating: 0, count: cb * cb * lb)
         let lo: Float = -0.75, step: Float = 1.5 / Float(cb)
-        let lightCentres: [Float] = [0.3, 0.85]
+        let lightCentres: [Float] = [0.2, 0.55, 0.9]
         for i in pixels {
             let r = img.red[i], g = img.green[i], b = img.blue[i]
             let (c1, c2) = ColourSpace.chroma(r, g, b)
             let rel = ColourSpace.intensity(r, g, b) / bright
             let (a0, a1, aw) = softBin((c1 - lo) / step - 0.5, cb)
             let (b0, b1, bw) = softBin((c2 - lo) / step - 0.5, cb)
-            let lpos = (min(max(rel, lightCentres[0]), lightCentres[1]) - lightCentres[0]) / (lightCentres[1] - lightCentres[0])
+            let lpos = (min(max(rel, lightCentres[0]), lightCentres[2]) - lightCentres[0]) / (lightCentres[1] - lightCentres[0])
             let (l0, l1, lw) = softBin(lpos, lb)
             for (ai, av) in [(a0, 1 - aw), (a1, aw)] {
                 for (bi, bv) in [(b0, 1 - bw), (b1, bw)] {

@@ -11,6 +11,8 @@ public struct MatchRecord: Sendable, Codable, Equatable {
     public var algorithm: String
     /// ms since 1970.
     public var createdAt: Int
+    /// The item whose matching job recorded the match (and announces it).
+    public var recordedBy: String
 }
 
 /// A vendor offer made to a user whose item found no partner.

@@ -44,6 +44,7 @@ enum MatchScripts {
     /// Input:
     ///   KEYS[1] item A HASH; KEYS[2] item B HASH; KEYS[3] match HASH; KEYS[4] user A's matches ZSET;
     ///   KEYS[5] user B's matches ZSET; KEYS[6] users SET
+    ///   (item A is the one whose job records the match: it is stored as `by`)
     ///   ARGV[1] match id; ARGV[2] item A id; ARGV[3] item B id; ARGV[4] now (ms); ARGV[5] score;
     ///   ARGV[6] price JSON; ARGV[7] algorithm; ARGV[8] index key prefix;
     ///   ARGV[9] count of A's index keys, then A's keys, then B's keys
@@ -64,7 +65,7 @@ enum MatchScripts {
           redis.call('SREM', indexPrefix .. ARGV[i], id)
         end
         redis.call('HSET', match, 'item_a', idA, 'item_b', idB, 'user_a', a[3], 'user_b', b[3], 'product_a', a[4],
-                   'product_b', b[4], 'score', ARGV[5], 'price', ARGV[6], 'algorithm', ARGV[7], 'created', now)
+                   'product_b', b[4], 'score', ARGV[5], 'price', ARGV[6], 'algorithm', ARGV[7], 'created', now, 'by', idA)
         redis.call('ZADD', userA, now, matchID)
         redis.call('ZADD', userB, now, matchID)
         redis.call('SADD', users, a[3], b[3])

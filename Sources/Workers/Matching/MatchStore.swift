@@ -151,15 +151,15 @@ public struct MatchStore: Sendable {
         if ids.isEmpty { return [] }
         let replies = try await client.withConnection { [keys] connection in
             try connection.pipeline(ids.map { RedisCommand("HMGET", keys.match($0), "item_a", "item_b", "user_a", "user_b",
-                                                          "product_a", "product_b", "score", "price", "algorithm", "created") })
+                                                          "product_a", "product_b", "score", "price", "algorithm", "created", "by") })
         }
         return zip(ids, replies).compactMap { id, reply in
             let f = reply.array ?? []
-            guard f.count == 10, let itemA = f[0].string, let itemB = f[1].string, let priceBytes = f[7].bytes,
+            guard f.count == 11, let itemA = f[0].string, let itemB = f[1].string, let priceBytes = f[7].bytes,
                   let price = try? JSONDecoder().decode(PriceSuggestion.self, from: Data(priceBytes)) else { return nil }
             return MatchRecord(id: id, itemA: itemA, itemB: itemB, userA: f[2].string ?? "", userB: f[3].string ?? "",
                                productA: f[4].string ?? "", productB: f[5].string ?? "", score: Double(f[6].string ?? "") ?? 0,
-                               price: price, algorithm: f[8].string ?? "", createdAt: f[9].int ?? 0)
+                               price: price, algorithm: f[8].string ?? "", createdAt: f[9].int ?? 0, recordedBy: f[10].string ?? itemA)
         }
     }
 

@@ -25,7 +25,7 @@ public struct ButtonSet: Product {
         let d1 = a.checkedNumber("diameter_mm"), d2 = b.checkedNumber("diameter_mm")
         guard abs(d1 - d2) <= max(0.5, 0.03 * max(d1, d2)) else { return nil }
         let similarity = item.photoSimilarity(to: candidate)
-        return similarity >= Double(Fingerprint.matchThreshold) ? similarity : nil
+        return similarity >= Item.photoFloor ? similarity : nil
     }
 
     public func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {

@@ -69,6 +69,8 @@ public struct FoodContainer: Product {
     public var name: String { "container" }
 
     public func validate(_ attributes: ItemAttributes) throws(ProductInputError) { try Rim.validate(attributes, product: name) }
+    /// Any fit within the tolerance is a match.
+    public var confidentScore: Double { 0.5 }
 
     public func filing(of item: Item) -> IndexFiling {
         let rim = Rim(item.attributes)
@@ -96,6 +98,7 @@ public struct ContainerLid: Product {
     public var name: String { "lid" }
 
     public func validate(_ attributes: ItemAttributes) throws(ProductInputError) { try Rim.validate(attributes, product: name) }
+    public var confidentScore: Double { 0.5 }
 
     public func filing(of item: Item) -> IndexFiling {
         let rim = Rim(item.attributes)

@@ -13,6 +13,9 @@ public protocol Product: Sendable {
     func filing(of item: Item) -> IndexFiling
     /// How well `candidate` completes `item`, from 0 to 1, or nil when it cannot.
     func compatibility(of item: Item, with candidate: Item) -> Double?
+    /// A score at or above which a candidate is a match even with no runner-up to compare it with.
+    /// Below it, the best candidate must clearly beat the runner-up (see `MatchingRole`).
+    var confidentScore: Double { get }
     /// The suggested price of a matched pair, with the factors that made it.
     func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion
     /// What to offer when no user's item matches (a partner vendor's replacement), if anything.
@@ -21,6 +24,7 @@ public protocol Product: Sendable {
 
 extension Product {
     public var needsPhoto: Bool { true }
+    public var confidentScore: Double { Double(Fingerprint.matchThreshold) }
     public func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer? { nil }
 }
 
@@ -35,11 +39,9 @@ public struct IndexFiling: Sendable, Equatable {
     }
 
     /// Filing by a fingerprint's locality-sensitive buckets, within `space`.
-    public static func buckets(of fingerprint: Fingerprint, in space: String, partnersIn partnerSpace: String? = nil,
-                               partnerFingerprint: Fingerprint? = nil) -> IndexFiling {
-        let own = fingerprint.bucketKeys().map { "\(space):\($0.rawValue)" }
-        let theirs = (partnerFingerprint ?? fingerprint).bucketKeys().map { "\(partnerSpace ?? space):\($0.rawValue)" }
-        return IndexFiling(fileUnder: own, lookIn: theirs)
+    public static func buckets(of fingerprint: Fingerprint, in space: String, partnersIn partnerSpace: String? = nil) -> IndexFiling {
+        let keys = fingerprint.bucketKeys()
+        return IndexFiling(fileUnder: keys.map { "\(space):\($0.rawValue)" }, lookIn: keys.map { "\(partnerSpace ?? space):\($0.rawValue)" })
     }
 }
 

@@ -15,13 +15,13 @@ public struct Sock: Product {
     public func compatibility(of item: Item, with candidate: Item) -> Double? {
         guard candidate.product == name else { return nil }
         let similarity = item.photoSimilarity(to: candidate)
-        return similarity >= Double(Fingerprint.matchThreshold) ? similarity : nil
+        return similarity >= Item.photoFloor ? similarity : nil
     }
 
     public func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {
         let similarity = item.photoSimilarity(to: partner)
         var factors: [PriceSuggestion.Factor] = []
-        if similarity >= 0.8 { factors.append(.init("near-identical photos", 1.10)) }
+        if similarity >= 0.5 { factors.append(.init("near-identical photos", 1.10)) }
         return PriceSuggestion(baseCents: 400, factors: factors)
     }
 }

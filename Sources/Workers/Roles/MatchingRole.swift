@@ -1,3 +1,4 @@
+import Foundation
 import QueueKit
 
 /// The matching worker: files an item in the shared index, looks for the best compatible partner
@@ -5,9 +6,10 @@ import QueueKit
 /// enqueues the users' activity atomically with the ack. Without a match the item waits in the
 /// index, and a product with a vendor fallback gets an offer.
 ///
-/// The algorithm version is the feature flag `matching.algorithm`, rolled out by user:
-/// `v1` takes the best candidate; `v2` also refuses an ambiguous best (a runner-up within 2 %),
-/// leaving the item to wait for a clearer partner.
+/// The decision: the best candidate is a match when its score reaches the product's confident
+/// score, or when it clearly beats the runner-up (a ratio test on distances, distance = -ln score:
+/// best < ratio × runner-up; with no runner-up among the candidates, the photo floor stands in). The algorithm version is the feature flag `matching.algorithm`,
+/// rolled out by user: `v1` uses the ratio 0.8, `v2` the stricter 0.7.
 public struct MatchingRole: Sendable {
     public let products: ProductCatalog
     public let store: MatchStore
@@ -46,8 +48,8 @@ public struct MatchingRole: Sendable {
             throw PermanentJobError("item \(item.id) is a '\(item.product)', which this worker does not know")
         }
         if stored.state == .matched, let matchID = stored.match {
-            // A repeat of a job whose match was recorded but whose ack was lost: announce it again.
-            try await announce(matchID, context: context)
+            // Matched by the partner's job, or by an earlier run of this one whose ack was lost.
+            try await announce(matchID, ifRecordedBy: item.id, context: context)
             return .matched(matchID)
         }
         let filing = product.filing(of: item)
@@ -61,19 +63,19 @@ public struct MatchingRole: Sendable {
             let scored = candidates.compactMap { candidate in product.compatibility(of: item, with: candidate).map { (candidate, $0) } }
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
             guard let (partner, score) = scored.first else { break }
-            if algorithm == "v2", scored.count > 1, scored[1].1 >= score * 0.98 { break }
+            let runnerUp = scored.count > 1 ? scored[1].1 : nil
+            guard Self.decide(best: score, runnerUp: runnerUp, confident: product.confidentScore, algorithm: algorithm) else { break }
             guard let partnerProduct = products[partner.product] else { break }
             let price = product.price(of: item, matchedWith: partner)
             let result = try await store.recordMatch(item, filing: filing, with: partner, partnerFiling: partnerProduct.filing(of: partner),
                                                      score: score, price: price, algorithm: algorithm)
             if result.recorded, let matchID = result.matchID {
-                try await announce(matchID, context: context)
+                try await announce(matchID, ifRecordedBy: item.id, context: context)
                 context.logger.info("matched", ["item.id": item.id, "match.id": matchID, "product": item.product])
                 return .matched(matchID)
             }
             if let matchID = result.matchID {
-                // Another worker matched this item while we looked.
-                try await announce(matchID, context: context)
+                // The partner's job matched this item while we looked; it announces the match.
                 return .matched(matchID)
             }
             // The partner was taken by someone else; look again.
@@ -87,8 +89,18 @@ public struct MatchingRole: Sendable {
         return .waiting
     }
 
-    private func announce(_ matchID: String, context: JobContext) async throws {
-        guard let match = try await store.match(matchID) else { return }
+    /// Whether the best candidate is a match (see the type's summary).
+    static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String) -> Bool {
+        if best >= confident { return true }
+        guard best > 0 else { return false }
+        let ratio = algorithm == "v2" ? 0.7 : 0.8
+        return -log(best) < ratio * -log(max(min(runnerUp ?? Item.photoFloor, 1), 1e-12))
+    }
+
+    /// Tells both users about a match, once: only the job of the item that recorded it does, so that
+    /// its partner's job (which may run at the same moment) does not repeat it.
+    private func announce(_ matchID: String, ifRecordedBy item: String, context: JobContext) async throws {
+        guard let match = try await store.match(matchID), match.recordedBy == item else { return }
         for (user, product) in [(match.userA, match.productA), (match.userB, match.productB)] {
             context.enqueueOnSuccess(try NewJob(queue: DomainJobs.personalization, type: "activity",
                                                 encoding: DomainJobs.Activity(user: user, event: "match:\(matchID)", product: product)))

@@ -1,0 +1,92 @@
+import Imaging
+import PhotoLab
+import XCTest
+
+/// Matching behaviour a user would notice: pairs match, mirrored gloves match, look-alikes do not.
+final class FingerprintTests: XCTestCase {
+    static let navy = Colour(byte: 28, 38, 92), white = Colour(byte: 236, 236, 230)
+    static let stripes = Pattern.stripes(navy, white, period: 0.25, angle: 0, duty: 0.5)
+    static let dots = Pattern.dots(navy, white, spacing: 0.22, radius: 0.06)
+    static let sockShape = ItemShape.sock(leg: 1.1, foot: 0.9, cuff: nil, heelToe: nil)
+
+    /// A realistic but fixed second shot: turned, smaller, darker, warmer, slightly blurred, recompressed.
+    static func otherShot(_ v: inout ShotVariation) {
+        v.rotation = 0.4
+        v.scale = 0.62
+        v.offsetX = 0.05
+        v.gain = 0.8
+        v.tint = Colour(1.05, 1, 0.93)
+        v.gradientX = 0.15
+        v.blur = 0.8
+        v.noise = 0.015
+        v.jpegQuality = 70
+        v.background = .plain(Colour(byte: 200, 170, 130))
+    }
+
+    static func fingerprint(_ design: ItemDesign, mirrored: Bool = false, vary: Bool) -> Fingerprint {
+        var v = ShotVariation.neutral
+        if vary { otherShot(&v) }
+        var rng = SeededRandom(seed: 7)
+        let raw = Photographer.render(design, mirrored: mirrored, variation: v, rng: &rng)
+        let decoded = try! ImageDecoder.decode(ImageEncoder.jpeg(raw, quality: v.jpegQuality))
+        return Fingerprint(image: decoded)
+    }
+
+    func testSameDesignMatchesAcrossShots() {
+        let sock = ItemDesign(id: 0, kind: .sock, pattern: Self.stripes, shape: Self.sockShape)
+        let a = Self.fingerprint(sock, vary: false), b = Self.fingerprint(sock, vary: true)
+        XCTAssertTrue(a.matches(b), "similarity \(a.similarity(to: b))")
+        XCTAssertFalse(Set(a.bucketKeys()).isDisjoint(with: b.bucketKeys()), "a true pair shares a bucket key")
+    }
+
+    func testNearMissInSameColoursIsRejected() {
+        let striped = ItemDesign(id: 0, kind: .sock, pattern: Self.stripes, shape: Self.sockShape)
+        let dotted = ItemDesign(id: 1, kind: .sock, pattern: Self.dots, shape: Self.sockShape)
+        let a = Self.fingerprint(striped, vary: false)
+        let same = Self.fingerprint(striped, vary: true), other = Self.fingerprint(dotted, vary: true)
+        XCTAssertLessThan(a.distance(to: same), a.distance(to: other))
+        XCTAssertFalse(a.matches(other), "stripes and dots in navy and white are different socks (similarity \(a.similarity(to: other)))")
+    }
+
+    func testLeftGloveMatchesRightGlove() {
+        let red = Colour(byte: 196, 32, 38), grey = Colour(byte: 128, 128, 130)
+        let glove = ItemDesign(id: 0, kind: .glove, pattern: .checks(red, grey, size: 0.2), shape: .glove(fingerLength: 0.5, cuff: white()))
+        let otherGlove = ItemDesign(id: 1, kind: .glove, pattern: .stripes(red, grey, period: 0.2, angle: 0, duty: 0.5), shape: .glove(fingerLength: 0.5, cuff: white()))
+        let left = Self.fingerprint(glove, vary: false)
+        let right = Self.fingerprint(glove, mirrored: true, vary: true)
+        let stranger = Self.fingerprint(otherGlove, mirrored: true, vary: true)
+        XCTAssertLessThan(left.distance(to: right), left.distance(to: stranger))
+        XCTAssertTrue(left.matches(right), "similarity \(left.similarity(to: right))")
+    }
+
+    func testMirroredFingerprintIsEquivalent() {
+        let glove = ItemDesign(id: 0, kind: .glove, pattern: Self.dots, shape: .glove(fingerLength: 0.5, cuff: nil))
+        let a = Self.fingerprint(glove, vary: false), b = Self.fingerprint(glove, mirrored: true, vary: true)
+        XCTAssertEqual(a.distance(to: b), a.distance(to: b.mirrored()), accuracy: 1e-4)
+        XCTAssertEqual(a.mirrored().mirrored(), a)
+        XCTAssertEqual(a.distance(to: a), 0, accuracy: 1e-5)
+    }
+
+    func testGeneratorAndFingerprintAreDeterministic() throws {
+        let designs = DesignCatalogue.make(count: 6, seed: 99)
+        XCTAssertEqual(designs, DesignCatalogue.make(count: 6, seed: 99))
+        XCTAssertNotEqual(designs, DesignCatalogue.make(count: 6, seed: 100))
+        let first = Photographer.photograph(designs[2], shot: 1, seed: 99)
+        let again = Photographer.photograph(designs[2], shot: 1, seed: 99)
+        XCTAssertEqual(first.jpeg, again.jpeg)
+        let fp = Fingerprint(image: first.image)
+        XCTAssertEqual(fp, Fingerprint(image: again.image))
+        XCTAssertEqual(fp.bucketKeys(), Fingerprint(image: again.image).bucketKeys())
+        let coded = try JSONDecoder().decode(Fingerprint.self, from: JSONEncoder().encode(fp))
+        XCTAssertEqual(coded, fp)
+    }
+
+    func testFingerprintOfBlankOrTinyImageDoesNotCrash() {
+        let blank = DecodedImage(width: 40, height: 30, layout: .rgb, pixels: [UInt8](repeating: 128, count: 40 * 30 * 3))
+        let tiny = DecodedImage(width: 1, height: 1, layout: .grayscale, pixels: [7])
+        XCTAssertEqual(Fingerprint(image: blank).colour.count, Fingerprint.chromaBins * Fingerprint.chromaBins * Fingerprint.lightnessBins)
+        XCTAssertEqual(Fingerprint(image: tiny).layout.count, Fingerprint.layoutSide * Fingerprint.layoutSide * 4)
+    }
+
+    private func white() -> Colour { Self.white }
+}
