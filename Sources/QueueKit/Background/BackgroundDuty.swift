@@ -32,16 +32,20 @@ final class BackgroundRunner: @unchecked Sendable {
     func run() {
         let connection = RedisConnection(configuration.redis.named("\(configuration.workerID):background"))
         let log = configuration.logger
-        var due = duties.map { _ in Date() }
+        // Scheduled on the monotonic clock: a wall clock stepped back must not stop the heartbeat.
+        let clock = ContinuousClock()
+        var due = duties.map { _ in clock.now }
         var failing = Set<String>()
         while true {
             condition.lock()
-            let next = due.min() ?? Date(timeIntervalSinceNow: 1)
-            while !stopped && Date() < next { _ = condition.wait(until: next) }
+            let next = due.min() ?? clock.now + .seconds(1)
+            while !stopped && clock.now < next {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: (next - clock.now).timeInterval))
+            }
             let stop = stopped
             condition.unlock()
             if stop { break }
-            let now = Date()
+            let now = clock.now
             for (index, duty) in duties.enumerated() where due[index] <= now {
                 do {
                     try duty.perform(on: connection)
@@ -49,7 +53,7 @@ final class BackgroundRunner: @unchecked Sendable {
                 } catch {
                     if failing.insert(duty.name).inserted { log.warning("\(duty.name) failed: \(error); retrying") }
                 }
-                due[index] = Date(timeIntervalSinceNow: duty.interval.timeInterval)
+                due[index] = clock.now + duty.interval
             }
         }
         connection.disconnect()

@@ -27,8 +27,11 @@ struct Heartbeat: BackgroundDuty {
             order.append((queue, Array(jobs.keys)))
         }
         let replies = try connection.evaluate(calls)
+        let stillHeld = leases.snapshot()
         for (reply, (queue, ids)) in zip(replies, order) {
-            let lost = zip(ids, reply.array ?? []).filter { $0.1.int == 0 }.map(\.0)
+            if case .error(let message) = reply { throw RedisCommandError(command: Scripts.extendLeases.name, message: message) }
+            // A job that finished while the call was out is refused too; only warn for leases still held.
+            let lost = zip(ids, reply.array ?? []).filter { $0.1.int == 0 && stillHeld[queue]?[$0.0] != nil }.map(\.0)
             for id in lost {
                 configuration.logger.warning("lease lost: the job was taken back and may run elsewhere",
                                              ["queue": queue.rawValue, "job.id": id.rawValue])

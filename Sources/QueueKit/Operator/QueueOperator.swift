@@ -80,13 +80,29 @@ public struct QueueOperator: Sendable {
     /// Gives dead jobs a fresh set of attempts: the given ids, or the oldest `limit` when none are given.
     /// Returns how many were made ready.
     @discardableResult
+    /// Moves at most 1000 jobs per script call, so that a large redrive never blocks Redis for long.
     public func requeueDeadJobs(in queue: QueueName, ids: [JobID] = [], limit: Int = 1000) async throws -> Int {
         let keys = keyspace.queue(queue)
-        var call = ScriptCall(Scripts.requeueDeadJobs, keys: [keys.dead, keys.ready, keys.marker, keys.stats])
-        call.append(keys.jobPrefix)
-        call.append(limit)
-        for id in ids { call.append(id.rawValue) }
-        return try await client.evaluate(call).int ?? 0
+        func call(_ count: Int, _ chosen: ArraySlice<JobID>) -> ScriptCall {
+            var call = ScriptCall(Scripts.requeueDeadJobs, keys: [keys.dead, keys.ready, keys.marker, keys.stats])
+            call.append(keys.jobPrefix)
+            call.append(count)
+            for id in chosen { call.append(id.rawValue) }
+            return call
+        }
+        var moved = 0
+        if ids.isEmpty {
+            while moved < limit {
+                let step = try await client.evaluate(call(min(1000, limit - moved), [])).int ?? 0
+                moved += step
+                if step == 0 { break }
+            }
+        } else {
+            for start in stride(from: 0, to: ids.count, by: 1000) {
+                moved += try await client.evaluate(call(0, ids[start..<min(ids.count, start + 1000)])).int ?? 0
+            }
+        }
+        return moved
     }
 
     /// Sets the most jobs (ready + delayed + in flight) the queue accepts; 0 removes the queue's own

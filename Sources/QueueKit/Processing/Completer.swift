@@ -71,12 +71,20 @@ final class Completer: @unchecked Sendable {
             }
             let batch = Array(pending.prefix(2000))
             pending.removeFirst(batch.count)
+            let stopping = finishing
             condition.unlock()
 
             let (calls, kinds) = makeCalls(for: batch)
             while true {
                 do {
+                    try registerFollowUpQueues(in: batch, on: connection)
                     let replies = try connection.evaluate(calls)
+                    // A server that cannot take writes right now (failover, loading): send the batch
+                    // again; every call is fenced by its token, so what did go through is refused.
+                    if let transient = replies.lazy.compactMap(Self.transientError).first {
+                        connection.disconnect()
+                        throw RedisCommandError(command: "job outcomes", message: transient)
+                    }
                     onReport(tally(replies, kinds: kinds, log: log))
                     if failures > 0 { log.info("reporting job outcomes again", ["worker.id": configuration.workerID]) }
                     failures = 0
@@ -86,7 +94,7 @@ final class Completer: @unchecked Sendable {
                     if failures == 1 { log.warning("cannot report job outcomes: \(error); retrying", ["worker.id": configuration.workerID]) }
                     // Give up on a stopped worker's last batch after a while: unreported jobs are
                     // recovered by lease expiry and run again, never lost.
-                    if finishing && failures > 20 {
+                    if stopping && failures > 20 {
                         log.error("dropping \(batch.count) unreported outcomes at shutdown; their leases will expire and the jobs run again")
                         break
                     }
@@ -98,6 +106,29 @@ final class Completer: @unchecked Sendable {
     }
 
     private enum Kind { case ack, fail, release }
+
+    /// Error replies that say "not now" rather than "never": the batch is worth sending again.
+    static func transientError(_ reply: RedisReply) -> String? {
+        guard case .error(let message) = reply else { return nil }
+        let code = message.prefix { $0 != " " }
+        return ["READONLY", "LOADING", "MASTERDOWN", "BUSY", "TRYAGAIN", "CLUSTERDOWN"].contains(code) ? message : nil
+    }
+
+    private var registeredQueues: Set<QueueName> = []
+
+    /// Adds queues that receive follow-ups to the fleet's queue list, once per process.
+    private func registerFollowUpQueues(in batch: [JobOutcome], on connection: RedisConnection) throws {
+        var fresh: Set<QueueName> = []
+        for case .ackWithFollowUps(_, let jobs) in batch {
+            for job in jobs where !registeredQueues.contains(job.queue) { fresh.insert(job.queue) }
+        }
+        guard !fresh.isEmpty else { return }
+        var command = RedisCommand("SADD")
+        command.append(configuration.keyspace.queues)
+        for queue in fresh.sorted() { command.append(queue.rawValue) }
+        _ = try connection.send(command)
+        registeredQueues.formUnion(fresh)
+    }
 
     private func makeCalls(for batch: [JobOutcome]) -> ([ScriptCall], [Kind]) {
         var acks: [QueueName: [(JobID, LeaseToken)]] = [:]

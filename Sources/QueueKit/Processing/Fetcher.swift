@@ -77,6 +77,8 @@ final class Fetcher: Sendable {
                     log.warning("cannot wait for jobs: \(error); retrying", ["worker.id": configuration.workerID])
                     failing = true
                 }
+                // A refused wait (permissions, wrong key type) would otherwise spin.
+                if error is RedisCommandError { Thread.sleep(forTimeInterval: 1) }
             }
         }
         connection.disconnect()

@@ -47,6 +47,7 @@ public final class RedisConnection: @unchecked Sendable {
         try connect()
         let reply = try roundTrip(command)
         if case .error(let message) = reply {
+            dropIfDemoted(message)
             throw RedisCommandError(command: command.name, message: message)
         }
         return reply
@@ -81,7 +82,14 @@ public final class RedisConnection: @unchecked Sendable {
             replies.append(Self.decode(reply))
             freeReplyObject(raw)
         }
+        for case .error(let message) in replies { dropIfDemoted(message) }
         return replies
+    }
+
+    /// After a failover the old primary answers READONLY (or MASTERDOWN): reconnect, so that the
+    /// next command finds the new primary behind the same address.
+    private func dropIfDemoted(_ message: String) {
+        if message.hasPrefix("READONLY") || message.hasPrefix("MASTERDOWN") { drop() }
     }
 
     /// Runs a script atomically on the server, loading it first if this connection has not yet.
