@@ -36,8 +36,13 @@ final class Fetcher: Sendable {
             if free == 0 { break }
             var leased: [LeasedJob] = []
             do {
-                for offset in 0..<queueKeys.count where leased.count < free {
+                var skipped: [String] = []
+                for offset in 0..<queueKeys.count {
                     let (queue, keys) = queueKeys[(rotation + offset) % queueKeys.count]
+                    if leased.count >= free {
+                        skipped.append(keys.marker)
+                        continue
+                    }
                     var call = ScriptCall(Scripts.leaseJobs, keys: [keys.ready, keys.inflight, keys.marker, keys.stats, keys.config])
                     call.append(keys.jobPrefix)
                     call.append(configuration.clock.now())
@@ -45,6 +50,11 @@ final class Fetcher: Sendable {
                     call.append(free - leased.count)
                     call.append(configuration.workerID)
                     leased += try LeasedJob.parse(connection.evaluate(call), queue: queue)
+                }
+                // The wake-up this loop consumed may have been meant for a queue it then had no room
+                // to lease from: set those markers again so that other workers do not sleep through it.
+                if !skipped.isEmpty {
+                    _ = try connection.pipeline(skipped.map { RedisCommand("ZADD", $0, "0", "m") })
                 }
                 rotation += 1
                 if failing {
