@@ -116,18 +116,5 @@ await runTool("fleet-bench") {
                probeRate, percentile(0.50), percentile(0.99), sorted.last ?? 0, sorted.count))
 
     // Leave the private Redis as we found it.
-    _ = try await client.withConnection { connection in
-        var cursor = "0"
-        repeat {
-            let reply = try connection.send("SCAN", cursor, "MATCH", keyspace.prefix + ":*", "COUNT", "1000")
-            let parts = reply.array ?? []
-            cursor = parts.first?.string ?? "0"
-            let keys = (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string)
-            if !keys.isEmpty {
-                var command = RedisCommand("UNLINK")
-                for key in keys { command.append(key) }
-                _ = try connection.send(command)
-            }
-        } while cursor != "0"
-    }
+    _ = try await client.withConnection { try $0.deleteKeys(matching: keyspace.prefix + ":*") }
 }

@@ -116,19 +116,6 @@ await runTool("match-bench") {
         say(String(format: "   (fingerprinting %.1f s on %d cores, filing %.1f s)", fingerprinting.timeInterval,
                    ProcessInfo.processInfo.activeProcessorCount, filing.timeInterval))
         // Leave the private Redis as we found it.
-        _ = try await client.withConnection { connection in
-            var cursor = "0"
-            repeat {
-                let reply = try connection.send("SCAN", cursor, "MATCH", keyspace.prefix + ":*", "COUNT", "5000")
-                let parts = reply.array ?? []
-                cursor = parts.first?.string ?? "0"
-                let keys = (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string)
-                if !keys.isEmpty {
-                    var command = RedisCommand("UNLINK")
-                    for key in keys { command.append(key) }
-                    _ = try connection.send(command)
-                }
-            } while cursor != "0"
-        }
+        _ = try await client.withConnection { try $0.deleteKeys(matching: keyspace.prefix + ":*") }
     }
 }

@@ -150,14 +150,7 @@ final class Completer: @unchecked Sendable {
         }
         for (queue, jobs) in acks {
             let keys = configuration.keyspace.queue(queue)
-            var call = ScriptCall(Scripts.ackJobs, keys: [keys.inflight, keys.stats])
-            call.append(keys.jobPrefix)
-            call.append(jobs.count)
-            for (id, token) in jobs {
-                call.append(id.rawValue)
-                call.append(token.rawValue)
-            }
-            calls.append(call)
+            calls.append(Self.fencedCall(Scripts.ackJobs, keys: [keys.inflight, keys.stats], jobPrefix: keys.jobPrefix, jobs: jobs))
             kinds.append(.ack)
         }
         for (queue, jobs) in fails {
@@ -178,17 +171,22 @@ final class Completer: @unchecked Sendable {
         }
         for (queue, jobs) in releases {
             let keys = configuration.keyspace.queue(queue)
-            var call = ScriptCall(Scripts.releaseLeases, keys: [keys.inflight, keys.ready, keys.marker])
-            call.append(keys.jobPrefix)
-            call.append(jobs.count)
-            for (id, token) in jobs {
-                call.append(id.rawValue)
-                call.append(token.rawValue)
-            }
-            calls.append(call)
+            calls.append(Self.fencedCall(Scripts.releaseLeases, keys: [keys.inflight, keys.ready, keys.marker], jobPrefix: keys.jobPrefix, jobs: jobs))
             kinds.append(.release)
         }
         return (calls, kinds)
+    }
+
+    /// A call of a script that takes the job key prefix, a count, and (id, token) pairs.
+    private static func fencedCall(_ script: RedisScript, keys: [String], jobPrefix: String, jobs: [(JobID, LeaseToken)]) -> ScriptCall {
+        var call = ScriptCall(script, keys: keys)
+        call.append(jobPrefix)
+        call.append(jobs.count)
+        for (id, token) in jobs {
+            call.append(id.rawValue)
+            call.append(token.rawValue)
+        }
+        return call
     }
 
     private func ackWithFollowUpsCall(_ job: LeasedJob, _ followUps: [NewJob], now: Int) -> ScriptCall {

@@ -54,20 +54,7 @@ struct TestFleet: Sendable {
     /// Deletes every key under this test's prefix.
     func cleanUp() async {
         let pattern = keyspace.prefix + ":*"
-        _ = try? await client.withConnection { connection in
-            var cursor = "0"
-            repeat {
-                let reply = try connection.send("SCAN", cursor, "MATCH", pattern, "COUNT", "1000")
-                let parts = reply.array ?? []
-                cursor = parts.first?.string ?? "0"
-                let keys = (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string)
-                if !keys.isEmpty {
-                    var command = RedisCommand("UNLINK")
-                    for key in keys { command.append(key) }
-                    _ = try connection.send(command)
-                }
-            } while cursor != "0"
-        }
+        _ = try? await client.withConnection { try $0.deleteKeys(matching: pattern) }
     }
 }
 
