@@ -102,13 +102,9 @@ func upload(_ arguments: Arguments, _ environment: FleetEnvironment) async throw
     guard let data = FileManager.default.contents(atPath: path) else {
         throw UsageError("cannot read the photo '\(path)'")
     }
+    // No connect first: the photo and the attributes are checked before Redis is asked anything.
     let client = RedisClient(environment.redis)
-    try await client.connect()
     let uploader = Uploader(producer: Producer(queue: JobQueue(client: client, keyspace: environment.keyspace)),
                             blobs: .fromEnvironment(arguments.value("blob-dir")))
-    do {
-        say(try await uploader.upload(user: user, product: product, photo: Array(data), attributes: attributes).rawValue)
-    } catch let error as ProductInputError {
-        throw UploadError(reason: error.description)
-    }
+    say(try await uploader.upload(user: user, product: product, photo: Array(data), attributes: attributes).rawValue)
 }

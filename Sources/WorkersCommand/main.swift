@@ -50,6 +50,10 @@ await runTool("workers") {
     }
     let queues = try queueList.split(separator: ",").map { try QueueName(String($0)) }
     guard !queues.isEmpty else { throw UsageError("--queues needs at least one queue") }
+    // A domain queue without its role would dead-letter every job as an unknown type.
+    for queue in queues where Roles.names.contains(queue.rawValue) && !roles.contains(queue.rawValue) {
+        throw UsageError("queue '\(queue)' holds '\(queue)' jobs: add --role \(queue)")
+    }
     var handlers = Roles.handlers()
     if !roles.isEmpty {
         let vendors = try VendorCatalog.load(path: arguments.value("vendor-catalog") ?? ProcessInfo.processInfo.environment["FLEET_VENDOR_CATALOG"])

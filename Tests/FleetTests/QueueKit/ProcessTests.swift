@@ -76,6 +76,10 @@ import Testing
             ("workers", ["run", "--queues", "jobs", "--redis", "redis://127.0.0.1:\(closedPort)"], 1, "cannot reach Redis"),
             ("workers", ["run", "--queues", "jobs", "--concurrency", "many"], 2, "--concurrency must be a whole number"),
             ("workers", ["fly"], 2, "unknown command 'fly'"),
+            ("workers", ["run", "--queues", "uploads"], 2, "add --role uploads"),
+            ("producer", ["upload", "--user", "u", "--product", "sock", "--photo", "/etc/hostname"], 1, "not a recognised image"),
+            ("producer", ["upload", "--user", "u", "--product", "glove", "--photo", "/etc/hostname"], 1, "attribute 'hand' is missing"),
+            ("producer", ["upload", "--user", "u", "--product", "hubcap", "--photo", "/etc/hostname"], 1, "unknown product 'hubcap'"),
         ]
         for c in cases {
             let result = try await ToolProcess.run(c.tool, c.arguments)
