@@ -6,7 +6,7 @@ enum MatchScripts {
     ///
     /// Input:
     ///   KEYS[1] item HASH
-    ///   ARGV[1] user; ARGV[2] product; ARGV[3] attributes JSON; ARGV[4] fingerprint JSON ("" = none);
+    ///   ARGV[1] user; ARGV[2] product; ARGV[3] attributes JSON; ARGV[4] packed fingerprint ("" = none);
     ///   ARGV[5] created (ms)
     /// Output:
     ///   the item's state: "new", "waiting" or "matched"

@@ -25,7 +25,7 @@ public struct MatchStore: Sendable {
         call.append(item.user)
         call.append(item.product)
         call.append(try JSONEncoder().encode(item.attributes))
-        call.append(try item.fingerprint.map { Array(try JSONEncoder().encode($0)) } ?? [])
+        call.append(item.fingerprint?.packed() ?? [])
         call.append(item.createdAt)
         let state = try await client.evaluate(call).string ?? ""
         return ItemState(rawValue: state) ?? .new
@@ -166,7 +166,8 @@ public struct MatchStore: Sendable {
     static func decodeItem(id: String, fields f: [RedisReply]) -> (item: Item, state: ItemState, match: String?)? {
         guard f.count == 7, let user = f[0].string, let product = f[1].string else { return nil }
         let attributes = f[2].bytes.flatMap { try? JSONDecoder().decode(ItemAttributes.self, from: Data($0)) } ?? ItemAttributes()
-        let fingerprint = f[3].bytes.flatMap { $0.isEmpty ? nil : try? JSONDecoder().decode(Fingerprint.self, from: Data($0)) }
+        // Packed Float32s: decoding hundreds of candidates per match must stay cheap.
+        let fingerprint = f[3].bytes.flatMap { $0.isEmpty ? nil : try? Fingerprint(packed: $0) }
         let item = Item(id: id, user: user, product: product, attributes: attributes, fingerprint: fingerprint, createdAt: f[4].int ?? 0)
         return (item, ItemState(rawValue: f[5].string ?? "") ?? .new, f[6].string)
     }
