@@ -2,9 +2,9 @@
 /// high probability, unrelated ones rarely do, so an index can look up candidates instead of scanning.
 ///
 /// The text is stable across runs and machines (it depends only on `Fingerprint.currentVersion` and
-/// fixed constants), so keys may be stored, e.g. as Redis set names, with a prefix of the caller's choice.
+/// fixed constants in `Fingerprint.Bucketing`), so keys may be stored, e.g. as Redis set names, with a prefix of the caller's choice.
 public struct BucketKey: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// Key text such as `v1b3:4.-2.7`.
+    /// Key text such as `v1s2b3:4.-2.7.…`: layout version, bucketing scheme, band, then one integer per hash.
     public let rawValue: String
 
     /// Wraps key text.

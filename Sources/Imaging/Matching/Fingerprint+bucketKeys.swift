@@ -2,32 +2,42 @@ import Foundation
 
 extension Fingerprint {
     /// Parameters of the bucket-key hash (p-stable LSH on the lighting-robust colour histogram and
-    /// pattern statistics, which do not depend on the item's axes or handedness).
+    /// pattern statistics, which do not depend on the item's axes or handedness): those of
+    /// `BucketScheme.current`.
     public enum Bucketing {
         /// Number of keys per fingerprint (LSH bands); a pair needs to agree on all hashes of one band.
-        public static let bands = 20
+        public static let bands = BucketScheme.current.bands
         /// Hashes per band; more means fewer, more similar candidates.
-        public static let hashesPerBand = 6
+        public static let hashesPerBand = BucketScheme.current.hashesPerBand
         /// Quantisation width of each projection, in embedding units.
-        public static let width: Float = 1.3
+        public static let width: Float = BucketScheme.current.width
+        /// Tag of the scheme in the key text; an index must be rebuilt (or keyed under both schemes for a
+        /// while) when it changes.
+        public static let scheme = BucketScheme.current.tag
         static let seed: UInt64 = 0x5EED_50C4_3A7C_0001
     }
 
-    /// The locality-sensitive keys of this fingerprint, `Bucketing.bands` of them.
-    public func bucketKeys() -> [BucketKey] {
+    /// The locality-sensitive keys of this fingerprint under `BucketScheme.current`, `Bucketing.bands` of them.
+    public func bucketKeys() -> [BucketKey] { bucketKeys(scheme: .current) }
+
+    /// The locality-sensitive keys of this fingerprint under `scheme`, `scheme.bands` of them; an index and
+    /// its queries must use the same scheme.
+    public func bucketKeys(scheme: BucketScheme) -> [BucketKey] {
         let x = bucketEmbedding()
-        let projections = Self.bucketProjections
+        let projections = Self.bucketProjections(count: scheme.bands * scheme.hashesPerBand)
+        // Scheme 1 keys carried no scheme tag; keeping their spelling lets old indexes be queried.
+        let prefix = scheme.tag == 1 ? "v\(version)b" : "v\(version)s\(scheme.tag)b"
         var keys: [BucketKey] = []
-        keys.reserveCapacity(Bucketing.bands)
-        for band in 0..<Bucketing.bands {
+        keys.reserveCapacity(scheme.bands)
+        for band in 0..<scheme.bands {
             var parts: [String] = []
-            for hIndex in 0..<Bucketing.hashesPerBand {
-                let p = projections[band * Bucketing.hashesPerBand + hIndex]
+            for hIndex in 0..<scheme.hashesPerBand {
+                let p = projections[band * scheme.hashesPerBand + hIndex]
                 var dot: Float = 0
                 for i in x.indices { dot += p.direction[i] * x[i] }
-                parts.append(String(Int((dot / Bucketing.width + p.offset).rounded(.down))))
+                parts.append(String(Int((dot / scheme.width + p.offset).rounded(.down))))
             }
-            keys.append(BucketKey(rawValue: "v\(version)b\(band):" + parts.joined(separator: ".")))
+            keys.append(BucketKey(rawValue: prefix + "\(band):" + parts.joined(separator: ".")))
         }
         return keys
     }
@@ -43,9 +53,16 @@ extension Fingerprint {
 
     struct Projection { let direction: [Float]; let offset: Float }
 
-    /// Gaussian directions and uniform offsets from a fixed seed (SplitMix64 + Box–Muller), so that keys
-    /// never change between processes.
-    static let bucketProjections: [Projection] = {
+    /// The first `count` projections of a fixed stream: Gaussian directions and uniform offsets from a
+    /// fixed seed (SplitMix64 + Box–Muller), so that keys never change between processes, and a scheme
+    /// with fewer projections uses a prefix of a larger one's.
+    static func bucketProjections(count: Int) -> [Projection] {
+        count <= cachedProjections.count ? Array(cachedProjections.prefix(count)) : makeProjections(count: count)
+    }
+
+    private static let cachedProjections = makeProjections(count: BucketScheme.current.bands * BucketScheme.current.hashesPerBand)
+
+    private static func makeProjections(count: Int) -> [Projection] {
         var state = Bucketing.seed
         func next() -> Float {
             state &+= 0x9E37_79B9_7F4A_7C15
@@ -55,9 +72,9 @@ extension Fingerprint {
             return Float((z ^ (z >> 31)) >> 40) / Float(1 << 24)
         }
         let dims = bucketEmbeddingCount
-        return (0..<(Bucketing.bands * Bucketing.hashesPerBand)).map { _ in
+        return (0..<count).map { _ in
             let direction = (0..<dims).map { _ in (-2 * logf(max(next(), 1e-7))).squareRoot() * cosf(2 * .pi * next()) }
             return Projection(direction: direction, offset: next())
         }
-    }()
+    }
 }

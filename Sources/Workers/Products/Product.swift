@@ -24,7 +24,9 @@ public protocol Product: Sendable {
 
 extension Product {
     public var needsPhoto: Bool { true }
-    public var confidentScore: Double { Double(Fingerprint.matchThreshold) }
+    /// Photo similarity alone is never confident: near misses (same colours, another pattern) can
+    /// score high, so photo products rely on the runner-up test.
+    public var confidentScore: Double { .infinity }
     public func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer? { nil }
 }
 

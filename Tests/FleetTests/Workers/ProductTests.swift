@@ -91,13 +91,15 @@ import Testing
     }
 
     @Test func theMatcherNeedsAClearWinnerOrAConfidentScore() {
+        // Stated sizes that fit are confident whatever the runner-up.
         #expect(MatchingRole.decide(best: 0.9, runnerUp: 0.89, confident: 0.5, algorithm: "v1"))
-        #expect(!MatchingRole.decide(best: 0.03, runnerUp: nil, confident: 0.15, algorithm: "v1"))
-        #expect(MatchingRole.decide(best: 0.1, runnerUp: nil, confident: 0.15, algorithm: "v1"))
-        #expect(MatchingRole.decide(best: 0.1, runnerUp: 0.01, confident: 0.15, algorithm: "v1"))
-        #expect(!MatchingRole.decide(best: 0.1, runnerUp: 0.08, confident: 0.15, algorithm: "v1"))
-        // exp(-2) against exp(-2.6): ratio 0.77 passes v1's 0.8 but not v2's 0.7.
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.6), confident: 0.15, algorithm: "v1"))
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.6), confident: 0.15, algorithm: "v2"))
+        // Photos: close (d1 < 2.6) and clearly closer than the runner-up (d1 < 0.65 d2).
+        #expect(MatchingRole.decide(best: 0.1, runnerUp: nil, confident: .infinity, algorithm: "v1"))
+        #expect(!MatchingRole.decide(best: 0.05, runnerUp: nil, confident: .infinity, algorithm: "v1"))
+        #expect(MatchingRole.decide(best: 0.1, runnerUp: 0.01, confident: .infinity, algorithm: "v1"))
+        #expect(!MatchingRole.decide(best: 0.9, runnerUp: 0.88, confident: .infinity, algorithm: "v1"))
+        // d1 = 2, d2 = 2.9: ratio 0.69 passes v2's 0.70 but not v1's 0.65.
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v1"))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v2"))
     }
 }
