@@ -185,23 +185,10 @@ extension Fingerprint {
     static func patternFrequency(_ img: WorkingImage, _ interior: ObjectSegmentation.Mask, _ frame: CanonicalFrame,
                                  axis: [Float], low: Float, high: Float) -> (Float, Float)
     {
-        let g = frequencySide, w = img.width, h = img.height
+        let g = frequencySide
         let mid = (low + high) / 2, band = 0.2 * (high - low)
-        let plane = (0..<(w * h)).map { img.red[$0] * axis[0] + img.green[$0] * axis[1] + img.blue[$0] * axis[2] }
-        let maskPlane = interior.inside.map { $0 ? Float(1) : 0 }
-        var value = [Float](repeating: 0, count: g * g)
-        var inside = [Bool](repeating: false, count: g * g)
-        plane.withUnsafeBufferPointer { pp in
-        maskPlane.withUnsafeBufferPointer { mp in
-            for j in 0..<g {
-                for i in 0..<g {
-                    let (x, y) = frame.imagePoint(u: -1 + (Float(i) + 0.5) * 2 / Float(g), v: -1 + (Float(j) + 0.5) * 2 / Float(g))
-                    guard x >= 0, y >= 0, x <= Float(w - 1), y <= Float(h - 1) else { continue }
-                    inside[j * g + i] = WorkingImage.bilinear(mp, w, h, x, y) > 0.99
-                    value[j * g + i] = WorkingImage.bilinear(pp, w, h, x, y)
-                }
-            }
-        }}
+        let (value, coverage) = sampleCanonicalGrid(img, interior, frame, axis: axis, side: g)
+        let inside = coverage.map { $0 > 0.99 }
         func count(alongU: Bool) -> Float {
             var transitions = 0, length = 0
             for line in 0..<g {

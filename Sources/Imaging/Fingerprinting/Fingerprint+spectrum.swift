@@ -11,22 +11,8 @@ extension Fingerprint {
     /// so it is stable when a sock is stretched or a stripe falls differently, and the normalisation
     /// makes it independent of contrast and exposure; it says how coarse the pattern is and which way it runs.
     static func patternSpectrum(_ img: WorkingImage, _ interior: ObjectSegmentation.Mask, _ frame: CanonicalFrame, axis: [Float]) -> [Float] {
-        let g = frequencySide, w = img.width, h = img.height
-        let plane = (0..<(w * h)).map { img.red[$0] * axis[0] + img.green[$0] * axis[1] + img.blue[$0] * axis[2] }
-        let maskPlane = interior.inside.map { $0 ? Float(1) : 0 }
-        var value = [Float](repeating: 0, count: g * g)
-        var weight = [Float](repeating: 0, count: g * g)
-        plane.withUnsafeBufferPointer { pp in
-        maskPlane.withUnsafeBufferPointer { mp in
-            for j in 0..<g {
-                for i in 0..<g {
-                    let (x, y) = frame.imagePoint(u: -1 + (Float(i) + 0.5) * 2 / Float(g), v: -1 + (Float(j) + 0.5) * 2 / Float(g))
-                    guard x >= 0, y >= 0, x <= Float(w - 1), y <= Float(h - 1) else { continue }
-                    weight[j * g + i] = WorkingImage.bilinear(mp, w, h, x, y)
-                    value[j * g + i] = WorkingImage.bilinear(pp, w, h, x, y)
-                }
-            }
-        }}
+        let g = frequencySide
+        let (value, weight) = sampleCanonicalGrid(img, interior, frame, axis: axis, side: g)
         // Soft window: the item's interior, blurred so its outline leaks little energy into the spectrum.
         var taper = weight
         for pass in 0..<2 {
@@ -97,5 +83,29 @@ extension Fingerprint {
         (0..<spectrumBands).map { b in
             (0..<spectrumSectors).reduce(Float(0)) { $0 + spectrum[b * spectrumSectors + $1] * spectrum[b * spectrumSectors + $1] }.squareRoot()
         }
+    }
+
+    /// Samples the image, projected on the colour `axis`, and the item's interior mask on a
+    /// `side` × `side` grid over the canonical frame: the pattern value and how much of each cell
+    /// lies inside the item (0...1; 0 outside the photo).
+    static func sampleCanonicalGrid(_ img: WorkingImage, _ interior: ObjectSegmentation.Mask, _ frame: CanonicalFrame,
+                                    axis: [Float], side g: Int) -> (value: [Float], coverage: [Float]) {
+        let w = img.width, h = img.height
+        let plane = (0..<(w * h)).map { img.red[$0] * axis[0] + img.green[$0] * axis[1] + img.blue[$0] * axis[2] }
+        let maskPlane = interior.inside.map { $0 ? Float(1) : 0 }
+        var value = [Float](repeating: 0, count: g * g)
+        var coverage = [Float](repeating: 0, count: g * g)
+        plane.withUnsafeBufferPointer { pp in
+        maskPlane.withUnsafeBufferPointer { mp in
+            for j in 0..<g {
+                for i in 0..<g {
+                    let (x, y) = frame.imagePoint(u: -1 + (Float(i) + 0.5) * 2 / Float(g), v: -1 + (Float(j) + 0.5) * 2 / Float(g))
+                    guard x >= 0, y >= 0, x <= Float(w - 1), y <= Float(h - 1) else { continue }
+                    coverage[j * g + i] = WorkingImage.bilinear(mp, w, h, x, y)
+                    value[j * g + i] = WorkingImage.bilinear(pp, w, h, x, y)
+                }
+            }
+        }}
+        return (value, coverage)
     }
 }

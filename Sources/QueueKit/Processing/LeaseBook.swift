@@ -29,6 +29,4 @@ final class LeaseBook: Sendable {
             return all
         }
     }
-
-    var count: Int { held.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 }

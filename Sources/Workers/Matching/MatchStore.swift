@@ -118,12 +118,11 @@ public struct MatchStore: Sendable {
 
     /// Every user's matches (for operators), newest first.
     public func allMatches(limit: Int = 100) async throws -> [MatchRecord] {
-        var ids = Set<String>()
-        for user in try await users() {
-            for id in (try await client.send(RedisCommand("ZRANGE", keys.userMatches(user), "0", "-1")).array ?? []).compactMap(\.string) {
-                ids.insert(id)
-            }
+        let users = try await users()
+        let lists = try await client.withConnection { [keys] connection in
+            try connection.pipeline(users.map { RedisCommand("ZRANGE", keys.userMatches($0), "0", "-1") })
         }
+        let ids = Set(lists.flatMap { ($0.array ?? []).compactMap(\.string) })
         return try await matches(ids: Array(ids)).sorted { $0.createdAt > $1.createdAt }.prefix(limit).map { $0 }
     }
 

@@ -10,6 +10,13 @@ final class Recorder: Sendable {
     func record(_ context: JobContext) { events.withLock { $0.append((context.id, context.attempt, JobClock.system.now())) } }
     var all: [(id: JobID, attempt: Int, at: Int)] { events.withLock { $0 } }
     var count: Int { events.withLock { $0.count } }
+
+    /// A worker whose `mark` jobs record when they started here.
+    func markingWorker(_ configuration: WorkerConfiguration) -> Worker {
+        var handlers = JobHandlers()
+        handlers.register("mark", payload: DiagnosticJobs.Empty.self) { _, context in self.record(context) }
+        return Worker(configuration: configuration, handlers: handlers)
+    }
 }
 
 @Suite struct EnqueueTests {
@@ -218,10 +225,7 @@ final class Recorder: Sendable {
         defer { Task { await fleet.cleanUp() } }
         let q = fleet.queue()
         let recorder = Recorder()
-        var handlers = JobHandlers()
-        handlers.register("mark", payload: DiagnosticJobs.Empty.self) { _, context in recorder.record(context) }
-        let worker = Worker(configuration: fleet.workerConfiguration(), handlers: handlers)
-        try await withWorker(worker) {
+        try await withWorker(recorder.markingWorker(fleet.workerConfiguration())) {
             let due = JobClock.system.now() + 1200
             try await fleet.producer().enqueue(NewJob(queue: q, type: "mark", runAt: due))
             try await fleet.producer().enqueue(NewJob(queue: q, type: "mark"))
@@ -237,12 +241,9 @@ final class Recorder: Sendable {
         defer { Task { await fleet.cleanUp() } }
         let q = fleet.queue()
         let recorder = Recorder()
-        var handlers = JobHandlers()
-        handlers.register("mark", payload: DiagnosticJobs.Empty.self) { _, context in recorder.record(context) }
         var configuration = fleet.workerConfiguration()
         configuration.idleWait = .seconds(4)
-        let worker = Worker(configuration: configuration, handlers: handlers)
-        try await withWorker(worker) {
+        try await withWorker(recorder.markingWorker(configuration)) {
             try await Task.sleep(for: .milliseconds(300))  // let the worker settle into its blocking wait
             for _ in 0..<5 {
                 let before = recorder.count
