@@ -5,33 +5,63 @@ public enum DesignCatalogue {
     /// Makes `count` designs; the same seed always gives the same list.
     public static func make(count: Int, seed: UInt64, nearMissShare: Float = 0.3) -> [ItemDesign] {
         var rng = SeededRandom(seed: seed)
-        var designs: [ItemDesign] = []
-        designs.reserveCapacity(count)
+        var catalogue = Catalogue()
+        catalogue.designs.reserveCapacity(count)
         for id in 0..<count {
             var local = rng.fork()
             // Redraw designs that no photo could tell apart from an earlier one (same kind, outline,
             // pattern kind and nearly the same colours): real duplicates would make recall meaningless.
-            var design = makeOne(id: id, after: designs, nearMissShare: nearMissShare, rng: &local)
-            for _ in 0..<20 where designs.contains(where: { isIndistinguishable($0, design) }) {
-                design = makeOne(id: id, after: designs, nearMissShare: nearMissShare, rng: &local)
+            var design = makeOne(id: id, after: catalogue, nearMissShare: nearMissShare, rng: &local)
+            for _ in 0..<20 where catalogue.hasIndistinguishable(design) {
+                design = makeOne(id: id, after: catalogue, nearMissShare: nearMissShare, rng: &local)
             }
-            designs.append(design)
+            catalogue.add(design)
         }
-        return designs
+        return catalogue.designs
     }
 
-    private static func makeOne(id: Int, after previous: [ItemDesign], nearMissShare: Float, rng: inout SeededRandom) -> ItemDesign {
-        let textiles = previous.filter { ($0.kind == .sock || $0.kind == .glove) && $0.pattern.kindName != "solid" && $0.nearMissOf == nil }
+    /// The designs drawn so far, with the lists the next draw picks from kept up to date, so that a
+    /// catalogue of 100,000 designs takes seconds rather than hours.
+    private struct Catalogue {
+        var designs: [ItemDesign] = []
+        /// Patterned socks and gloves that are not near misses themselves, in drawing order.
+        var textiles: [ItemDesign] = []
+        /// Members (original and near misses) of each near-miss family, by the original's id.
+        var families: [Int: [ItemDesign]] = [:]
+        /// Containers no lid was made for yet, in drawing order.
+        var unlidded: [ItemDesign] = []
+        /// Designs by kind and pattern kind, the only ones `isIndistinguishable` can confuse.
+        var similar: [String: [ItemDesign]] = [:]
+
+        mutating func add(_ design: ItemDesign) {
+            designs.append(design)
+            if (design.kind == .sock || design.kind == .glove) && design.pattern.kindName != "solid" && design.nearMissOf == nil {
+                textiles.append(design)
+            }
+            families[design.nearMissOf ?? design.id, default: []].append(design)
+            if design.kind == .container { unlidded.append(design) }
+            if design.kind == .lid, let container = design.nearMissOf { unlidded.removeAll { $0.id == container } }
+            similar[Self.group(design), default: []].append(design)
+        }
+
+        func hasIndistinguishable(_ design: ItemDesign) -> Bool {
+            similar[Self.group(design)]?.contains { DesignCatalogue.isIndistinguishable($0, design) } ?? false
+        }
+
+        static func group(_ design: ItemDesign) -> String { "\(design.kind.rawValue) \(design.pattern.kindName)" }
+    }
+
+    private static func makeOne(id: Int, after catalogue: Catalogue, nearMissShare: Float, rng: inout SeededRandom) -> ItemDesign {
+        let textiles = catalogue.textiles
         if !textiles.isEmpty && rng.chance(nearMissShare) {
             let original = rng.pick(textiles)
             // Each near miss of one original uses a pattern kind no other member of that family uses.
-            let family = previous.filter { $0.id == original.id || $0.nearMissOf == original.id }
+            let family = catalogue.families[original.id] ?? [original]
             if let pattern = original.pattern.sibling(avoiding: Set(family.map { $0.pattern.kindName }), &rng) {
                 return ItemDesign(id: id, kind: original.kind, pattern: pattern, shape: original.shape, nearMissOf: original.id)
             }
         }
-        let lidded = Set(previous.compactMap { $0.kind == .lid ? $0.nearMissOf : nil })
-        let containers = previous.filter { $0.kind == .container && !lidded.contains($0.id) }
+        let containers = catalogue.unlidded
         let roll = rng.unit()
         if roll < 0.4 {
             let cuff: Colour? = rng.chance(0.35) ? Palette.yarn(&rng) : nil

@@ -85,6 +85,13 @@ public enum ItemShape: Sendable, Equatable, Codable {
         }
     }
 
+    /// What an upload of this button set states: the number of buttons, the holes per button and
+    /// the mean diameter in millimetres (an item unit is 50 mm); nil for other shapes.
+    public var buttonFacts: (count: Int, holes: Int, diameterMM: Double)? {
+        guard case .buttons(let b) = self, let first = b.first else { return nil }
+        return (b.count, first.holes, Double(b.map(\.radius).reduce(0, +) / Float(b.count)) * 100)
+    }
+
     /// The first two button colours (black for other shapes).
     var buttonColours: (Colour, Colour) {
         guard case .buttons(let b) = self, let first = b.first else { return (Colour(0, 0, 0), Colour(0, 0, 0)) }

@@ -23,21 +23,14 @@ public enum Photographer {
     /// Renders the scene to 8-bit RGB without compression.
     public static func render(_ design: ItemDesign, mirrored: Bool, variation v: ShotVariation, rng: inout SeededRandom) -> DecodedImage {
         let w = v.width, h = v.height
-        let half = Float(min(w, h)) / 2
-        let cosR = cosf(v.rotation), sinR = sinf(v.rotation)
-        let pixelsPerUnit = half * v.scale
+        let pixelsPerUnit = Float(min(w, h)) / 2 * v.scale
         let isTextile = design.kind == .sock || design.kind == .glove
         let lightX = cosf(v.rotation * 3 + 1), lightY = sinf(v.rotation * 3 + 1)
         var buffer = [Float](repeating: 0, count: w * h * 3)
-
+        let mapping = SceneMapping(v)
         for py in 0..<h {
             for px in 0..<w {
-                let nx = (Float(px) + 0.5 - Float(w) / 2) / half
-                let ny = (Float(py) + 0.5 - Float(h) / 2) / half
-                let p = 1 + v.tiltX * nx + v.tiltY * ny
-                let sx = nx / p - v.offsetX, sy = ny / p - v.offsetY
-                let ix = (cosR * sx + sinR * sy) / v.scale
-                let iy = (-sinR * sx + cosR * sy) / v.scale
+                let (nx, ny, ix, iy) = mapping.point(px, py)
                 var colour = v.background.colour(x: nx, y: ny, noise: rng.unit())
                 if v.shadow {
                     let s = design.sample(x: ix - 0.06, y: iy - 0.08, mirrored: mirrored).distance
@@ -91,5 +84,28 @@ public enum Photographer {
             }
             if pass == 0 { tmp = out } else { buf = out }
         }
+    }
+}
+
+extension Photographer {
+    /// Which pixels of `photograph(design, shot:, seed:)`, reduced to `width`×`height`, show the item
+    /// (more than half of the photo pixels falling into the cell): the truth a segmentation is measured
+    /// against.
+    public static func groundTruthMask(_ design: ItemDesign, shot: Int, seed: UInt64, width: Int, height: Int) -> [Bool] {
+        // The same draws as `photograph`, up to the variation; the geometry needs nothing after it.
+        var rng = SeededRandom(seed: seed &+ UInt64(design.id) &* 1_000_003 &+ UInt64(shot) &* 7919)
+        let v = ShotVariation.random(&rng)
+        let mirrored = design.kind.partnerIsMirrored && shot == 1
+        var inside = [Int](repeating: 0, count: width * height), total = inside
+        let mapping = SceneMapping(v)
+        for py in 0..<v.height {
+            for px in 0..<v.width {
+                let (_, _, ix, iy) = mapping.point(px, py)
+                let cell = min(height - 1, py * height / v.height) * width + min(width - 1, px * width / v.width)
+                total[cell] += 1
+                if design.sample(x: ix, y: iy, mirrored: mirrored).distance < 0 { inside[cell] += 1 }
+            }
+        }
+        return (0..<(width * height)).map { 2 * inside[$0] > total[$0] }
     }
 }

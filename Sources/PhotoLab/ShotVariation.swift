@@ -122,3 +122,26 @@ public struct Backdrop: Sendable {
         return c
     }
 }
+
+/// Where each photo pixel of a shot looks: normalised image coordinates (half the short side is 1) and,
+/// through perspective, offset, rotation and scale, the item point it shows.
+struct SceneMapping {
+    let variation: ShotVariation
+    let half: Float, cosR: Float, sinR: Float
+
+    init(_ v: ShotVariation) {
+        variation = v
+        half = Float(min(v.width, v.height)) / 2
+        cosR = cosf(v.rotation)
+        sinR = sinf(v.rotation)
+    }
+
+    @inline(__always)
+    func point(_ px: Int, _ py: Int) -> (nx: Float, ny: Float, ix: Float, iy: Float) {
+        let v = variation
+        let nx = (Float(px) + 0.5 - Float(v.width) / 2) / half, ny = (Float(py) + 0.5 - Float(v.height) / 2) / half
+        let p = 1 + v.tiltX * nx + v.tiltY * ny
+        let sx = nx / p - v.offsetX, sy = ny / p - v.offsetY
+        return (nx, ny, (cosR * sx + sinR * sy) / v.scale, (-sinR * sx + cosR * sy) / v.scale)
+    }
+}

@@ -5,21 +5,38 @@ import PhotoLab
 
 let usage = """
     Usage: photolab demo-set DIR [--seed N]
+           photolab segmentation [--designs N] [--seed N] [--worst K]
 
-    Writes generated phone photos for the demo into DIR and prints one upload per line:
+    demo-set writes generated phone photos for the demo into DIR and prints one upload per line:
     USER PRODUCT FILE [NAME=VALUE ...]. The set: a pair of socks, a left and a right glove, two
     button sets, a container with its lid, a lid with no partner, and a lone sock.
+
+    segmentation measures how well the fingerprint finds the item in each photo of N designs
+    (socks, gloves, button sets; default 300) against the generator's own outline: per photo, the
+    item pixels missed plus the backdrop pixels taken, more than 2 pixels from the outline, over the
+    item's area. Prints the share of photos over 10 % and 20 % error, mostly missed parts or mostly
+    extra (clutter), and the K worst photos (design/shot).
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed"], flags: [])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst"], flags: [])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
-    guard arguments.positionals.count == 2, arguments.positionals[0] == "demo-set" else {
-        throw UsageError("usage: photolab demo-set DIR")
+    switch arguments.positionals[0] {
+    case "demo-set":
+        guard arguments.positionals.count == 2 else { throw UsageError("usage: photolab demo-set DIR") }
+        try writeDemoSet(to: arguments.positionals[1], seed: UInt64(try arguments.int("seed", default: 2026)))
+    case "segmentation":
+        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab segmentation [--designs N]") }
+        measureSegmentation(designs: try arguments.int("designs", default: 300, range: 1...1_000_000),
+                            seed: UInt64(try arguments.int("seed", default: 1)), worst: try arguments.int("worst", default: 10, range: 0...1000))
+    default:
+        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set or segmentation")
     }
-    let directory = URL(fileURLWithPath: arguments.positionals[1])
+}
+
+func writeDemoSet(to path: String, seed: UInt64) throws {
+    let directory = URL(fileURLWithPath: path)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let seed = UInt64(try arguments.int("seed", default: 2026))
     let designs = DesignCatalogue.make(count: 80, seed: seed, nearMissShare: 0)
     func first(_ kind: ItemKind, skipping: Int = 0) throws -> ItemDesign {
         guard let design = designs.filter({ $0.kind == kind }).dropFirst(skipping).first else {
@@ -48,4 +65,38 @@ await runTool("photolab") {
         "u-5001 sock \(try write(loneSock, shot: 0, name: "lone-sock"))",
     ]
     for line in lines { say(line) }
+}
+
+func measureSegmentation(designs count: Int, seed: UInt64, worst: Int) {
+    let designs = DesignCatalogue.make(count: count, seed: seed).filter { [.sock, .glove, .buttonSet].contains($0.kind) }
+    var errors: [(error: Double, missedMost: Bool, label: String)] = []
+    for design in designs {
+        for shot in 0..<2 {
+            let mask = ObjectSegmentation.maskImage(for: Photographer.photograph(design, shot: shot, seed: seed).image)
+            let w = mask.width, h = mask.height
+            let truth = Photographer.groundTruthMask(design, shot: shot, seed: seed, width: w, height: h)
+            // A pixel within 2 of the other class is on the blurred rim, where either answer is fair.
+            func near(_ i: Int, _ value: Bool) -> Bool {
+                let x = i % w, y = i / w
+                for yy in max(0, y - 2)...min(h - 1, y + 2) { for xx in max(0, x - 2)...min(w - 1, x + 2) where truth[yy * w + xx] == value { return true } }
+                return false
+            }
+            var area = 0, missed = 0, extra = 0
+            for i in truth.indices {
+                let found = mask.pixels[i] > 127
+                if truth[i] { area += 1 }
+                if truth[i] && !found && !near(i, false) { missed += 1 }
+                if !truth[i] && found && !near(i, true) { extra += 1 }
+            }
+            errors.append((Double(missed + extra) / Double(max(1, area)), missed >= extra, "\(design.label) shot \(shot)"))
+        }
+    }
+    let n = Double(max(1, errors.count))
+    let over10 = errors.filter { $0.error > 0.1 }, over20 = errors.filter { $0.error > 0.2 }
+    say(String(format: "%d photos of %d designs (seed %d): mean error %.3f; over 10 %%: %.3f of photos (%d mostly missed parts, %d mostly clutter); over 20 %%: %.3f",
+               errors.count, designs.count, seed, errors.map(\.error).reduce(0, +) / n, Double(over10.count) / n,
+               over10.filter(\.missedMost).count, over10.filter { !$0.missedMost }.count, Double(over20.count) / n))
+    for entry in errors.sorted(by: { $0.error > $1.error }).prefix(worst) {
+        say(String(format: "  %.2f %@ %@", entry.error, entry.missedMost ? "missed" : "extra ", entry.label))
+    }
 }

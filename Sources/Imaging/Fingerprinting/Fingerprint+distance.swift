@@ -60,12 +60,13 @@ extension Fingerprint {
 
         let confidence = min(axisConfidence, other.axisConfidence)
         var bestFlip = Float.greatestFiniteMagnitude
-        for flip in AxisFlip.allCases {
-            let flipped = other.flipped(flip)
-            var part = weights.layoutColour * Self.layoutColourDistance(layout, flipped.layout)
-            part += weights.layoutOccupancy * Self.layoutOccupancyDistance(layout, flipped.layout)
-            part += textured * weights.orientation * Self.shiftTolerantL1(orientation, flipped.orientation)
-            part += textured * weights.spectrum * Self.euclidean(spectrum, flipped.spectrum)
+        // `other` under each axis flip, read through index maps rather than copied: this runs for every
+        // candidate of every match.
+        for maps in FlipMaps.all {
+            var part = weights.layoutColour * Self.layoutColourDistance(layout, other.layout, cells: maps.cells)
+            part += weights.layoutOccupancy * Self.layoutOccupancyDistance(layout, other.layout, cells: maps.cells)
+            part += textured * weights.orientation * Self.shiftTolerantL1(orientation, other.orientation, bins: maps.orientation)
+            part += textured * weights.spectrum * Self.euclidean(spectrum, other.spectrum, order: maps.spectrum)
             bestFlip = min(bestFlip, part)
         }
         d += confidence * bestFlip + (1 - confidence) * orientationFree
@@ -84,14 +85,21 @@ extension Fingerprint {
         return s.squareRoot()
     }
 
+    /// Euclidean distance of `a` and `b` read in `order` (`b[order[i]]` against `a[i]`).
+    static func euclidean(_ a: [Float], _ b: [Float], order: [Int]) -> Float {
+        var s: Float = 0
+        for i in a.indices { let d = a[i] - b[order[i]]; s += d * d }
+        return s.squareRoot()
+    }
+
     /// L1 distance of two circular histograms, allowing one bin of rotation either way: the item's axis
-    /// comes from its outline, which shadows and clutter tilt by a few degrees.
-    static func shiftTolerantL1(_ a: [Float], _ b: [Float]) -> Float {
+    /// comes from its outline, which shadows and clutter tilt by a few degrees. `b` is read through `bins`.
+    static func shiftTolerantL1(_ a: [Float], _ b: [Float], bins: [Int]) -> Float {
         let n = a.count
         var best = Float.greatestFiniteMagnitude
         for shift in -1...1 {
             var s: Float = 0
-            for i in 0..<n { s += abs(a[i] - b[(i + shift + n) % n]) }
+            for i in 0..<n { s += abs(a[i] - b[bins[(i + shift + n) % n]]) }
             best = min(best, s)
         }
         return best
@@ -113,19 +121,21 @@ extension Fingerprint {
         return s / Float(a.count / 4)
     }
 
-    static func layoutColourDistance(_ a: [Float], _ b: [Float]) -> Float {
+    /// Colour difference of the cells both items cover; `b`'s cell `cells[k]` faces `a`'s cell `k`.
+    static func layoutColourDistance(_ a: [Float], _ b: [Float], cells: [Int]) -> Float {
         var s: Float = 0, n: Float = 0
         for k in 0..<(a.count / 4) {
-            let occ = min(a[4 * k], b[4 * k])
-            s += occ * (abs(a[4 * k + 1] - b[4 * k + 1]) + abs(a[4 * k + 2] - b[4 * k + 2]) + 0.5 * abs(a[4 * k + 3] - b[4 * k + 3]))
+            let j = 4 * cells[k]
+            let occ = min(a[4 * k], b[j])
+            s += occ * (abs(a[4 * k + 1] - b[j + 1]) + abs(a[4 * k + 2] - b[j + 2]) + 0.5 * abs(a[4 * k + 3] - b[j + 3]))
             n += occ
         }
         return n > 0 ? s / n : 0
     }
 
-    static func layoutOccupancyDistance(_ a: [Float], _ b: [Float]) -> Float {
+    static func layoutOccupancyDistance(_ a: [Float], _ b: [Float], cells: [Int]) -> Float {
         var s: Float = 0
-        for k in 0..<(a.count / 4) { s += abs(a[4 * k] - b[4 * k]) }
+        for k in 0..<(a.count / 4) { s += abs(a[4 * k] - b[4 * cells[k]]) }
         return s / Float(a.count / 4)
     }
 
@@ -133,16 +143,50 @@ extension Fingerprint {
     /// do not change when the whole histogram rotates (the item's axis is unknown for round items).
     static func spectrumDistance(_ a: [Float], _ b: [Float]) -> Float {
         var s: Float = 0
-        let n = a.count
+        let n = a.count, table = FourierTable.orientation
         for k in 1...3 {
             var ar: Float = 0, ai: Float = 0, br: Float = 0, bi: Float = 0
             for i in 0..<n {
-                let t = 2 * Float.pi * Float(k * i) / Float(n)
-                ar += a[i] * cosf(t); ai += a[i] * sinf(t)
-                br += b[i] * cosf(t); bi += b[i] * sinf(t)
+                let c = table.cos[(k - 1) * n + i], sn = table.sin[(k - 1) * n + i]
+                ar += a[i] * c; ai += a[i] * sn
+                br += b[i] * c; bi += b[i] * sn
             }
             s += abs((ar * ar + ai * ai).squareRoot() - (br * br + bi * bi).squareRoot())
         }
         return 2 * s
+    }
+}
+
+/// cos and sin of 2π·k·i/n for the first three harmonics of the orientation histogram.
+private struct FourierTable {
+    let cos: [Float], sin: [Float]
+    static let orientation: FourierTable = {
+        let n = Fingerprint.orientationBins
+        let angles = (1...3).flatMap { k in (0..<n).map { i in 2 * Float.pi * Float(k * i) / Float(n) } }
+        return FourierTable(cos: angles.map { cosf($0) }, sin: angles.map { sinf($0) })
+    }()
+}
+
+/// Where each axis flip moves the layout cells, spectrum bins and orientation bins: `flipped(_:)` as
+/// index maps, so that distances compare under every flip without copying.
+struct FlipMaps: Sendable {
+    let cells: [Int], spectrum: [Int], orientation: [Int]
+
+    static let all: [FlipMaps] = AxisFlip.allCases.map(FlipMaps.init)
+
+    init(_ flip: AxisFlip) {
+        let side = Fingerprint.layoutSide
+        let reverseU = flip == .flipU || flip == .both, reverseV = flip == .flipV || flip == .both
+        cells = (0..<(side * side)).map { k in
+            let i = k % side, j = k / side
+            return (reverseV ? side - 1 - j : j) * side + (reverseU ? side - 1 - i : i)
+        }
+        let sectors = Fingerprint.spectrumSectors, n = Fingerprint.orientationBins
+        let single = flip == .flipU || flip == .flipV
+        spectrum = (0..<(Fingerprint.spectrumBands * sectors)).map { index in
+            let b = index / sectors, k = index % sectors
+            return single ? b * sectors + (sectors - k) % sectors : index
+        }
+        orientation = (0..<n).map { single ? (n - $0) % n : $0 }
     }
 }

@@ -11,25 +11,13 @@ extension Fingerprint {
 
     func flipped(_ flip: AxisFlip) -> Fingerprint {
         if flip == .none { return self }
-        let side = Self.layoutSide
-        let reverseU = flip == .flipU || flip == .both, reverseV = flip == .flipV || flip == .both
+        let maps = FlipMaps(flip)
         var out = self
-        for j in 0..<side {
-            for i in 0..<side {
-                let si = reverseU ? side - 1 - i : i, sj = reverseV ? side - 1 - j : j
-                for c in 0..<4 { out.layout[4 * (j * side + i) + c] = layout[4 * (sj * side + si) + c] }
-            }
+        for (k, source) in maps.cells.enumerated() {
+            for c in 0..<4 { out.layout[4 * k + c] = layout[4 * source + c] }
         }
-        if flip != .both {
-            // Sectors at 45 and 135 degrees swap under a single reflection.
-            let sectors = Self.spectrumSectors
-            for b in 0..<Self.spectrumBands {
-                for k in 0..<sectors { out.spectrum[b * sectors + k] = spectrum[b * sectors + (sectors - k) % sectors] }
-            }
-            // A reflection maps orientation a to -a (mod 180 degrees); a half turn leaves it unchanged.
-            let n = Self.orientationBins
-            for b in 0..<n { out.orientation[b] = orientation[(n - b) % n] }
-        }
+        out.spectrum = maps.spectrum.map { spectrum[$0] }
+        out.orientation = maps.orientation.map { orientation[$0] }
         return out
     }
 }

@@ -23,23 +23,34 @@ extension Fingerprint {
     /// The locality-sensitive keys of this fingerprint under `scheme`, `scheme.bands` of them; an index and
     /// its queries must use the same scheme.
     public func bucketKeys(scheme: BucketScheme) -> [BucketKey] {
-        let x = bucketEmbedding()
-        let projections = Self.bucketProjections(count: scheme.bands * scheme.hashesPerBand)
         // Scheme 1 keys carried no scheme tag; keeping their spelling lets old indexes be queried.
         let prefix = scheme.tag == 1 ? "v\(version)b" : "v\(version)s\(scheme.tag)b"
-        var keys: [BucketKey] = []
-        keys.reserveCapacity(scheme.bands)
-        for band in 0..<scheme.bands {
-            var parts: [String] = []
-            for hIndex in 0..<scheme.hashesPerBand {
+        return hashes(scheme: scheme).enumerated().map { band, values in
+            BucketKey(rawValue: prefix + "\(band):" + values.map(String.init).joined(separator: "."))
+        }
+    }
+
+    /// The locality-sensitive codes of this fingerprint under `scheme` (by default `BucketScheme.forest`),
+    /// one per tree; see `BucketCode`.
+    public func bucketCodes(scheme: BucketScheme = .forest) -> [BucketCode] {
+        hashes(scheme: scheme).enumerated().map { tree, values in
+            let symbols = values.map { Character(UnicodeScalar(UInt8(48 + max(0, min(63, $0 + 32))))) }
+            return BucketCode(tree: "v\(version)s\(scheme.tag)t\(tree)", symbols: String(symbols))
+        }
+    }
+
+    /// The quantised projections of the bucket embedding, `hashesPerBand` per band.
+    func hashes(scheme: BucketScheme) -> [[Int]] {
+        let x = bucketEmbedding()
+        let projections = Self.bucketProjections(count: scheme.bands * scheme.hashesPerBand)
+        return (0..<scheme.bands).map { band in
+            (0..<scheme.hashesPerBand).map { hIndex in
                 let p = projections[band * scheme.hashesPerBand + hIndex]
                 var dot: Float = 0
                 for i in x.indices { dot += p.direction[i] * x[i] }
-                parts.append(String(Int((dot / scheme.width + p.offset).rounded(.down))))
+                return Int((dot / scheme.width + p.offset).rounded(.down))
             }
-            keys.append(BucketKey(rawValue: prefix + "\(band):" + parts.joined(separator: ".")))
         }
-        return keys
     }
 
     /// The vector hashed into bucket keys: colour histogram, the rotation-free pattern spectrum and the
@@ -60,7 +71,7 @@ extension Fingerprint {
         count <= cachedProjections.count ? Array(cachedProjections.prefix(count)) : makeProjections(count: count)
     }
 
-    private static let cachedProjections = makeProjections(count: BucketScheme.current.bands * BucketScheme.current.hashesPerBand)
+    private static let cachedProjections = makeProjections(count: BucketScheme.forest.bands * BucketScheme.forest.hashesPerBand)
 
     private static func makeProjections(count: Int) -> [Projection] {
         var state = Bucketing.seed

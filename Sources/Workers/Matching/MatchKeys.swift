@@ -11,6 +11,9 @@ public struct MatchKeys: Sendable {
     public func item(_ id: String) -> String { base + "item:" + id }
     /// SET of waiting item ids filed under an index key.
     public func index(_ key: String) -> String { base + "idx:" + key }
+    /// ZSET (all scores 0, ordered by member) of the codes of waiting items in one tree of a space:
+    /// members `<code>|<item id>`, so that items sharing a code prefix are one lexicographic range.
+    public func tree(_ space: String, _ tree: String) -> String { base + "idx:" + space + ":" + tree }
     /// HASH of one match: items, users, product, score, price (JSON), algorithm, created.
     public func match(_ id: String) -> String { base + "match:" + id }
     /// ZSET of a user's match ids by time.
@@ -20,5 +23,4 @@ public struct MatchKeys: Sendable {
     /// SET of users with matches or offers, for listings.
     public var users: String { base + "users" }
     var itemPrefix: String { base + "item:" }
-    var indexPrefix: String { base + "idx:" }
 }

@@ -22,20 +22,66 @@ enum MatchScripts {
     /// fileItem: files an unmatched item in the index, where partners looking for it find it.
     ///
     /// Input:
-    ///   KEYS[1] item HASH
-    ///   ARGV[1] index key prefix; ARGV[2] item id; ARGV[3..] index keys
+    ///   KEYS[1] item HASH; KEYS[2..] index keys
+    ///   ARGV[1] item id; ARGV[2..] per index key: "s" (a SET: add the id) or "z" followed by the
+    ///   member (a code ZSET: add the member with score 0)
     /// Output:
     ///   the item's state: "waiting" (filed), "matched" (left alone) or nil (no such item)
     static let fileItem = RedisScript(name: "fileItem", source: """
-        local item = KEYS[1]
-        local indexPrefix, id = ARGV[1], ARGV[2]
+        local item, id = KEYS[1], ARGV[1]
         local state = redis.call('HGET', item, 'state')
         if state == 'new' or state == 'waiting' then
           redis.call('HSET', item, 'state', 'waiting')
-          for i = 3, #ARGV do redis.call('SADD', indexPrefix .. ARGV[i], id) end
+          for i = 2, #KEYS do
+            local entry = ARGV[i]
+            if entry == 's' then redis.call('SADD', KEYS[i], id) else redis.call('ZADD', KEYS[i], 0, string.sub(entry, 2)) end
+          end
           return 'waiting'
         end
         return state
+        """)
+
+    /// findCandidates: the waiting items whose codes share a prefix with a query's, per tree as deep
+    /// as needed to keep the range at most `cap` members (an LSH forest lookup): small indexes are
+    /// searched at the shallowest depth, large ones deeper, so the work per query stays bounded.
+    ///
+    /// Input:
+    ///   KEYS[1..n] code ZSETs, one per tree
+    ///   ARGV[1] cap per tree; ARGV[2] shallowest prefix length; ARGV[3..n+2] the query's code per tree
+    /// Output:
+    ///   the members found (`<code>|<id>`), trees concatenated; an id found in k trees appears k times
+    static let findCandidates = RedisScript(name: "findCandidates", source: """
+        local cap, shallowest = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local found = {}
+        -- Trees of one index need about the same depth: each search starts where the last one ended.
+        local hint = shallowest
+        for t = 1, #KEYS do
+          local key, code = KEYS[t], ARGV[2 + t]
+          local function count(depth)
+            local prefix = string.sub(code, 1, depth)
+            return redis.call('ZLEXCOUNT', key, '[' .. prefix, '(' .. prefix .. '~')
+          end
+          -- The range shrinks as the prefix grows: find the shortest prefix holding at most `cap`
+          -- (the whole code when none does).
+          local depth = hint
+          local size = count(depth)
+          if size > cap then
+            while size > cap and depth < #code do depth = depth + 1; size = count(depth) end
+          else
+            while depth > shallowest do
+              local wider = count(depth - 1)
+              if wider > cap then break end
+              depth = depth - 1; size = wider
+            end
+          end
+          hint = depth
+          if size > 0 then
+            local prefix = string.sub(code, 1, depth)
+            local members = redis.call('ZRANGEBYLEX', key, '[' .. prefix, '(' .. prefix .. '~', 'LIMIT', 0, cap)
+            for _, member in ipairs(members) do found[#found + 1] = member end
+          end
+        end
+        return found
         """)
 
     /// recordMatch: matches two waiting items, exactly once even when two workers race on the two
@@ -43,11 +89,11 @@ enum MatchScripts {
     ///
     /// Input:
     ///   KEYS[1] item A HASH; KEYS[2] item B HASH; KEYS[3] match HASH; KEYS[4] user A's matches ZSET;
-    ///   KEYS[5] user B's matches ZSET; KEYS[6] users SET
+    ///   KEYS[5] user B's matches ZSET; KEYS[6] users SET; KEYS[7..] index keys of A, then of B
     ///   (item A is the one whose job records the match: it is stored as `by`)
     ///   ARGV[1] match id; ARGV[2] item A id; ARGV[3] item B id; ARGV[4] now (ms); ARGV[5] score;
-    ///   ARGV[6] price JSON; ARGV[7] algorithm; ARGV[8] index key prefix;
-    ///   ARGV[9] count of A's index keys, then A's keys, then B's keys
+    ///   ARGV[6] price JSON; ARGV[7] algorithm; ARGV[8] count of A's index keys;
+    ///   ARGV[9..] per index key "s" (a SET holding the id) or "z" followed by the ZSET member
     /// Output:
     ///   {1, match id} recorded; {0, existing match id or ""} one of the items was taken
     static let recordMatch = RedisScript(name: "recordMatch", source: """
@@ -59,10 +105,14 @@ enum MatchScripts {
         if b[1] ~= 'waiting' then return {0, ''} end
         redis.call('HSET', itemA, 'state', 'matched', 'match', matchID)
         redis.call('HSET', itemB, 'state', 'matched', 'match', matchID)
-        local indexPrefix, countA = ARGV[8], tonumber(ARGV[9])
-        for i = 10, #ARGV do
-          local id = (i < 10 + countA) and idA or idB
-          redis.call('SREM', indexPrefix .. ARGV[i], id)
+        local countA = tonumber(ARGV[8])
+        for i = 7, #KEYS do
+          local entry = ARGV[i + 2]
+          if entry == 's' then
+            redis.call('SREM', KEYS[i], (i < 7 + countA) and idA or idB)
+          else
+            redis.call('ZREM', KEYS[i], string.sub(entry, 2))
+          end
         end
         redis.call('HSET', match, 'item_a', idA, 'item_b', idB, 'user_a', a[3], 'user_b', b[3], 'product_a', a[4],
                    'product_b', b[4], 'score', ARGV[5], 'price', ARGV[6], 'algorithm', ARGV[7], 'created', now, 'by', idA)

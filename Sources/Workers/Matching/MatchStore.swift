@@ -31,13 +31,23 @@ public struct MatchStore: Sendable {
         return ItemState(rawValue: state) ?? .new
     }
 
-    /// Files an item under index keys (if it is still unmatched); returns its state, nil if unknown.
-    public func file(_ id: String, under indexKeys: [String]) async throws -> ItemState? {
-        var call = ScriptCall(MatchScripts.fileItem, keys: [keys.item(id)])
-        call.append(keys.indexPrefix)
+    /// Files an item in the index (if it is still unmatched); returns its state, nil if unknown.
+    public func file(_ id: String, filing: IndexFiling) async throws -> ItemState? {
+        let entries = indexEntries(of: id, filing)
+        var call = ScriptCall(MatchScripts.fileItem, keys: [keys.item(id)] + entries.map(\.key))
         call.append(id)
-        for key in indexKeys { call.append(key) }
+        for entry in entries { call.append(entry.entry) }
         return try await client.evaluate(call).string.flatMap(ItemState.init(rawValue:))
+    }
+
+    /// The index keys an item is filed under, each with what the scripts add there: "s" for a SET
+    /// (the item id), "z" and the member for a code tree.
+    private func indexEntries(of id: String, _ filing: IndexFiling) -> [(key: String, entry: String)] {
+        var entries = filing.fileUnder.map { (key: keys.index($0), entry: "s") }
+        if let similarity = filing.similarity {
+            entries += similarity.codes.map { (key: keys.tree(similarity.space, $0.tree), entry: "z" + $0.symbols + "|" + id) }
+        }
+        return entries
     }
 
     /// An item with its state and match id.
@@ -47,19 +57,40 @@ public struct MatchStore: Sendable {
         return Self.decodeItem(id: id, fields: reply.array ?? [])
     }
 
-    /// Waiting items filed under `indexKeys`, most shared keys first, at most `limit`, excluding
+    /// How many items one tree of the index may hand over per query; the lookup goes deeper into
+    /// the codes until a tree's range is this small, so a query's work stays bounded as the index grows.
+    public static let candidatesPerTree = 16
+    /// The shortest code prefix the lookup accepts (scheme 2's band length, from which the forest grew).
+    public static let shallowestPrefix = 11
+
+    /// Waiting items where `filing` looks for partners, most often found first (an item found in
+    /// more trees, or under more exact keys, is likelier the partner), at most `limit`, excluding
     /// `excludedUser`'s own items.
-    public func candidates(in indexKeys: [String], excludingUser excludedUser: String, excludingItem: String, limit: Int = 200)
+    public func candidates(for filing: IndexFiling, excludingUser excludedUser: String, excludingItem: String, limit: Int = 100)
         async throws -> [Item] {
-        if indexKeys.isEmpty { return [] }
-        let prefix = keys.itemPrefix
-        let memberLists = try await client.withConnection { [keys] connection in
-            try connection.pipeline(indexKeys.map { RedisCommand("SMEMBERS", keys.index($0)) })
-        }
         var votes: [String: Int] = [:]
-        for list in memberLists { for member in list.array ?? [] { if let id = member.string, id != excludingItem { votes[id, default: 0] += 1 } } }
+        if !filing.lookIn.isEmpty {
+            let memberLists = try await client.withConnection { [keys] connection in
+                try connection.pipeline(filing.lookIn.map { RedisCommand("SMEMBERS", keys.index($0)) })
+            }
+            for list in memberLists { for member in list.array ?? [] { if let id = member.string { votes[id, default: 0] += 1 } } }
+        }
+        if let similarity = filing.similarity, let codeLength = similarity.codes.first?.symbols.utf8.count {
+            var call = ScriptCall(MatchScripts.findCandidates, keys: similarity.codes.map { keys.tree(similarity.partnerSpace, $0.tree) })
+            call.append(Self.candidatesPerTree)
+            call.append(Self.shallowestPrefix)
+            for code in similarity.codes { call.append(code.symbols) }
+            for member in try await client.evaluate(call).array ?? [] {
+                // Members are `<code>|<id>` with codes of one length.
+                if let text = member.string, text.utf8.count > codeLength + 1 {
+                    votes[String(text.dropFirst(codeLength + 1)), default: 0] += 1
+                }
+            }
+        }
+        votes[excludingItem] = nil
         let ranked = votes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map(\.key)
         if ranked.isEmpty { return [] }
+        let prefix = keys.itemPrefix
         let replies = try await client.withConnection { connection in
             try connection.pipeline(ranked.map { RedisCommand("HMGET", prefix + $0, "user", "product", "attrs", "fp", "created", "state", "match") })
         }
@@ -75,9 +106,10 @@ public struct MatchStore: Sendable {
     public func recordMatch(_ item: Item, filing: IndexFiling, with partner: Item, partnerFiling: IndexFiling,
                             score: Double, price: PriceSuggestion, algorithm: String) async throws -> (recorded: Bool, matchID: String?) {
         let matchID = "m-" + JobID.make().rawValue
+        let entriesA = indexEntries(of: item.id, filing), entriesB = indexEntries(of: partner.id, partnerFiling)
         var call = ScriptCall(MatchScripts.recordMatch, keys: [
             keys.item(item.id), keys.item(partner.id), keys.match(matchID), keys.userMatches(item.user),
-            keys.userMatches(partner.user), keys.users])
+            keys.userMatches(partner.user), keys.users] + (entriesA + entriesB).map(\.key))
         call.append(matchID)
         call.append(item.id)
         call.append(partner.id)
@@ -85,10 +117,8 @@ public struct MatchStore: Sendable {
         call.append(String(format: "%.4f", score))
         call.append(try JSONEncoder().encode(price))
         call.append(algorithm)
-        call.append(keys.indexPrefix)
-        call.append(filing.fileUnder.count)
-        for key in filing.fileUnder { call.append(key) }
-        for key in partnerFiling.fileUnder { call.append(key) }
+        call.append(entriesA.count)
+        for entry in entriesA + entriesB { call.append(entry.entry) }
         let reply = try await client.evaluate(call).array ?? []
         let recorded = reply.first?.int == 1
         let id = reply.count > 1 ? reply[1].string : nil
@@ -164,7 +194,7 @@ public struct MatchStore: Sendable {
 
     static func decodeItem(id: String, fields f: [RedisReply]) -> (item: Item, state: ItemState, match: String?)? {
         guard f.count == 7, let user = f[0].string, let product = f[1].string else { return nil }
-        let attributes = f[2].bytes.flatMap { try? JSONDecoder().decode(ItemAttributes.self, from: Data($0)) } ?? ItemAttributes()
+        let attributes = f[2].bytes.flatMap(ItemAttributes.init(stored:)) ?? ItemAttributes()
         // Packed Float32s: decoding hundreds of candidates per match must stay cheap.
         let fingerprint = f[3].bytes.flatMap { $0.isEmpty ? nil : try? Fingerprint(packed: $0) }
         let item = Item(id: id, user: user, product: product, attributes: attributes, fingerprint: fingerprint, createdAt: f[4].int ?? 0)

@@ -30,20 +30,39 @@ extension Product {
     public func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer? { nil }
 }
 
-/// The index keys an item is filed under and the ones its partners would be filed under.
+/// Where the matching index files an item and where it looks for partners: exact keys (an item
+/// is a candidate when it is filed under one the searcher looks in) and, for photo products,
+/// locality-sensitive codes (an item is a candidate when its code shares a long enough prefix).
 public struct IndexFiling: Sendable, Equatable {
     public var fileUnder: [String]
     public var lookIn: [String]
+    public var similarity: SimilarityFiling?
 
-    public init(fileUnder: [String], lookIn: [String]) {
+    public init(fileUnder: [String], lookIn: [String], similarity: SimilarityFiling? = nil) {
         self.fileUnder = fileUnder
         self.lookIn = lookIn
+        self.similarity = similarity
     }
 
-    /// Filing by a fingerprint's locality-sensitive buckets, within `space`.
+    /// Filing by a fingerprint's locality-sensitive codes (`Fingerprint.bucketCodes()`), within `space`;
+    /// partners are looked for in `partnerSpace` (the same space unless given).
     public static func buckets(of fingerprint: Fingerprint, in space: String, partnersIn partnerSpace: String? = nil) -> IndexFiling {
-        let keys = fingerprint.bucketKeys()
-        return IndexFiling(fileUnder: keys.map { "\(space):\($0.rawValue)" }, lookIn: keys.map { "\(partnerSpace ?? space):\($0.rawValue)" })
+        IndexFiling(fileUnder: [], lookIn: [],
+                    similarity: SimilarityFiling(space: space, partnerSpace: partnerSpace ?? space, codes: fingerprint.bucketCodes()))
+    }
+}
+
+/// An item's locality-sensitive codes, one per tree of the index, and the spaces (such as `sock`
+/// or `glove:left`) it is filed in and searches.
+public struct SimilarityFiling: Sendable, Equatable {
+    public var space: String
+    public var partnerSpace: String
+    public var codes: [BucketCode]
+
+    public init(space: String, partnerSpace: String, codes: [BucketCode]) {
+        self.space = space
+        self.partnerSpace = partnerSpace
+        self.codes = codes
     }
 }
 

@@ -57,11 +57,11 @@ public struct MatchingRole: Sendable {
         let filing = product.filing(of: item)
         let algorithm = try await flags.variant(of: Self.algorithmFlag, for: item.user, default: "v1")
         // File first, then search: of two partners processed at once, at least one sees the other.
-        guard try await store.file(item.id, under: filing.fileUnder) != nil else {
+        guard try await store.file(item.id, filing: filing) != nil else {
             throw PermanentJobError("item \(item.id) vanished while filing it")
         }
         for _ in 0..<5 {
-            let candidates = try await store.candidates(in: filing.lookIn, excludingUser: item.user, excludingItem: item.id)
+            let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
             let scored = candidates.compactMap { candidate in product.compatibility(of: item, with: candidate).map { (candidate, $0) } }
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
             guard let (partner, score) = scored.first else { break }

@@ -40,4 +40,23 @@ final class BucketKeyTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(current.partners, legacy.partners - 1)
         XCTAssertLessThan(current.candidates, legacy.candidates)
     }
+
+    /// Forest codes: one per tree, fixed length, symbols below the index's separators, stable, and the
+    /// two photos of a design share the shallowest prefix in some tree.
+    func testForestCodesArePrefixComparable() {
+        let forest = BucketScheme.forest
+        var sharing = 0
+        for (a, b) in Self.shots {
+            let codesA = a.bucketCodes(), codesB = b.bucketCodes()
+            XCTAssertEqual(codesA, a.bucketCodes(scheme: forest))
+            XCTAssertEqual(codesA.count, forest.bands)
+            XCTAssertEqual(Set(codesA.map(\.tree)).count, forest.bands)
+            for code in codesA {
+                XCTAssertEqual(code.symbols.utf8.count, forest.hashesPerBand)
+                XCTAssertTrue(code.symbols.utf8.allSatisfy { $0 >= 48 && $0 <= 111 }, code.symbols)
+            }
+            if zip(codesA, codesB).contains(where: { $0.symbols.prefix(11) == $1.symbols.prefix(11) }) { sharing += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(sharing, Self.shots.count - 2, "designs whose photos share an 11-symbol prefix")
+    }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import Imaging
+import QueueKit
+import Testing
+@testable import Workers
+
+/// The shared match index: codes filed in trees, looked up by prefix as deep as a crowded tree needs,
+/// and removed when an item is matched.
+@Suite struct MatchIndexTests {
+    /// An item in `space` whose code in each of `trees` trees is `symbols`.
+    func filing(_ symbols: String, trees: Int = 2, space: String = "thing") -> IndexFiling {
+        IndexFiling(fileUnder: [], lookIn: [], similarity: SimilarityFiling(
+            space: space, partnerSpace: space, codes: (0..<trees).map { BucketCode(tree: "t\($0)", symbols: symbols) }))
+    }
+
+    func item(_ id: String, user: String) -> Item {
+        Item(id: id, user: user, product: "thing", attributes: ItemAttributes(), fingerprint: nil, createdAt: 0)
+    }
+
+    @Test func crowdedTreesAreSearchedDeeperSoTheCandidatesStayFew() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+        let shared = String(repeating: "a", count: MatchStore.shallowestPrefix)
+        // 100 items agree with the query on the shallowest prefix; 3 of them also on the next 4 symbols.
+        for n in 0..<100 {
+            let tail = n < 3 ? "bbbb" + String(n) : String(format: "c%03d", n) + "z"
+            try await store.store(item("i\(n)", user: "u\(n)"))
+            #expect(try await store.file("i\(n)", filing: filing(shared + tail)) == .waiting)
+        }
+        let query = filing(shared + "bbbb9")
+        try await store.store(item("q", user: "asker"))
+        #expect(try await store.file("q", filing: query) == .waiting)
+        let found = try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q")
+        #expect(Set(found.map(\.id)) == ["i0", "i1", "i2"])
+
+        // A small index is searched at the shallowest depth: all that share it are candidates.
+        let few = filing(String(repeating: "x", count: MatchStore.shallowestPrefix) + "00000", space: "rare")
+        for n in 0..<5 {
+            try await store.store(item("r\(n)", user: "v\(n)"))
+            _ = try await store.file("r\(n)", filing: filing(String(repeating: "x", count: MatchStore.shallowestPrefix) + "1111\(n)", space: "rare"))
+        }
+        #expect(try await store.candidates(for: few, excludingUser: "asker", excludingItem: "q").count == 5)
+        // Nothing is found when even the shallowest prefix differs.
+        #expect(try await store.candidates(for: filing("y" + shared.dropFirst() + "bbbb9"), excludingUser: "asker", excludingItem: "q").isEmpty)
+    }
+
+    @Test func matchedItemsLeaveTheIndex() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+        let code = String(repeating: "k", count: 16)
+        let a = item("a", user: "alice"), b = item("b", user: "bob"), c = item("c", user: "carol")
+        for (thing, filed) in [(a, filing(code)), (b, filing(code)), (c, filing(code, space: "other"))] {
+            try await store.store(thing)
+            _ = try await store.file(thing.id, filing: filed)
+        }
+        #expect(try await store.candidates(for: filing(code), excludingUser: "alice", excludingItem: "a").map(\.id) == ["b"])
+        let price = PriceSuggestion(baseCents: 100)
+        let result = try await store.recordMatch(a, filing: filing(code), with: b, partnerFiling: filing(code), score: 0.9, price: price,
+                                                 algorithm: "v1")
+        #expect(result.recorded)
+        // Both halves are gone from every tree of their space; the other space is untouched.
+        for tree in ["t0", "t1"] {
+            #expect(try await fleet.client.send("ZCARD", store.keys.tree("thing", tree)).int == 0)
+            #expect(try await fleet.client.send("ZCARD", store.keys.tree("other", tree)).int == 1)
+        }
+        #expect(try await store.candidates(for: filing(code), excludingUser: "nobody", excludingItem: "none").isEmpty)
+        // Filing a matched item again leaves it out of the index.
+        #expect(try await store.file("a", filing: filing(code)) == .matched)
+        #expect(try await fleet.client.send("ZCARD", store.keys.tree("thing", "t0")).int == 0)
+    }
+}
