@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2] [--cache DIR]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3] [--cache DIR]
                        [--dump FILE]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
@@ -128,7 +128,7 @@ await runTool("match-bench") {
         let keyspace = Keyspace(prefix: "match-bench-\(getpid())-\(size)")
         let store = MatchStore(client: client, keyspace: keyspace)
         let flags = FeatureFlags(client: client, keyspace: keyspace)
-        let algorithm = arguments.value("algorithm") ?? "v1"
+        let algorithm = arguments.value("algorithm") ?? MatchingRole.defaultAlgorithm
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
         let role = MatchingRole(products: products, store: store, flags: flags, vendors: VendorCatalog(entries: []))
         // Designs: `size` indexed, plus `queryCount` that are never indexed (their queries must not match).
@@ -144,6 +144,8 @@ await runTool("match-bench") {
             _ = try await store.file(item.id, filing: products[item.product]!.filing(of: item))
         }
         let filing = ContinuousClock.now - started
+        let memory = (try await client.send("INFO", "memory").string ?? "").split(whereSeparator: \.isNewline)
+            .first { $0.hasPrefix("used_memory:") }.flatMap { Double($0.dropFirst("used_memory:".count)) } ?? 0
         let step = max(1, indexed.count / queryCount)
         let present = stride(from: 0, to: indexed.count, by: step).prefix(queryCount).map { indexed[$0] }
         var queries = try items(present, shot: 1, seed: seed, prefix: "q", cache: caches[1]).map { Query(item: $0, partner: "i" + $0.id.dropFirst()) }
@@ -204,8 +206,8 @@ await runTool("match-bench") {
         }
         say("   Redis time per query: " + stats.joined(separator: ", "))
         say("   recall by product: " + perProduct.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.found)/\($0.value.total)" }.joined(separator: ", "))
-        say(String(format: "   (fingerprinting %.1f s on %d cores, filing %.1f s)", fingerprinting.timeInterval,
-                   ProcessInfo.processInfo.activeProcessorCount, filing.timeInterval))
+        say(String(format: "   (fingerprinting %.1f s on %d cores, filing %.1f s; Redis memory with the index filed %.0f MB)",
+                   fingerprinting.timeInterval, ProcessInfo.processInfo.activeProcessorCount, filing.timeInterval, memory / 1e6))
         // Leave the private Redis as we found it.
         _ = try await client.withConnection { try $0.deleteKeys(matching: keyspace.prefix + ":*") }
     }

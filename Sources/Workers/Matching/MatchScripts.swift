@@ -61,13 +61,14 @@ enum MatchScripts {
             local prefix = string.sub(code, 1, depth)
             return redis.call('ZLEXCOUNT', key, '[' .. prefix, '(' .. prefix .. '~')
           end
-          -- The range shrinks as the prefix grows: find the shortest prefix holding at most `cap`
-          -- (the whole code when none does).
+          -- The range shrinks as the prefix grows: go deeper until it holds at most `cap` (or the
+          -- code ends), or shallower while a shorter prefix would still hold at most `cap`.
           local depth = hint
           local size = count(depth)
           if size > cap then
             while size > cap and depth < #code do depth = depth + 1; size = count(depth) end
-          else
+          elseif size * 4 < cap then
+            -- Only a sparse range can hold a shorter prefix's: dense ones stay (one call per tree).
             while depth > shallowest do
               local wider = count(depth - 1)
               if wider > cap then break end

@@ -10,14 +10,22 @@ import QueueKit
 /// there is no runner-up among the candidates): the best candidate is a match when its score reaches
 /// the product's confident score (stated sizes that fit), or when it is both close and clearly
 /// closer than the runner-up. The algorithm version is the feature flag `matching.algorithm`,
-/// rolled out by user: `v1` (default) takes d1 < 0.65 × d2 and d1 < 2.6, about 1 % false matches
-/// on the benchmark; `v2` takes d1 < 0.70 × d2 and d1 < 3.0, more recall for more false matches.
+/// rolled out by user (see `rules`): `v1` (default) takes d1 < 0.65 × d2 and d1 < 2.6, about 1 % false
+/// matches on the benchmark at 600 indexed items but 1-2 % from thousands on; `v3` (d1 < 0.55 × d2)
+/// stays at or below 1 % up to 100,000 items and finds a third fewer true pairs; `v2` (d1 < 0.70 × d2,
+/// d1 < 3.0) finds more and errs more.
 public struct MatchingRole: Sendable {
     public let products: ProductCatalog
     public let store: MatchStore
     public let flags: FeatureFlags
     public let vendors: VendorCatalog
     public static let algorithmFlag = "matching.algorithm"
+    /// The version used when the flag names none (or one this worker does not know).
+    public static let defaultAlgorithm = "v1"
+    /// Each algorithm version's decision: d1 below `ratio` × d2 and below `ceiling`.
+    public static let rules: [String: (ratio: Double, ceiling: Double)] = [
+        "v1": (0.65, 2.6), "v2": (0.70, 3.0), "v3": (0.55, 2.6),
+    ]
 
     public init(products: ProductCatalog, store: MatchStore, flags: FeatureFlags, vendors: VendorCatalog) {
         self.products = products
@@ -55,7 +63,7 @@ public struct MatchingRole: Sendable {
             return .matched(matchID)
         }
         let filing = product.filing(of: item)
-        let algorithm = try await flags.variant(of: Self.algorithmFlag, for: item.user, default: "v1")
+        let algorithm = try await flags.variant(of: Self.algorithmFlag, for: item.user, default: Self.defaultAlgorithm)
         // File first, then search: of two partners processed at once, at least one sees the other.
         guard try await store.file(item.id, filing: filing) != nil else {
             throw PermanentJobError("item \(item.id) vanished while filing it")
@@ -95,7 +103,7 @@ public struct MatchingRole: Sendable {
     static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String) -> Bool {
         if best >= confident { return true }
         guard best > 0 else { return false }
-        let (ratio, ceiling) = algorithm == "v2" ? (0.70, 3.0) : (0.65, 2.6)
+        let (ratio, ceiling) = rules[algorithm] ?? rules[defaultAlgorithm]!
         let d1 = -log(best), d2 = -log(max(min(runnerUp ?? Item.photoFloor, 1), 1e-12))
         return d1 < ratio * d2 && d1 < ceiling
     }

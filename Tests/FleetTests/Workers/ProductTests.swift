@@ -101,5 +101,10 @@ import Testing
         // d1 = 2, d2 = 2.9: ratio 0.69 passes v2's 0.70 but not v1's 0.65.
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v1"))
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v2"))
+        // d1 = 2, d2 = 3.4: ratio 0.59 passes v1 (the default, also for unknown versions) but not v3's 0.55.
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v1"))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v3"))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v9"))
+        #expect(MatchingRole.defaultAlgorithm == "v1")
     }
 }
