@@ -17,6 +17,8 @@ let usage = """
       resume QUEUE                let workers lease again
       limit QUEUE N               refuse enqueues past N jobs in the queue (0: producers' default)
       matches [--user U]          recorded matches with their suggested prices, and vendor offers
+      reindex                     file every waiting item again under its product's current index
+                                  keys (after an upgrade that changed the index; safe to repeat)
       flag NAME [VARIANT FALLBACK PERCENT]   show or set a feature flag's rollout by user
       flag NAME --rollback        send every user back to the fallback at once
 
@@ -149,6 +151,10 @@ await runTool("queuectl") {
             say("offer for user \(offer.user), item \(offer.item): \(offer.offer.vendor) \(offer.offer.kind) \(offer.offer.sku), "
                 + String(format: "%d.%02d EUR, fit %.2f", offer.offer.priceCents / 100, offer.offer.priceCents % 100, offer.offer.fit))
         }
+    case "reindex":
+        guard words2.count == 1 else { throw UsageError("usage: queuectl reindex") }
+        let filed = try await MatchStore(client: client, keyspace: environment.keyspace).reindex(using: .standard)
+        say("filed \(filed) waiting items under the current index")
     case "flag":
         guard words2.count >= 2 else { throw UsageError("usage: queuectl flag NAME [VARIANT FALLBACK PERCENT]") }
         let flags = FeatureFlags(client: client, keyspace: environment.keyspace)

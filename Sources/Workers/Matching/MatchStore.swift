@@ -101,6 +101,31 @@ public struct MatchStore: Sendable {
         }
     }
 
+    /// Files every waiting item again under its product's current filing, e.g. after the index
+    /// scheme changed (items filed under an older scheme are not found otherwise); safe to repeat and
+    /// to run beside matching workers, since filing is idempotent and skips matched items. Items of
+    /// products `products` does not know are left alone. Returns how many items were filed.
+    public func reindex(using products: ProductCatalog, batch: Int = 500) async throws -> Int {
+        var cursor = "0", filed = 0
+        let itemPrefix = keys.itemPrefix
+        repeat {
+            let reply = try await client.send("SCAN", cursor, "MATCH", itemPrefix + "*", "COUNT", String(batch))
+            let parts = reply.array ?? []
+            cursor = parts.first?.string ?? "0"
+            let ids = (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string).map { String($0.dropFirst(itemPrefix.count)) }
+            if ids.isEmpty { continue }
+            let replies = try await client.withConnection { connection in
+                try connection.pipeline(ids.map { RedisCommand("HMGET", itemPrefix + $0, "user", "product", "attrs", "fp", "created", "state", "match") })
+            }
+            for (id, reply) in zip(ids, replies) {
+                guard let stored = Self.decodeItem(id: id, fields: reply.array ?? []), stored.state == .waiting,
+                      let product = products[stored.item.product] else { continue }
+                if try await file(id, filing: product.filing(of: stored.item)) == .waiting { filed += 1 }
+            }
+        } while cursor != "0"
+        return filed
+    }
+
     /// Records a match between two waiting items, exactly once. Returns whether this call recorded
     /// it and, when `item` was already matched by someone else, that match's id.
     public func recordMatch(_ item: Item, filing: IndexFiling, with partner: Item, partnerFiling: IndexFiling,

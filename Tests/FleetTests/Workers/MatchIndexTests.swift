@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import PhotoLab
 import QueueKit
 import Testing
 @testable import Workers
@@ -69,5 +70,27 @@ import Testing
         // Filing a matched item again leaves it out of the index.
         #expect(try await store.file("a", filing: filing(code)) == .matched)
         #expect(try await fleet.client.send("ZCARD", store.keys.tree("thing", "t0")).int == 0)
+    }
+
+    @Test func reindexFilesWaitingItemsAgain() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+        let design = try #require(DesignCatalogue.make(count: 10, seed: 5).first { $0.kind == .sock })
+        let fingerprint = Fingerprint(image: Photographer.photograph(design, shot: 0, seed: 5).image)
+        let waiting = Item(id: "w", user: "walt", product: "sock", attributes: ItemAttributes(), fingerprint: fingerprint, createdAt: 1)
+        let fresh = Item(id: "n", user: "nina", product: "sock", attributes: ItemAttributes(), fingerprint: fingerprint, createdAt: 2)
+        let unknown = Item(id: "u", user: "ursula", product: "kite", attributes: ItemAttributes(), fingerprint: fingerprint, createdAt: 3)
+        for thing in [waiting, fresh, unknown] { try await store.store(thing) }
+        _ = try await store.file("w", filing: Sock().filing(of: waiting))
+        _ = try await store.file("u", filing: Sock().filing(of: unknown))
+        // The index is lost (or was built under an older scheme): nothing is found.
+        _ = try await fleet.client.withConnection { try $0.deleteKeys(matching: fleet.keyspace.prefix + ":{match}:idx:*") }
+        let query = Sock().filing(of: fresh)
+        #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").isEmpty)
+        // Only the waiting sock is filed again: not the never-filed item, nor the unknown product.
+        #expect(try await store.reindex(using: .standard, batch: 2) == 1)
+        #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").map(\.id) == ["w"])
+        #expect(try await store.reindex(using: .standard) == 1)
     }
 }
