@@ -122,6 +122,11 @@ await runTool("match-bench") {
         }
         return handle
     }
+    if let directory = arguments.value("cache") {
+        // Before the half hour of fingerprinting, not after it.
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        catch { throw WriteError(path: directory) }
+    }
     let caches = (0..<2).map { FingerprintCache(directory: arguments.value("cache"), seed: seed, shot: $0) }
 
     for size in sizes {
@@ -129,6 +134,9 @@ await runTool("match-bench") {
         let store = MatchStore(client: client, keyspace: keyspace)
         let flags = FeatureFlags(client: client, keyspace: keyspace)
         let algorithm = arguments.value("algorithm") ?? MatchingRole.defaultAlgorithm
+        guard MatchingRole.rules[algorithm] != nil else {
+            throw UsageError("--algorithm must be one of \(MatchingRole.rules.keys.sorted().joined(separator: ", ")), not '\(algorithm)'")
+        }
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
         let role = MatchingRole(products: products, store: store, flags: flags, vendors: VendorCatalog(entries: []))
         // Designs: `size` indexed, plus `queryCount` that are never indexed (their queries must not match).
@@ -169,7 +177,7 @@ await runTool("match-bench") {
                 let scores = candidates.compactMap { c in product.compatibility(of: query.item, with: c).map { (c.id, $0) } }.sorted { $0.1 > $1.1 }
                 func d(_ k: Int) -> String { scores.count > k ? String(format: "%.4f", -log(scores[k].1)) : "-1" }
                 let partnerFound = query.partner.map { p in scores.contains { $0.0 == p } } ?? false
-                dump.write(Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count)\n".utf8))
+                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count)\n".utf8))
             }
             let clock = ContinuousClock.now
             let outcome = try await role.handle(DomainJobs.Match(item: query.item.id), context: context)
@@ -195,16 +203,17 @@ await runTool("match-bench") {
         say(String(format: "algorithm %@, index %6d items: recall %.3f (%d/%d), false matches %.2f %% (%d wrong partner, %d for absent designs of %d), match %.2f ms mean, %.2f ms p50, %.2f ms p99",
                    algorithm, indexItems.count, Double(found) / Double(max(1, presentCount)), found, presentCount, falseRate * 100, wrong, falseOnAbsent,
                    queries.count - presentCount, mean, elapsed[elapsed.count / 2], elapsed[min(elapsed.count - 1, elapsed.count * 99 / 100)]))
-        say(String(format: "   index lookup with candidate fetch %.2f ms mean, %.1f candidates per query scored",
+        say(String(format: "   index lookup with candidate fetch %.2f ms mean (timed apart, before the job files the query), %.1f candidates fetched per query",
                    lookups.reduce(0, +) / Double(max(1, lookups.count)), Double(candidateCounts) / Double(max(1, queries.count))))
-        // Where Redis spent its time per query (commands inside scripts are counted too).
+        // Where Redis spent its time per query (commands inside scripts are counted too; the lookup timed
+        // apart is counted with the match's own).
         let stats = (try await client.send("INFO", "commandstats").string ?? "").split(whereSeparator: \.isNewline).compactMap { line -> String? in
             let fields = line.split(separator: ":", maxSplits: 1)
             guard fields.count == 2, let usec = fields[1].split(separator: ",").first(where: { $0.hasPrefix("usec=") }) else { return nil }
             let micros = (Double(usec.dropFirst(5)) ?? 0) / Double(max(1, queries.count))
             return micros >= 20 ? String(format: "%@ %.0f µs", String(fields[0].dropFirst("cmdstat_".count)), micros) : nil
         }
-        say("   Redis time per query: " + stats.joined(separator: ", "))
+        say("   Redis time per query (with the lookup timed apart): " + stats.joined(separator: ", "))
         say("   recall by product: " + perProduct.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.found)/\($0.value.total)" }.joined(separator: ", "))
         say(String(format: "   (fingerprinting %.1f s on %d cores, filing %.1f s; Redis memory with the index filed %.0f MB)",
                    fingerprinting.timeInterval, ProcessInfo.processInfo.activeProcessorCount, filing.timeInterval, memory / 1e6))

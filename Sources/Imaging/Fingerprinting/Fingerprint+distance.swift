@@ -43,8 +43,12 @@ extension Fingerprint {
     /// of different versions are infinitely far apart.
     public func distance(to other: Fingerprint, weights: Weights = Weights()) -> Float {
         // A stored fingerprint of another layout version never matches; recompute it from the photo.
-        guard version == other.version, colour.count == other.colour.count, layout.count == other.layout.count,
-              spectrum.count == other.spectrum.count else { return .greatestFiniteMagnitude }
+        // (The flip maps assume the layout's sizes, which a decoded fingerprint might not have.)
+        guard version == other.version, colour.count == other.colour.count,
+              [layout.count, other.layout.count].allSatisfy({ $0 == 4 * Self.layoutSide * Self.layoutSide }),
+              [spectrum.count, other.spectrum.count].allSatisfy({ $0 == Self.spectrumBands * Self.spectrumSectors }),
+              [orientation.count, other.orientation.count].allSatisfy({ $0 == Self.orientationBins })
+        else { return .greatestFiniteMagnitude }
         var d = weights.colour * Self.euclidean(colour, other.colour)
         d += weights.rings * Self.meanAbsolute(rings, other.rings, lightWeight: 0.25)
         // Orientation and spectrum of a plain item describe noise and shading, so they count only when both

@@ -41,34 +41,51 @@ enum MatchScripts {
         return state
         """)
 
-    /// findCandidates: the waiting items whose codes share a prefix with a query's, per tree as deep
-    /// as needed to keep the range at most `cap` members (an LSH forest lookup): small indexes are
-    /// searched at the shallowest depth, large ones deeper, so the work per query stays bounded.
+    /// findCandidates: the waiting items whose codes share the longest prefixes with a query's, at
+    /// most `cap` per tree (an LSH forest lookup): per tree, the range of the shortest prefix (from
+    /// `shallowest` symbols on) that holds at most `cap` items is taken whole; where even the whole
+    /// code is shared by more, or a longer prefix leaves only the query itself, the `cap` codes next
+    /// to the query's in order (which share the longest prefixes with it) are taken instead. Small
+    /// indexes are searched at the shallowest depth, large ones deeper, so the work per query stays
+    /// bounded as the index grows.
     ///
     /// Input:
     ///   KEYS[1..n] code ZSETs, one per tree
-    ///   ARGV[1] cap per tree; ARGV[2] shallowest prefix length; ARGV[3..n+2] the query's code per tree
+    ///   ARGV[1] cap per tree; ARGV[2] shallowest prefix length; ARGV[3] the query's item id (when it
+    ///   is filed in these trees, its own member is not counted against the cap);
+    ///   ARGV[4..n+3] the query's code per tree
     /// Output:
     ///   the members found (`<code>|<id>`), trees concatenated; an id found in k trees appears k times
     static let findCandidates = RedisScript(name: "findCandidates", source: """
-        local cap, shallowest = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local shallowest = tonumber(ARGV[2])
+        -- An item is filed in all trees of a space at once: whether the query is, shows in the first.
+        local own = 0
+        if #KEYS > 0 and redis.call('ZSCORE', KEYS[1], ARGV[4] .. '|' .. ARGV[3]) then own = 1 end
+        local cap = tonumber(ARGV[1]) + own
         local found = {}
         -- Trees of one index need about the same depth: each search starts where the last one ended.
         local hint = shallowest
         for t = 1, #KEYS do
-          local key, code = KEYS[t], ARGV[2 + t]
+          local key, code = KEYS[t], ARGV[3 + t]
           local function count(depth)
             local prefix = string.sub(code, 1, depth)
             return redis.call('ZLEXCOUNT', key, '[' .. prefix, '(' .. prefix .. '~')
           end
+          local function add(members) for _, member in ipairs(members) do found[#found + 1] = member end end
+          -- The codes of a prefix's range nearest the query's, `cap` at most, from both sides.
+          local function nearest(depth)
+            local prefix = string.sub(code, 1, depth)
+            local above = redis.call('ZRANGEBYLEX', key, '[' .. code, '(' .. prefix .. '~', 'LIMIT', 0, math.ceil(cap / 2))
+            add(above)
+            add(redis.call('ZREVRANGEBYLEX', key, '(' .. code, '[' .. prefix, 'LIMIT', 0, cap - #above))
+          end
           -- The range shrinks as the prefix grows: go deeper until it holds at most `cap` (or the
-          -- code ends), or shallower while a shorter prefix would still hold at most `cap`.
+          -- code ends); from a sparse range, try shorter prefixes while they still hold at most `cap`.
           local depth = hint
           local size = count(depth)
           if size > cap then
             while size > cap and depth < #code do depth = depth + 1; size = count(depth) end
           elseif size * 4 < cap then
-            -- Only a sparse range can hold a shorter prefix's: dense ones stay (one call per tree).
             while depth > shallowest do
               local wider = count(depth - 1)
               if wider > cap then break end
@@ -76,10 +93,14 @@ enum MatchScripts {
             end
           end
           hint = depth
-          if size > 0 then
+          if size > cap then
+            nearest(depth)
+          elseif size <= own and depth > shallowest then
+            -- One symbol more left nothing but the query: its neighbours one level up instead.
+            nearest(depth - 1)
+          elseif size > own then
             local prefix = string.sub(code, 1, depth)
-            local members = redis.call('ZRANGEBYLEX', key, '[' .. prefix, '(' .. prefix .. '~', 'LIMIT', 0, cap)
-            for _, member in ipairs(members) do found[#found + 1] = member end
+            add(redis.call('ZRANGEBYLEX', key, '[' .. prefix, '(' .. prefix .. '~', 'LIMIT', 0, cap))
           end
         end
         return found

@@ -79,11 +79,12 @@ public struct MatchStore: Sendable {
             var call = ScriptCall(MatchScripts.findCandidates, keys: similarity.codes.map { keys.tree(similarity.partnerSpace, $0.tree) })
             call.append(Self.candidatesPerTree)
             call.append(Self.shallowestPrefix)
+            call.append(excludingItem)
             for code in similarity.codes { call.append(code.symbols) }
             for member in try await client.evaluate(call).array ?? [] {
-                // Members are `<code>|<id>` with codes of one length.
-                if let text = member.string, text.utf8.count > codeLength + 1 {
-                    votes[String(text.dropFirst(codeLength + 1)), default: 0] += 1
+                // Members are `<code>|<id>` with ASCII codes of one length.
+                if let bytes = member.bytes, bytes.count > codeLength + 1 {
+                    votes[String(decoding: bytes.dropFirst(codeLength + 1), as: UTF8.self), default: 0] += 1
                 }
             }
         }

@@ -42,8 +42,47 @@ import Testing
             _ = try await store.file("r\(n)", filing: filing(String(repeating: "x", count: MatchStore.shallowestPrefix) + "1111\(n)", space: "rare"))
         }
         #expect(try await store.candidates(for: few, excludingUser: "asker", excludingItem: "q").count == 5)
+        // Where one symbol more leaves only the query itself, its nearest codes one level up are taken.
+        let lonely = String(repeating: "n", count: MatchStore.shallowestPrefix)
+        for n in 0..<30 {
+            try await store.store(item("s\(n)", user: "s\(n)"))
+            _ = try await store.file("s\(n)", filing: filing(lonely + String(UnicodeScalar(UInt8(48 + 2 * n))) + "0000", space: "sparse"))
+        }
+        let middle = filing(lonely + "O" + "9999", space: "sparse")  // "O" sorts between s15's "N" and s16's "P"
+        try await store.store(item("m", user: "asker"))
+        _ = try await store.file("m", filing: middle)
+        let near = Set(try await store.candidates(for: middle, excludingUser: "asker", excludingItem: "m").map(\.id))
+        #expect(near.count == MatchStore.candidatesPerTree)
+        #expect(near.contains("s15") && near.contains("s16") && !near.contains("s0") && !near.contains("s29"), "\(near.sorted())")
         // Nothing is found when even the shallowest prefix differs.
         #expect(try await store.candidates(for: filing("y" + shared.dropFirst() + "bbbb9"), excludingUser: "asker", excludingItem: "q").isEmpty)
+    }
+
+    @Test func storedAttributesDecodeBackAndGarbageIsRefused() throws {
+        let attributes = ItemAttributes(["count": "6", "holes": "4", "note": "vert émeraude"])
+        #expect(ItemAttributes(stored: Array(try JSONEncoder().encode(attributes))) == attributes)
+        #expect(ItemAttributes(stored: Array("{\"values\":{\"count\":6}}".utf8)) == nil)
+        #expect(ItemAttributes(stored: Array("not json".utf8)) == nil)
+    }
+
+    @Test func exactKeysAreLeftOnAMatchToo() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+        let box = item("box", user: "a"), lid = item("lid", user: "b")
+        let boxFiling = IndexFiling(fileUnder: ["rim:box", "shared"], lookIn: ["rim:lid"])
+        let lidFiling = IndexFiling(fileUnder: ["rim:lid", "shared"], lookIn: ["rim:box"])
+        for (thing, filed) in [(box, boxFiling), (lid, lidFiling)] {
+            try await store.store(thing)
+            _ = try await store.file(thing.id, filing: filed)
+        }
+        #expect(try await store.candidates(for: boxFiling, excludingUser: "a", excludingItem: "box").map(\.id) == ["lid"])
+        let result = try await store.recordMatch(box, filing: boxFiling, with: lid, partnerFiling: lidFiling, score: 1,
+                                                 price: PriceSuggestion(baseCents: 300), algorithm: "v1")
+        #expect(result.recorded)
+        for key in ["rim:box", "rim:lid", "shared"] {
+            #expect(try await fleet.client.send("SCARD", store.keys.index(key)).int == 0, "\(key)")
+        }
     }
 
     @Test func matchedItemsLeaveTheIndex() async throws {
