@@ -22,12 +22,12 @@ let usage = """
     fingerprint layout) so that a second run over 100,000 designs skips the half hour of rendering
     and fingerprinting. Delete it after changing how fingerprints are computed.
 
-    --dump FILE appends one line per query for tuning the decision rule: index size, query item,
+    --dump FILE writes one line per query for tuning the decision rule: index size, query item,
     whether its partner is indexed and among the scored candidates, whether the best candidate is
     the partner, d1 and d2 (-ln of the best and runner-up scores, -1 when missing), and the
     number of candidates.
 
-    \\(FleetEnvironment.help)
+    \(FleetEnvironment.help)
     """
 
 struct Query { let item: Item; let partner: String? }
@@ -113,30 +113,30 @@ await runTool("match-bench") {
     let sizes = (arguments.value("sizes") ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }
     let queryCount = try arguments.int("queries", default: 300, range: 10...100_000)
     let seed = UInt64(try arguments.int("seed", default: 1))
-    let client = RedisClient(environment.redis)
-    try await client.connect()
-    let products = ProductCatalog.standard
-    let dump = try arguments.value("dump").map { path in
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw WriteError(path: path)
-        }
-        return handle
+    let algorithm = arguments.value("algorithm") ?? MatchingRole.defaultAlgorithm
+    guard MatchingRole.rules[algorithm] != nil else {
+        throw UsageError("--algorithm must be one of \(MatchingRole.rules.keys.sorted().joined(separator: ", ")), not '\(algorithm)'")
     }
     if let directory = arguments.value("cache") {
         // Before the half hour of fingerprinting, not after it.
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }
+    let dump = try arguments.value("dump").map { path in
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw WriteError(path: path)
+        }
+        return handle
+    }
+    let client = RedisClient(environment.redis)
+    try await client.connect()
+    let products = ProductCatalog.standard
     let caches = (0..<2).map { FingerprintCache(directory: arguments.value("cache"), seed: seed, shot: $0) }
 
     for size in sizes {
         let keyspace = Keyspace(prefix: "match-bench-\(getpid())-\(size)")
         let store = MatchStore(client: client, keyspace: keyspace)
         let flags = FeatureFlags(client: client, keyspace: keyspace)
-        let algorithm = arguments.value("algorithm") ?? MatchingRole.defaultAlgorithm
-        guard MatchingRole.rules[algorithm] != nil else {
-            throw UsageError("--algorithm must be one of \(MatchingRole.rules.keys.sorted().joined(separator: ", ")), not '\(algorithm)'")
-        }
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
         let role = MatchingRole(products: products, store: store, flags: flags, vendors: VendorCatalog(entries: []))
         // Designs: `size` indexed, plus `queryCount` that are never indexed (their queries must not match).
