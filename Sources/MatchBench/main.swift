@@ -19,8 +19,8 @@ let usage = """
     milliseconds per match.
 
     --cache DIR keeps the fingerprints of generated photos in DIR (a file per seed, shot and
-    fingerprint layout) so that a second run over 100,000 designs skips the half hour of rendering
-    and fingerprinting. Delete it after changing how fingerprints are computed.
+    fingerprint layout) so that a second run over 100,000 designs skips the twenty-odd minutes of
+    rendering and fingerprinting. Delete it after changing how fingerprints are computed.
 
     --dump FILE writes one line per query for tuning the decision rule: index size, query item,
     whether its partner is indexed and among the scored candidates, whether the best candidate is
@@ -118,7 +118,7 @@ await runTool("match-bench") {
         throw UsageError("--algorithm must be one of \(MatchingRole.rules.keys.sorted().joined(separator: ", ")), not '\(algorithm)'")
     }
     if let directory = arguments.value("cache") {
-        // Before the half hour of fingerprinting, not after it.
+        // Before the minutes of fingerprinting, not after them.
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }

@@ -17,7 +17,7 @@ final class FingerprintPackingTests: XCTestCase {
         XCTAssertEqual(bytes[0], UInt8(Fingerprint.currentVersion))
         let restored = try Fingerprint(packed: bytes)
         XCTAssertEqual(restored, fp)
-        XCTAssertEqual(restored.bucketKeys(), fp.bucketKeys())
+        XCTAssertEqual(restored.bucketCodes(), fp.bucketCodes())
         XCTAssertEqual(restored.distance(to: fp), 0)
         XCTAssertEqual(restored.mirrored().packed(), fp.mirrored().packed())
     }

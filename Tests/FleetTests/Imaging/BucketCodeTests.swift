@@ -1,0 +1,36 @@
+import Imaging
+import PhotoLab
+import XCTest
+
+/// The codes an index files items under: fixed length, symbols below the index's separators, stable,
+/// and the two photos of a design share a prefix far more often than strangers do.
+final class BucketCodeTests: XCTestCase {
+    static let designs = DesignCatalogue.make(count: 16, seed: 4)
+    static let shots: [(Fingerprint, Fingerprint)] = designs.map { d in
+        (Fingerprint(image: Photographer.photograph(d, shot: 0, seed: 4).image),
+         Fingerprint(image: Photographer.photograph(d, shot: 1, seed: 4).image))
+    }
+
+    func testForestCodesArePrefixComparable() {
+        let forest = BucketScheme.forest
+        func sharePrefix(_ a: [BucketCode], _ b: [BucketCode]) -> Bool {
+            zip(a, b).contains { $0.symbols.prefix(11) == $1.symbols.prefix(11) }
+        }
+        let codes = Self.shots.map { ($0.0.bucketCodes(), $0.1.bucketCodes()) }
+        var partners = 0, strangers = 0
+        for (design, (codesA, codesB)) in codes.enumerated() {
+            XCTAssertEqual(codesA, Self.shots[design].0.bucketCodes(), "the same fingerprint always gives the same codes")
+            XCTAssertEqual(codesA.count, forest.bands)
+            XCTAssertEqual(Set(codesA.map(\.tree)).count, forest.bands)
+            for code in codesA {
+                XCTAssertEqual(code.symbols.utf8.count, forest.hashesPerBand)
+                XCTAssertTrue(code.symbols.utf8.allSatisfy { $0 >= 48 && $0 <= 111 }, code.symbols)
+            }
+            if sharePrefix(codesA, codesB) { partners += 1 }
+            for other in codes.indices where other != design && sharePrefix(codesA, codes[other].1) { strangers += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(partners, codes.count - 2, "designs whose photos share an 11-symbol prefix")
+        // Strangers sharing one: few of the 240 ordered pairs, or every query would fetch the catalogue.
+        XCTAssertLessThan(strangers, codes.count * (codes.count - 1) / 4, "stranger pairs sharing an 11-symbol prefix")
+    }
+}
