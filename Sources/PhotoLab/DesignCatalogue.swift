@@ -85,6 +85,28 @@ public enum DesignCatalogue {
         }
     }
 
+    /// For each sock and glove in `designs` that has twins among them, how many: other designs this
+    /// catalogue calls indistinguishable (same kind and pattern kind, both colours within 0.25). `make`
+    /// redraws such a design up to 20 times, but from about a thousand designs on the colour pairs run
+    /// out and twins remain, whose photos differ only in pattern and shape measurements (a stripe
+    /// period, a dot spacing, a leg length). Benchmarks report them apart.
+    public static func textileTwins(in designs: [ItemDesign]) -> [Int: Int] {
+        var groups: [String: [ItemDesign]] = [:]
+        for design in designs where design.kind == .sock || design.kind == .glove {
+            groups[Catalogue.group(design), default: []].append(design)
+        }
+        var twins: [Int: Int] = [:]
+        for members in groups.values {
+            for (i, a) in members.enumerated() {
+                for b in members[(i + 1)...] where isIndistinguishable(a, b) {
+                    twins[a.id, default: 0] += 1
+                    twins[b.id, default: 0] += 1
+                }
+            }
+        }
+        return twins
+    }
+
     static func isIndistinguishable(_ a: ItemDesign, _ b: ItemDesign) -> Bool {
         guard a.kind == b.kind, a.pattern.kindName == b.pattern.kindName else { return false }
         switch (a.shape, b.shape) {

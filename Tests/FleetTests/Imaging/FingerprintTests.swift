@@ -81,6 +81,26 @@ final class FingerprintTests: XCTestCase {
         XCTAssertEqual(coded, fp)
     }
 
+    func testTwinsShareKindPatternKindAndBothColours() {
+        let navy = Colour(byte: 28, 38, 92), red = Colour(byte: 196, 32, 38), yellow = Colour(byte: 240, 200, 40)
+        let sock = ItemShape.sock(leg: 1, foot: 0.9, cuff: nil, heelToe: nil)
+        let designs = [
+            ItemDesign(id: 0, kind: .sock, pattern: .stripes(navy, red, period: 0.2, angle: 0, duty: 0.5), shape: sock),
+            // The same colours the other way round and another period: a twin of #0.
+            ItemDesign(id: 1, kind: .sock, pattern: .stripes(red, navy, period: 0.3, angle: 0, duty: 0.4), shape: sock),
+            ItemDesign(id: 2, kind: .sock, pattern: .dots(navy, red, spacing: 0.2, radius: 0.05), shape: sock),
+            ItemDesign(id: 3, kind: .sock, pattern: .stripes(navy, yellow, period: 0.2, angle: 0, duty: 0.5), shape: sock),
+            ItemDesign(id: 4, kind: .glove, pattern: .stripes(navy, red, period: 0.2, angle: 0, duty: 0.5),
+                       shape: .glove(fingerLength: 0.5, cuff: nil)),
+        ]
+        XCTAssertEqual(DesignCatalogue.textileTwins(in: designs), [0: 1, 1: 1])
+        // The catalogue redraws lookalikes while it can; thousands of designs exhaust the colour pairs.
+        XCTAssertEqual(DesignCatalogue.textileTwins(in: DesignCatalogue.make(count: 500, seed: 1)), [:])
+        let large = DesignCatalogue.make(count: 6000, seed: 1)
+        let textiles = large.filter { $0.kind == .sock || $0.kind == .glove }.count
+        XCTAssertGreaterThan(DesignCatalogue.textileTwins(in: large).count, textiles / 2)
+    }
+
     func testFingerprintOfBlankOrTinyImageDoesNotCrash() {
         let blank = DecodedImage(width: 40, height: 30, layout: .rgb, pixels: [UInt8](repeating: 128, count: 40 * 30 * 3))
         let tiny = DecodedImage(width: 1, height: 1, layout: .grayscale, pixels: [7])
