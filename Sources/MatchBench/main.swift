@@ -194,7 +194,7 @@ await runTool("match-bench") {
             if let expected = query.partner {
                 presentCount += 1
                 perProduct[query.item.product, default: (0, 0)].total += 1
-                let isTwin = twins[Int(expected.dropFirst())!] != nil
+                let isTwin = Int(expected.dropFirst()).flatMap { twins[$0] } != nil
                 if isTwin { twinQueries += 1 }
                 if partner == expected {
                     found += 1
