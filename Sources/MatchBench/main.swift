@@ -27,7 +27,8 @@ let usage = """
     --dump FILE writes one line per query for tuning the decision rule: index size, query item,
     whether its partner is indexed and among the scored candidates, whether the best candidate is
     the partner, d1 and d2 (-ln of the best and runner-up scores, -1 when missing), and the
-    number of candidates.
+    number of scored candidates (compatible ones: same holes and diameter for button sets), and the
+    product.
 
     \(FleetEnvironment.help)
     """
@@ -182,7 +183,7 @@ await runTool("match-bench") {
                 let scores = candidates.compactMap { c in product.compatibility(of: query.item, with: c).map { (c.id, $0) } }.sorted { $0.1 > $1.1 }
                 func d(_ k: Int) -> String { scores.count > k ? String(format: "%.4f", -log(scores[k].1)) : "-1" }
                 let partnerFound = query.partner.map { p in scores.contains { $0.0 == p } } ?? false
-                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count)\n".utf8))
+                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product)\n".utf8))
             }
             let clock = ContinuousClock.now
             let outcome = try await role.handle(DomainJobs.Match(item: query.item.id), context: context)
