@@ -1,7 +1,7 @@
 import Foundation
 
 extension Fingerprint {
-    /// Weights of each part of the distance; defaults were tuned on PhotoLab photos (see imaging-bench).
+    /// Weights of each part of the distance; defaults were tuned on PhotoLab photos (`ops/bench-match` measures them).
     public struct Weights: Sendable {
         /// Colour histogram (Hellinger distance).
         public var colour: Float = 2.5
@@ -33,9 +33,9 @@ extension Fingerprint {
     /// Similarity at or above which two photos are considered to show the same design (or a glove pair)
     /// without looking at other candidates: chosen for about 1 % of queries meeting any false match on
     /// PhotoLab photos, it accepts only a minority of true pairs. Ranking candidates (best match, with a
-    /// margin over the runner-up) is the stronger decision; see imaging-bench. In `imaging-bench --pipeline`
-    /// accepting at this threshold regardless of the runner-up adds false matches from near-miss designs
-    /// (same colours, another pattern), so a ranking rule should not short-cut on it.
+    /// margin over the runner-up, as `MatchingRole` does) is the stronger decision: accepting at this
+    /// threshold regardless of the runner-up adds false matches from near-miss designs (same colours,
+    /// another pattern), so a ranking rule should not short-cut on it.
     public static let matchThreshold: Float = 0.15
 
     /// Dissimilarity (0 = identical, grows without bound); symmetric, and the same for a fingerprint and

@@ -53,7 +53,7 @@ public struct MatchStore: Sendable {
     /// An item with its state and match id.
     public func item(_ id: String) async throws -> (item: Item, state: ItemState, match: String?)? {
         let key = keys.item(id)
-        let reply = try await client.send(RedisCommand("HMGET", key, "user", "product", "attrs", "fp", "created", "state", "match"))
+        let reply = try await client.send(Self.readItem(key))
         return Self.decodeItem(id: id, fields: reply.array ?? [])
     }
 
@@ -93,7 +93,7 @@ public struct MatchStore: Sendable {
         if ranked.isEmpty { return [] }
         let prefix = keys.itemPrefix
         let replies = try await client.withConnection { connection in
-            try connection.pipeline(ranked.map { RedisCommand("HMGET", prefix + $0, "user", "product", "attrs", "fp", "created", "state", "match") })
+            try connection.pipeline(ranked.map { Self.readItem(prefix + $0) })
         }
         return zip(ranked, replies).compactMap { id, reply in
             guard let decoded = Self.decodeItem(id: id, fields: reply.array ?? []), decoded.state == .waiting,
@@ -116,7 +116,7 @@ public struct MatchStore: Sendable {
             let ids = (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string).map { String($0.dropFirst(itemPrefix.count)) }
             if ids.isEmpty { continue }
             let replies = try await client.withConnection { connection in
-                try connection.pipeline(ids.map { RedisCommand("HMGET", itemPrefix + $0, "user", "product", "attrs", "fp", "created", "state", "match") })
+                try connection.pipeline(ids.map { Self.readItem(itemPrefix + $0) })
             }
             for (id, reply) in zip(ids, replies) {
                 guard let stored = Self.decodeItem(id: id, fields: reply.array ?? []), stored.state == .waiting,
@@ -216,6 +216,11 @@ public struct MatchStore: Sendable {
                                productA: f[4].string ?? "", productB: f[5].string ?? "", score: Double(f[6].string ?? "") ?? 0,
                                price: price, algorithm: f[8].string ?? "", createdAt: f[9].int ?? 0, recordedBy: f[10].string ?? itemA)
         }
+    }
+
+    /// Reads an item hash's fields in the order `decodeItem` expects them.
+    static func readItem(_ key: String) -> RedisCommand {
+        RedisCommand("HMGET", key, "user", "product", "attrs", "fp", "created", "state", "match")
     }
 
     static func decodeItem(id: String, fields f: [RedisReply]) -> (item: Item, state: ItemState, match: String?)? {
