@@ -180,7 +180,8 @@ await runTool("match-bench") {
             candidateCounts += candidates.count
             if let dump {
                 let product = products[query.item.product]!
-                let scores = candidates.compactMap { c in product.compatibility(of: query.item, with: c).map { (c.id, $0) } }.sorted { $0.1 > $1.1 }
+                let photos = MatchingRole.photoComparison(for: algorithm, query: query.item)
+                let scores = candidates.compactMap { c in product.compatibility(of: query.item, with: c, photos: photos).map { (c.id, $0) } }.sorted { $0.1 > $1.1 }
                 func d(_ k: Int) -> String { scores.count > k ? String(format: "%.4f", -log(scores[k].1)) : "-1" }
                 let partnerFound = query.partner.map { p in scores.contains { $0.0 == p } } ?? false
                 try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product)\n".utf8))

@@ -56,7 +56,7 @@ extension Fingerprint {
 
     /// Every stored value in packing order (see `packed()`); arrays shorter or longer than the layout
     /// requires are padded with zeros or cut, so the packed length never varies within a version.
-    private var packedValues: [Float] {
+    var packedValues: [Float] {
         func fixed(_ values: [Float], _ count: Int) -> [Float] {
             Array(values.prefix(count)) + [Float](repeating: 0, count: max(0, count - values.count))
         }

@@ -18,13 +18,13 @@ public struct ButtonSet: Product {
         return .buckets(of: fingerprint, in: "button:h\(Int(item.attributes.checkedNumber("holes")))")
     }
 
-    public func compatibility(of item: Item, with candidate: Item) -> Double? {
+    public func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == name else { return nil }
         let a = item.attributes, b = candidate.attributes
         guard a.checkedNumber("holes") == b.checkedNumber("holes") else { return nil }
         let d1 = a.checkedNumber("diameter_mm"), d2 = b.checkedNumber("diameter_mm")
         guard abs(d1 - d2) <= max(0.5, 0.03 * max(d1, d2)) else { return nil }
-        let similarity = item.photoSimilarity(to: candidate)
+        let similarity = photos.similarity(of: item, to: candidate)
         return similarity >= Item.photoFloor ? similarity : nil
     }
 

@@ -77,7 +77,7 @@ public struct FoodContainer: Product {
         return IndexFiling(fileUnder: [rim.key("container")], lookIn: rim.neighbourhood("lid"))
     }
 
-    public func compatibility(of item: Item, with candidate: Item) -> Double? {
+    public func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == "lid" else { return nil }
         return Rim(item.attributes).fit(Rim(candidate.attributes))
     }
@@ -105,7 +105,7 @@ public struct ContainerLid: Product {
         return IndexFiling(fileUnder: [rim.key("lid")], lookIn: rim.neighbourhood("container"))
     }
 
-    public func compatibility(of item: Item, with candidate: Item) -> Double? {
+    public func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == "container" else { return nil }
         return Rim(item.attributes).fit(Rim(candidate.attributes))
     }

@@ -18,10 +18,10 @@ public struct Glove: Product {
         return .buckets(of: fingerprint, in: "glove:\(hand)", partnersIn: "glove:\(hand == "left" ? "right" : "left")")
     }
 
-    public func compatibility(of item: Item, with candidate: Item) -> Double? {
+    public func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == name else { return nil }
         guard let mine = item.attributes["hand"], let theirs = candidate.attributes["hand"], mine != theirs else { return nil }
-        let similarity = item.photoSimilarity(to: candidate)
+        let similarity = photos.similarity(of: item, to: candidate)
         return similarity >= Item.photoFloor ? similarity : nil
     }
 

@@ -54,13 +54,6 @@ public struct Item: Sendable, Codable, Equatable {
         self.createdAt = createdAt
     }
 
-    /// The similarity of two items' photos, 0...1 (0 when either has none). Fingerprints compare
-    /// the item under its mirror image too, so a left glove and a right glove of one design are similar.
-    public func photoSimilarity(to other: Item) -> Double {
-        guard let mine = fingerprint, let theirs = other.fingerprint else { return 0 }
-        return Double(mine.similarity(to: theirs))
-    }
-
     /// The lowest photo similarity worth considering at all; the matcher decides among the rest.
     public static let photoFloor = 0.02
 }

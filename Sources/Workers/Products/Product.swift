@@ -11,8 +11,9 @@ public protocol Product: Sendable {
     func validate(_ attributes: ItemAttributes) throws(ProductInputError)
     /// Where the matching index files this item, and where it looks for partners.
     func filing(of item: Item) -> IndexFiling
-    /// How well `candidate` completes `item`, from 0 to 1, or nil when it cannot.
-    func compatibility(of item: Item, with candidate: Item) -> Double?
+    /// How well `candidate` completes `item`, from 0 to 1, or nil when it cannot; `photos` compares
+    /// the two items' photos by the metric of the matching algorithm in use.
+    func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double?
     /// A score at or above which a candidate is a match even with no runner-up to compare it with.
     /// Below it, the best candidate must clearly beat the runner-up (see `MatchingRole`).
     var confidentScore: Double { get }
@@ -28,6 +29,11 @@ extension Product {
     /// score high, so photo products rely on the runner-up test.
     public var confidentScore: Double { .infinity }
     public func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer? { nil }
+
+    /// `compatibility(of:with:photos:)` with the default matching algorithm's photo metric.
+    public func compatibility(of item: Item, with candidate: Item) -> Double? {
+        compatibility(of: item, with: candidate, photos: MatchingRole.photoComparison(for: MatchingRole.defaultAlgorithm))
+    }
 }
 
 /// Where the matching index files an item and where it looks for partners: exact keys (an item

@@ -12,14 +12,15 @@ public struct Sock: Product {
         return .buckets(of: fingerprint, in: "sock")
     }
 
-    public func compatibility(of item: Item, with candidate: Item) -> Double? {
+    public func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == name else { return nil }
-        let similarity = item.photoSimilarity(to: candidate)
+        let similarity = photos.similarity(of: item, to: candidate)
         return similarity >= Item.photoFloor ? similarity : nil
     }
 
     public func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {
-        let similarity = item.photoSimilarity(to: partner)
+        // Pricing keeps one fixed measure, whichever algorithm made the match.
+        let similarity = PhotoComparison(.tuned).similarity(of: item, to: partner)
         var factors: [PriceSuggestion.Factor] = []
         if similarity >= 0.5 { factors.append(.init("near-identical photos", 1.10)) }
         return PriceSuggestion(baseCents: 400, factors: factors)

@@ -10,10 +10,10 @@ import QueueKit
 /// there is no runner-up among the candidates): the best candidate is a match when its score reaches
 /// the product's confident score (stated sizes that fit), or when it is both close and clearly
 /// closer than the runner-up. The algorithm version is the feature flag `matching.algorithm`,
-/// rolled out by user (see `rules`): `v1` (default) takes d1 < 0.65 × d2 and d1 < 2.6, about 1 % false
-/// matches on the benchmark at 600 indexed items but 1-2 % from thousands on; `v3` (d1 < 0.55 × d2)
-/// stays at or below 1 % up to 100,000 items and finds a third fewer true pairs; `v2` (d1 < 0.70 × d2,
-/// d1 < 3.0) finds more and errs more.
+/// rolled out by user (see `rules`); each version names a photo metric and the rule's two numbers.
+/// `v4` (default) compares photos by the learned metric (`LearnedMetric.standard`); `v1` to `v3` by
+/// the hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter
+/// (0.55), `v2` looser (0.70, 3.0). README has each one's measured recall and false matches.
 public struct MatchingRole: Sendable {
     public let products: ProductCatalog
     public let store: MatchStore
@@ -21,11 +21,28 @@ public struct MatchingRole: Sendable {
     public let vendors: VendorCatalog
     public static let algorithmFlag = "matching.algorithm"
     /// The version used when the flag names none (or one this worker does not know).
-    public static let defaultAlgorithm = "v1"
-    /// Each algorithm version's decision: d1 below `ratio` × d2 and below `ceiling`.
-    public static let rules: [String: (ratio: Double, ceiling: Double)] = [
-        "v1": (0.65, 2.6), "v2": (0.70, 3.0), "v3": (0.55, 2.6),
+    public static let defaultAlgorithm = "v4"
+
+    /// One algorithm version: how photos are compared, and the decision's numbers (see the type's summary).
+    public struct Rule: Sendable {
+        public let metric: PhotoComparison.Metric
+        /// The best candidate's d1 must be below `ratio` × d2 ...
+        public let ratio: Double
+        /// ... and below `ceiling`.
+        public let ceiling: Double
+    }
+
+    public static let rules: [String: Rule] = [
+        "v1": Rule(metric: .tuned, ratio: 0.65, ceiling: 2.6),
+        "v2": Rule(metric: .tuned, ratio: 0.70, ceiling: 3.0),
+        "v3": Rule(metric: .tuned, ratio: 0.55, ceiling: 2.6),
+        "v4": Rule(metric: .learned, ratio: 0.60, ceiling: 2.6),
     ]
+
+    /// The photo comparison of an algorithm version (the default's for an unknown one).
+    public static func photoComparison(for algorithm: String, query: Item? = nil) -> PhotoComparison {
+        PhotoComparison((rules[algorithm] ?? rules[defaultAlgorithm]!).metric, query: query)
+    }
 
     public init(products: ProductCatalog, store: MatchStore, flags: FeatureFlags, vendors: VendorCatalog) {
         self.products = products
@@ -68,9 +85,10 @@ public struct MatchingRole: Sendable {
         guard try await store.file(item.id, filing: filing) != nil else {
             throw PermanentJobError("item \(item.id) vanished while filing it")
         }
+        let photos = Self.photoComparison(for: algorithm, query: item)
         for _ in 0..<5 {
             let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
-            let scored = candidates.compactMap { candidate in product.compatibility(of: item, with: candidate).map { (candidate, $0) } }
+            let scored = candidates.compactMap { candidate in product.compatibility(of: item, with: candidate, photos: photos).map { (candidate, $0) } }
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
             guard let (partner, score) = scored.first else { break }
             let runnerUp = scored.count > 1 ? scored[1].1 : nil
@@ -103,9 +121,9 @@ public struct MatchingRole: Sendable {
     static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String) -> Bool {
         if best >= confident { return true }
         guard best > 0 else { return false }
-        let (ratio, ceiling) = rules[algorithm] ?? rules[defaultAlgorithm]!
+        let rule = rules[algorithm] ?? rules[defaultAlgorithm]!
         let d1 = -log(best), d2 = -log(max(min(runnerUp ?? Item.photoFloor, 1), 1e-12))
-        return d1 < ratio * d2 && d1 < ceiling
+        return d1 < rule.ratio * d2 && d1 < rule.ceiling
     }
 
     /// Tells both users about a match, once: only the job of the item that recorded it does, so that

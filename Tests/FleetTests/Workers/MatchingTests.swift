@@ -17,9 +17,9 @@ struct BoardGamePiece: Product {
     func filing(of item: Item) -> IndexFiling {
         IndexFiling(fileUnder: ["piece:\(item.attributes["game"] ?? "")"], lookIn: ["piece:\(item.attributes["game"] ?? "")"])
     }
-    func compatibility(of item: Item, with candidate: Item) -> Double? {
+    func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == name, candidate.attributes["game"] == item.attributes["game"] else { return nil }
-        let similarity = item.photoSimilarity(to: candidate)
+        let similarity = photos.similarity(of: item, to: candidate)
         return similarity >= Item.photoFloor ? similarity : nil
     }
     func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {

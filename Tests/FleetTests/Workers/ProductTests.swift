@@ -88,6 +88,16 @@ import Testing
         }
         try #require(total >= 3)
         #expect(Double(ranked) / Double(total) >= 0.75, "twins ranked above near misses in \(ranked) of \(total)")
+
+        // The matcher projects its own item once for all candidates; that changes nothing.
+        let sock = try #require(designs.first { $0.kind == .sock })
+        let query = item(sock, shot: 0), candidate = item(sock, shot: 1)
+        for metric in [PhotoComparison.Metric.tuned, .learned] {
+            let once = PhotoComparison(metric, query: query).similarity(of: query, to: candidate)
+            #expect(abs(once - PhotoComparison(metric).similarity(of: query, to: candidate)) < 1e-4)
+            #expect(abs(once - PhotoComparison(metric).similarity(of: candidate, to: query)) < 1e-2, "\(metric) is symmetric")
+        }
+        #expect(PhotoComparison(.learned).similarity(of: query, to: Item(id: "x", user: "v", product: "sock", attributes: ItemAttributes([:]), fingerprint: nil, createdAt: 0)) == 0)
     }
 
     @Test func theMatcherNeedsAClearWinnerOrAConfidentScore() {
@@ -101,10 +111,17 @@ import Testing
         // d1 = 2, d2 = 2.9: ratio 0.69 passes v2's 0.70 but not v1's 0.65.
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v1"))
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v2"))
-        // d1 = 2, d2 = 3.4: ratio 0.59 passes v1 (the default, also for unknown versions) but not v3's 0.55.
+        // d1 = 2, d2 = 3.4: ratio 0.59 passes v1 and v4 (the default, also for unknown versions) but not v3's 0.55.
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v1"))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v3"))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v4"))
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v9"))
-        #expect(MatchingRole.defaultAlgorithm == "v1")
+        // d1 = 2, d2 = 3.3: ratio 0.61 passes v1's 0.65 but not v4's 0.60.
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.3), confident: .infinity, algorithm: "v4"))
+        #expect(MatchingRole.defaultAlgorithm == "v4")
+        // Each version names its photo metric; an unknown one gets the default's.
+        #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
+        #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
+        #expect(MatchingRole.photoComparison(for: "v9").metric == .learned)
     }
 }

@@ -1,0 +1,43 @@
+import Foundation
+import Imaging
+
+/// How the matcher compares two items' photos. The matching algorithm version (a feature flag, see
+/// `MatchingRole`) chooses the metric; products ask `similarity(of:to:)` and never name one.
+public struct PhotoComparison: Sendable {
+    public enum Metric: String, Sendable {
+        /// `Fingerprint.distance(to:)`: a dozen part distances with hand-tuned weights.
+        case tuned
+        /// `LearnedMetric.standard`: every fingerprint value, weighed by how it varies between photos
+        /// of one thing against between things.
+        case learned
+    }
+
+    public let metric: Metric
+    /// The job's own item and its photo's points under each flip, projected once for all candidates.
+    private let query: (id: String, flipped: [[Float]])?
+
+    /// A comparison by `metric`; give the job's `query` item when it will be compared with many.
+    public init(_ metric: Metric, query: Item? = nil) {
+        self.metric = metric
+        if metric == .learned, let query, let fingerprint = query.fingerprint {
+            self.query = (query.id, LearnedMetric.standard.flippedProjections(fingerprint))
+        } else {
+            self.query = nil
+        }
+    }
+
+    /// exp(−distance) of the two items' photos, 0...1: 1 for identical photos, towards 0 for unrelated
+    /// ones, 0 when either has none. A left glove's photo is similar to its right partner's (both
+    /// metrics compare under the mirror image).
+    public func similarity(of item: Item, to candidate: Item) -> Double {
+        guard let mine = item.fingerprint, let theirs = candidate.fingerprint else { return 0 }
+        switch metric {
+        case .tuned:
+            return Double(mine.similarity(to: theirs))
+        case .learned:
+            let metric = LearnedMetric.standard
+            if let query, query.id == item.id { return Double(expf(-metric.distance(from: query.flipped, to: theirs))) }
+            return Double(expf(-metric.distance(mine, theirs)))
+        }
+    }
+}

@@ -1,0 +1,76 @@
+@testable import Imaging
+import PhotoLab
+import XCTest
+
+/// The learned photo metric: what the matcher relies on (pairs closer than strangers, mirror images
+/// alike, other layouts never close) and the linear algebra that trains it.
+final class LearnedMetricTests: XCTestCase {
+    typealias Shots = FingerprintTests
+
+    func testPartnersAreCloserThanStrangersAndLookalikes() {
+        let metric = LearnedMetric.standard
+        XCTAssertEqual(metric.outputDimensions, 80)
+        let striped = ItemDesign(id: 0, kind: .sock, pattern: Shots.stripes, shape: Shots.sockShape)
+        let dotted = ItemDesign(id: 1, kind: .sock, pattern: Shots.dots, shape: Shots.sockShape)
+        let a = Shots.fingerprint(striped, vary: false)
+        let same = Shots.fingerprint(striped, vary: true), other = Shots.fingerprint(dotted, vary: true)
+        XCTAssertLessThan(metric.distance(a, same), 0.6 * metric.distance(a, other),
+                          "a pair must be clearly closer than stripes and dots in the same colours")
+    }
+
+    func testMirrorImagesAndFlipsAreAlike() {
+        let metric = LearnedMetric.standard
+        let glove = ItemDesign(id: 0, kind: .glove, pattern: Shots.dots, shape: .glove(fingerLength: 0.5, cuff: nil))
+        let left = Shots.fingerprint(glove, vary: false), right = Shots.fingerprint(glove, mirrored: true, vary: true)
+        XCTAssertEqual(metric.distance(left, left), 0, accuracy: 1e-3)
+        XCTAssertEqual(metric.distance(left, right), metric.distance(left, right.mirrored()), accuracy: 1e-2 * metric.distance(left, right))
+        XCTAssertEqual(metric.distance(left, right), metric.distance(right, left), accuracy: 1e-2 * metric.distance(left, right))
+        // Projecting the query once gives what comparing the pair gives.
+        XCTAssertEqual(metric.distance(from: metric.flippedProjections(left), to: right), metric.distance(left, right), accuracy: 1e-4)
+    }
+
+    func testAnotherLayoutVersionIsNeverClose() {
+        let sock = ItemDesign(id: 0, kind: .sock, pattern: Shots.stripes, shape: Shots.sockShape)
+        let a = Shots.fingerprint(sock, vary: false)
+        var old = a
+        old.version = 0
+        XCTAssertEqual(LearnedMetric.standard.distance(a, old), .greatestFiniteMagnitude)
+        XCTAssertEqual(LearnedMetric.standard.distance(old, a), .greatestFiniteMagnitude)
+    }
+
+    func testRowsSurviveTheirTextFormAndBadInputIsRefused() throws {
+        let metric = LearnedMetric.standard
+        let copy = try LearnedMetric(encodedRows: metric.encodedRows, outputDimensions: metric.outputDimensions, scale: metric.scale)
+        XCTAssertEqual(copy.rows, metric.rows)
+        XCTAssertThrowsError(try LearnedMetric(rows: [1, 2, 3], outputDimensions: 1, scale: 1))
+        XCTAssertThrowsError(try LearnedMetric(encodedRows: "not base64!", outputDimensions: 1, scale: 1))
+        XCTAssertThrowsError(try LearnedMetric(rows: metric.rows, outputDimensions: metric.outputDimensions, scale: 0))
+    }
+
+    func testLinearAlgebraOfTraining() throws {
+        // A symmetric positive definite matrix with known factor and eigenvalues.
+        let n = 4
+        let q = [1.0, 1, 1, 1, 1, -1, 1, -1, 1, 1, -1, -1, 1, -1, -1, 1].map { $0 / 2 }   // orthonormal columns
+        let eigenvalues = [9.0, 4, 2, 0.5]
+        var m = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0..<n { for k in 0..<n { m[i * n + j] += q[i * n + k] * eigenvalues[k] * q[j * n + k] } } }
+        let (values, vectors) = LearnedMetric.jacobiEigen(m, n)
+        XCTAssertEqual(values.sorted(by: >), eigenvalues, accuracy: 1e-9)
+        for k in 0..<n {   // m·v = λ·v for each returned pair
+            for i in 0..<n {
+                let mv = (0..<n).reduce(0.0) { $0 + m[i * n + $1] * vectors[$1 * n + k] }
+                XCTAssertEqual(mv, values[k] * vectors[i * n + k], accuracy: 1e-9)
+            }
+        }
+        let l = try XCTUnwrap(LearnedMetric.cholesky(m, n))
+        let b = [1.0, -2, 3, 0.5]
+        let y = LearnedMetric.forwardSolve(l, n, b), x = LearnedMetric.backSolve(l, n, y)   // m·x = b
+        for i in 0..<n { XCTAssertEqual((0..<n).reduce(0.0) { $0 + m[i * n + $1] * x[$1] }, b[i], accuracy: 1e-9) }
+        XCTAssertNil(LearnedMetric.cholesky([1, 2, 2, 1], 2), "an indefinite matrix has no Cholesky factor")
+    }
+}
+
+private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, file: file, line: line)
+    for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
+}
