@@ -3,7 +3,6 @@ import Foundation
 import Imaging
 import PhotoLab
 import QueueKit
-import Synchronization
 import Workers
 
 let usage = """
@@ -53,55 +52,9 @@ struct WriteError: Error, CustomStringConvertible {
     var description: String { "cannot write \(path) (does its directory exist?)" }
 }
 
-/// Fingerprints of generated photos by design id, read from and appended to a file when a cache
-/// directory is given: records of a little-endian UInt32 design id and a packed fingerprint.
-final class FingerprintCache: Sendable {
-    let path: String?
-    let known: Mutex<[Int: Fingerprint]>
-
-    init(directory: String?, seed: UInt64, shot: Int) {
-        path = directory.map { "\($0)/match-bench-seed\(seed)-shot\(shot)-v\(Fingerprint.currentVersion)-\(Fingerprint.packedByteCount).bin" }
-        var loaded: [Int: Fingerprint] = [:]
-        if let path, let data = FileManager.default.contents(atPath: path) {
-            let bytes = [UInt8](data), record = 4 + Fingerprint.packedByteCount
-            var offset = 0
-            while offset + record <= bytes.count {
-                let id = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
-                if let fingerprint = try? Fingerprint(packed: Array(bytes[(offset + 4)..<(offset + record)])) { loaded[id] = fingerprint }
-                offset += record
-            }
-        }
-        known = Mutex(loaded)
-    }
-
-    /// The fingerprint of each design's photo, computing (on every core) and keeping the missing ones.
-    func fingerprints(_ designs: [ItemDesign], shot: Int, seed: UInt64) throws -> [Int: Fingerprint] {
-        let missing = known.withLock { known in designs.filter { known[$0.id] == nil } }
-        let computed = Mutex<[(Int, Fingerprint)]>([])
-        DispatchQueue.concurrentPerform(iterations: missing.count) { index in
-            let fingerprint = Fingerprint(image: Photographer.photograph(missing[index], shot: shot, seed: seed).image)
-            computed.withLock { $0.append((missing[index].id, fingerprint)) }
-        }
-        let fresh = computed.withLock { $0 }
-        if let path, !fresh.isEmpty {
-            var bytes: [UInt8] = []
-            for (id, fingerprint) in fresh { bytes += withUnsafeBytes(of: UInt32(id).littleEndian, Array.init) + fingerprint.packed() }
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw WriteError(path: path) }
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: bytes)
-        }
-        return known.withLock { known in
-            for (id, fingerprint) in fresh { known[id] = fingerprint }
-            return known
-        }
-    }
-}
-
 /// One item per design with a matching product, fingerprinted from the design's photo `shot`.
-func items(_ designs: [ItemDesign], shot: Int, seed: UInt64, prefix: String, cache: FingerprintCache) throws -> [Item] {
-    let fingerprints = try cache.fingerprints(designs.filter { product(for: $0, shot: shot) != nil }, shot: shot, seed: seed)
+func items(_ designs: [ItemDesign], shot: Int, prefix: String, cache: FingerprintCache) throws -> [Item] {
+    let fingerprints = try cache.fingerprints(designs.filter { product(for: $0, shot: shot) != nil })
     return designs.compactMap { design in
         guard let (name, attributes) = product(for: design, shot: shot) else { return nil }
         return Item(id: "\(prefix)\(design.id)", user: "\(prefix)user\(design.id)", product: name,
@@ -147,7 +100,7 @@ await runTool("match-bench") {
         let indexed = Array(all.prefix(min(size, all.count - queryCount)))
         let absent = Array(all.suffix(queryCount))
         var started = ContinuousClock.now
-        let indexItems = try items(indexed, shot: 0, seed: seed, prefix: "i", cache: caches[0])
+        let indexItems = try items(indexed, shot: 0, prefix: "i", cache: caches[0])
         let fingerprinting = ContinuousClock.now - started
         started = ContinuousClock.now
         for item in indexItems {
@@ -159,8 +112,8 @@ await runTool("match-bench") {
             .first { $0.hasPrefix("used_memory:") }.flatMap { Double($0.dropFirst("used_memory:".count)) } ?? 0
         let step = max(1, indexed.count / queryCount)
         let present = stride(from: 0, to: indexed.count, by: step).prefix(queryCount).map { indexed[$0] }
-        var queries = try items(present, shot: 1, seed: seed, prefix: "q", cache: caches[1]).map { Query(item: $0, partner: "i" + $0.id.dropFirst()) }
-        queries += try items(absent, shot: 1, seed: seed, prefix: "q", cache: caches[1]).map { Query(item: $0, partner: nil) }
+        var queries = try items(present, shot: 1, prefix: "q", cache: caches[1]).map { Query(item: $0, partner: "i" + $0.id.dropFirst()) }
+        queries += try items(absent, shot: 1, prefix: "q", cache: caches[1]).map { Query(item: $0, partner: nil) }
 
         _ = try await client.send("CONFIG", "RESETSTAT")
         var found = 0, wrong = 0, falseOnAbsent = 0, presentCount = 0

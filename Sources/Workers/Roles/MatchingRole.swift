@@ -6,14 +6,16 @@ import QueueKit
 /// enqueues the users' activity atomically with the ack. Without a match the item waits in the
 /// index, and a product with a vendor fallback gets an offer.
 ///
-/// The decision, with d1 = -ln(best score) and d2 = -ln(runner-up score) (the photo floor when
-/// there is no runner-up among the candidates): the best candidate is a match when its score reaches
-/// the product's confident score (stated sizes that fit), or when it is both close and clearly
-/// closer than the runner-up. The algorithm version is the feature flag `matching.algorithm`,
-/// rolled out by user (see `rules`); each version names a photo metric and the rule's two numbers.
-/// `v4` (default) compares photos by the learned metric (`LearnedMetric.standard`); `v1` to `v3` by
-/// the hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter
-/// (0.55), `v2` looser (0.70, 3.0). README has each one's measured recall and false matches.
+/// The decision, with d1 = -ln(best score) and d2 = -ln(runner-up score): the best candidate is a
+/// match when its score reaches the product's confident score (stated sizes that fit), or when it is
+/// both close (d1 below a ceiling) and clearly closer than the runner-up (d1 below a ratio of d2).
+/// When no other candidate clears the photo floor, the best must instead be closer than the rule's
+/// `alone` distance (the older versions use the ratio of the floor's distance). The algorithm version
+/// is the feature flag `matching.algorithm`, rolled out by user (see `rules`); each version names a
+/// photo metric and the rule's numbers. `v4` (default) compares photos by the learned metric
+/// (`LearnedMetric.standard`): d1 < 0.58 × d2, d1 < 2.6, alone d1 < 2.55. `v1` to `v3` use the
+/// hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55),
+/// `v2` looser (0.70, 3.0). README has each one's measured recall and false matches.
 public struct MatchingRole: Sendable {
     public let products: ProductCatalog
     public let store: MatchStore
@@ -30,13 +32,22 @@ public struct MatchingRole: Sendable {
         public let ratio: Double
         /// ... and below `ceiling`.
         public let ceiling: Double
+        /// With no runner-up: d1 must be below this (nil: below `ratio` × the photo floor's distance).
+        public let alone: Double?
+
+        public init(metric: PhotoComparison.Metric, ratio: Double, ceiling: Double, alone: Double? = nil) {
+            self.metric = metric
+            self.ratio = ratio
+            self.ceiling = ceiling
+            self.alone = alone
+        }
     }
 
     public static let rules: [String: Rule] = [
         "v1": Rule(metric: .tuned, ratio: 0.65, ceiling: 2.6),
         "v2": Rule(metric: .tuned, ratio: 0.70, ceiling: 3.0),
         "v3": Rule(metric: .tuned, ratio: 0.55, ceiling: 2.6),
-        "v4": Rule(metric: .learned, ratio: 0.60, ceiling: 2.6),
+        "v4": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55),
     ]
 
     /// The photo comparison of an algorithm version (the default's for an unknown one).
@@ -122,8 +133,11 @@ public struct MatchingRole: Sendable {
         if best >= confident { return true }
         guard best > 0 else { return false }
         let rule = rules[algorithm] ?? rules[defaultAlgorithm]!
-        let d1 = -log(best), d2 = -log(max(min(runnerUp ?? Item.photoFloor, 1), 1e-12))
-        return d1 < rule.ratio * d2 && d1 < rule.ceiling
+        let d1 = -log(best)
+        guard d1 < rule.ceiling else { return false }
+        if runnerUp == nil, let alone = rule.alone { return d1 < alone }
+        let d2 = -log(max(min(runnerUp ?? Item.photoFloor, 1), 1e-12))
+        return d1 < rule.ratio * d2
     }
 
     /// Tells both users about a match, once: only the job of the item that recorded it does, so that

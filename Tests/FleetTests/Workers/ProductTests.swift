@@ -111,13 +111,16 @@ import Testing
         // d1 = 2, d2 = 2.9: ratio 0.69 passes v2's 0.70 but not v1's 0.65.
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v1"))
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v2"))
-        // d1 = 2, d2 = 3.4: ratio 0.59 passes v1 and v4 (the default, also for unknown versions) but not v3's 0.55.
+        // d1 = 2, d2 = 3.4: ratio 0.59 passes v1 but not v3's 0.55.
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v1"))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v3"))
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v4"))
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v9"))
-        // d1 = 2, d2 = 3.3: ratio 0.61 passes v1's 0.65 but not v4's 0.60.
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.3), confident: .infinity, algorithm: "v4"))
+        // v4 (the default, also for unknown versions): d1 < 0.58 d2, or with no runner-up d1 < 2.55.
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v4"))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.5), confident: .infinity, algorithm: "v4"))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v9"))
+        #expect(MatchingRole.decide(best: exp(-2.4), runnerUp: nil, confident: .infinity, algorithm: "v4"))
+        #expect(!MatchingRole.decide(best: exp(-2.4), runnerUp: nil, confident: .infinity, algorithm: "v3"), "v3: 2.4 is over 0.55 × the floor's 3.91")
+        #expect(!MatchingRole.decide(best: exp(-2.58), runnerUp: nil, confident: .infinity, algorithm: "v4"))
         #expect(MatchingRole.defaultAlgorithm == "v4")
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)

@@ -1,0 +1,70 @@
+import Foundation
+import Imaging
+import Synchronization
+
+/// Fingerprints of one shot of generated designs, by design id, so that benchmarks and training that
+/// photograph tens of thousands of designs do it once. With a directory, they are read from and
+/// appended to a file per seed, shot and fingerprint layout (records of a little-endian UInt32 design
+/// id and a packed fingerprint); a changed layout gets a new file, a changed fingerprint computation
+/// needs the directory deleted.
+public final class FingerprintCache: Sendable {
+    /// The file, or nil for a cache kept in memory only.
+    public let path: String?
+    let seed: UInt64
+    let shot: Int
+    let known: Mutex<[Int: Fingerprint]>
+
+    /// The cache of photo `shot` of the designs of `seed`, read from `directory` if given.
+    public init(directory: String?, seed: UInt64, shot: Int) {
+        self.seed = seed
+        self.shot = shot
+        path = directory.map { "\($0)/match-bench-seed\(seed)-shot\(shot)-v\(Fingerprint.currentVersion)-\(Fingerprint.packedByteCount).bin" }
+        var loaded: [Int: Fingerprint] = [:]
+        if let path, let data = FileManager.default.contents(atPath: path) {
+            let bytes = [UInt8](data), record = 4 + Fingerprint.packedByteCount
+            var offset = 0
+            while offset + record <= bytes.count {
+                let id = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
+                if let fingerprint = try? Fingerprint(packed: Array(bytes[(offset + 4)..<(offset + record)])) { loaded[id] = fingerprint }
+                offset += record
+            }
+        }
+        known = Mutex(loaded)
+    }
+
+    /// The fingerprint of each design's photo by design id, computing (on every core) and keeping the
+    /// missing ones.
+    public func fingerprints(_ designs: [ItemDesign]) throws(FingerprintCacheError) -> [Int: Fingerprint] {
+        let missing = known.withLock { known in designs.filter { known[$0.id] == nil } }
+        let computed = Mutex<[(Int, Fingerprint)]>([])
+        let (seed, shot) = (seed, shot)
+        DispatchQueue.concurrentPerform(iterations: missing.count) { index in
+            let fingerprint = Fingerprint(image: Photographer.photograph(missing[index], shot: shot, seed: seed).image)
+            computed.withLock { $0.append((missing[index].id, fingerprint)) }
+        }
+        let fresh = computed.withLock { $0 }
+        if let path, !fresh.isEmpty {
+            var bytes: [UInt8] = []
+            for (id, fingerprint) in fresh { bytes += withUnsafeBytes(of: UInt32(id).littleEndian, Array.init) + fingerprint.packed() }
+            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            guard let handle = FileHandle(forWritingAtPath: path) else { throw FingerprintCacheError(path: path) }
+            defer { try? handle.close() }
+            do {
+                try handle.seekToEnd()
+                try handle.write(contentsOf: bytes)
+            } catch {
+                throw FingerprintCacheError(path: path)
+            }
+        }
+        return known.withLock { known in
+            for (id, fingerprint) in fresh { known[id] = fingerprint }
+            return known
+        }
+    }
+}
+
+/// A fingerprint cache file that cannot be written.
+public struct FingerprintCacheError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public var description: String { "cannot write the fingerprint cache \(path) (does its directory exist?)" }
+}
