@@ -6,7 +6,7 @@ import QueueKit
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3] [--cache DIR]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3|v4] [--cache DIR]
                        [--dump FILE]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
