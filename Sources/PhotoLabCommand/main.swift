@@ -22,13 +22,13 @@ let usage = """
     train-metric photographs N designs (socks, gloves, button sets; default 3000) twice, learns the
     matcher's photo metric from the pairs (LearnedMetric.train: K dimensions, default 80) and writes
     it as Swift source to FILE (Sources/Imaging/Matching/LearnedMetric+standard.swift is the one the
-    matcher uses). Then it
-    checks the new metric and the one built in on --check-designs N designs (default 6000) of seed
-    2, by a full scan without the index: a tenth of the designs are absent from the gallery, and it
-    prints how often the nearest design is the partner and the recall of the rule d1 < r × d2 at the
-    r that keeps false matches at 1 % (0 skips the check). The default seed, 3, is neither
-    match-bench's (1) nor the check's (2), so that the benchmark measures photos the metric never
-    saw. --cache DIR keeps the fingerprints (the files match-bench --cache uses).
+    matcher uses). Then it checks the new metric and the built-in one on --check-designs N designs
+    (default 6000; 0 skips the check) of seed 2 by a full scan without the index: a tenth of the
+    designs are left out of the gallery, and it prints how often the nearest design is the partner,
+    and the recall of the rule d1 < r × d2 at the loosest r that keeps false matches at 1 %. The
+    default seed, 3, is neither match-bench's (1) nor the check's (2), so that the benchmark
+    measures photos the metric never saw. --cache DIR keeps the fingerprints (in the files that
+    match-bench --cache uses).
     """
 
 await runTool("photolab") {
