@@ -81,16 +81,10 @@ struct MetricTraining {
             var best: (d: Float, index: Int) = (.greatestFiniteMagnitude, -1)
             var second = Float.greatestFiniteMagnitude
             for g in gallery where set[g].group == set[q].group {
-                let point = projected[g]!
-                var d = Float.greatestFiniteMagnitude
-                for f in flipped {
-                    var sum: Float = 0
-                    for i in f.indices { let x = f[i] - point[i]; sum += x * x }
-                    d = min(d, sum)
-                }
+                let d = metric.distance(from: flipped, toPoint: projected[g]!)
                 if d < best.d { second = best.d; best = (d, g) } else if d < second { second = d }
             }
-            let outcome = (!absent.contains(q), best.index == q, best.d.squareRoot(), second.squareRoot())
+            let outcome = (!absent.contains(q), best.index == q, best.d, second)
             outcomes.withLock { $0.append(outcome) }
         }
         let all = outcomes.withLock { $0 }

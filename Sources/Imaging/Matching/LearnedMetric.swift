@@ -99,7 +99,12 @@ public struct LearnedMetric: Sendable {
     /// infinite for fingerprints of another layout version.
     public func distance(from flipped: [[Float]], to other: Fingerprint) -> Float {
         guard other.hasCurrentLayout else { return .greatestFiniteMagnitude }
-        let point = project(other)
+        return distance(from: flipped, toPoint: project(other))
+    }
+
+    /// The distance between a photo given by its `flippedProjections` and one already projected
+    /// (`project(_:)`), for scans that project every photo once.
+    public func distance(from flipped: [[Float]], toPoint point: [Float]) -> Float {
         var best = Float.greatestFiniteMagnitude
         for candidate in flipped {
             var sum: Float = 0
