@@ -5,7 +5,7 @@ import Imaging
 public enum Photographer {
     /// Photographs `design` once; `shot` 1 of a glove shows the other hand. Deterministic in `seed`.
     public static func photograph(_ design: ItemDesign, shot: Int, seed: UInt64) -> Photo {
-        var rng = SeededRandom(seed: seed &+ UInt64(design.id) &* 1_000_003 &+ UInt64(shot) &* 7919)
+        var rng = shotRandom(design, shot: shot, seed: seed)
         let variation = ShotVariation.random(&rng)
         let mirrored = design.kind.partnerIsMirrored && shot == 1
         let raw = render(design, mirrored: mirrored, variation: variation, rng: &rng)
@@ -13,6 +13,17 @@ public enum Photographer {
         let jpeg = (try? ImageEncoder.jpeg(raw, quality: variation.jpegQuality)) ?? []
         let decoded = (try? ImageDecoder.decode(jpeg)) ?? raw
         return Photo(designID: design.id, shot: shot, mirrored: mirrored, jpeg: jpeg, image: decoded)
+    }
+
+    /// How `photograph(design, shot:, seed:)` frames, lights and degrades the photo.
+    public static func variation(of design: ItemDesign, shot: Int, seed: UInt64) -> ShotVariation {
+        var rng = shotRandom(design, shot: shot, seed: seed)
+        return ShotVariation.random(&rng)
+    }
+
+    /// The random stream of one photo: its variation is drawn first, then the rendering's noise.
+    static func shotRandom(_ design: ItemDesign, shot: Int, seed: UInt64) -> SeededRandom {
+        SeededRandom(seed: seed &+ UInt64(design.id) &* 1_000_003 &+ UInt64(shot) &* 7919)
     }
 
     /// Both shots of every design, in design order.
@@ -92,9 +103,7 @@ extension Photographer {
     /// (more than half of the photo pixels falling into the cell): the truth a segmentation is measured
     /// against.
     public static func groundTruthMask(_ design: ItemDesign, shot: Int, seed: UInt64, width: Int, height: Int) -> [Bool] {
-        // The same draws as `photograph`, up to the variation; the geometry needs nothing after it.
-        var rng = SeededRandom(seed: seed &+ UInt64(design.id) &* 1_000_003 &+ UInt64(shot) &* 7919)
-        let v = ShotVariation.random(&rng)
+        let v = variation(of: design, shot: shot, seed: seed)
         let mirrored = design.kind.partnerIsMirrored && shot == 1
         var inside = [Int](repeating: 0, count: width * height), total = inside
         let mapping = SceneMapping(v)

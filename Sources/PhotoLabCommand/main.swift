@@ -8,6 +8,7 @@ let usage = """
            photolab segmentation [--designs N] [--seed N] [--worst K]
            photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K]
                                  [--cache DIR] [--check-designs N]
+           photolab pair-spread [--designs N] [--seed N] [--far D] [--cache DIR]
 
     demo-set writes generated phone photos for the demo into DIR and prints one upload per line:
     USER PRODUCT FILE [NAME=VALUE ...]. The set: a pair of socks, a left and a right glove, two
@@ -29,10 +30,18 @@ let usage = """
     default seed, 3, is neither match-bench's (1) nor the check's (2), so that the benchmark
     measures photos the metric never saw. --cache DIR keeps the fingerprints (in the files that
     match-bench --cache uses).
+
+    pair-spread measures the two photos of every tenth design of N (socks, gloves, button sets;
+    default 6000, seed 2) with the matcher's learned metric: the spread of the distance between
+    them, how many pairs lie farther apart than D (default 3.5), how many of those have a photo
+    whose segmentation (as measured by the segmentation command) is more than 10 % off, and how the
+    distance goes with the segmentation error and with each way the two shots differ (rotation,
+    scale, tilt, exposure, tone curve, blur, noise, JPEG quality). A partner that far away is lost
+    whatever the index and the decision rule do.
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "dimensions", "out", "check-designs", "cache"], flags: [])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "dimensions", "out", "check-designs", "cache", "far"], flags: [])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
     switch arguments.positionals[0] {
     case "demo-set":
@@ -52,8 +61,14 @@ await runTool("photolab") {
             checkDesigns: try arguments.int("check-designs", default: 6000, range: 0...1_000_000),
             cache: arguments.value("cache"))
         try training.run(writingTo: out)
+    case "pair-spread":
+        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab pair-spread [--designs N] [--seed N] [--far D] [--cache DIR]") }
+        let far = arguments.value("far") ?? "3.5"
+        guard let distance = Float(far), distance > 0, distance.isFinite else { throw UsageError("--far must be a positive number, not '\(far)'") }
+        try PairSpread(designs: try arguments.int("designs", default: 6000, range: 10...1_000_000), seed: UInt64(try arguments.int("seed", default: 2)),
+                       far: distance, cache: arguments.value("cache")).run()
     default:
-        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation or train-metric")
+        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric or pair-spread")
     }
 }
 
@@ -95,23 +110,8 @@ func measureSegmentation(designs count: Int, seed: UInt64, worst: Int) {
     var errors: [(error: Double, missedMost: Bool, label: String)] = []
     for design in designs {
         for shot in 0..<2 {
-            let mask = ObjectSegmentation.maskImage(for: Photographer.photograph(design, shot: shot, seed: seed).image)
-            let w = mask.width, h = mask.height
-            let truth = Photographer.groundTruthMask(design, shot: shot, seed: seed, width: w, height: h)
-            // A pixel within 2 of the other class is on the blurred rim, where either answer is fair.
-            func near(_ i: Int, _ value: Bool) -> Bool {
-                let x = i % w, y = i / w
-                for yy in max(0, y - 2)...min(h - 1, y + 2) { for xx in max(0, x - 2)...min(w - 1, x + 2) where truth[yy * w + xx] == value { return true } }
-                return false
-            }
-            var area = 0, missed = 0, extra = 0
-            for i in truth.indices {
-                let found = mask.pixels[i] > 127
-                if truth[i] { area += 1 }
-                if truth[i] && !found && !near(i, false) { missed += 1 }
-                if !truth[i] && found && !near(i, true) { extra += 1 }
-            }
-            errors.append((Double(missed + extra) / Double(max(1, area)), missed >= extra, "\(design.label) shot \(shot)"))
+            let (error, missedMost) = segmentationError(design, shot: shot, seed: seed)
+            errors.append((error, missedMost, "\(design.label) shot \(shot)"))
         }
     }
     let n = Double(max(1, errors.count))
@@ -124,3 +124,24 @@ func measureSegmentation(designs count: Int, seed: UInt64, worst: Int) {
     }
 }
 
+/// How far the fingerprint's idea of the item in a photo is from the generator's outline: the item
+/// pixels missed plus the backdrop pixels taken, more than 2 pixels from the outline (where blur makes
+/// either answer fair), over the item's area; and whether missed pixels are the larger part.
+func segmentationError(_ design: ItemDesign, shot: Int, seed: UInt64) -> (error: Double, missedMost: Bool) {
+    let mask = ObjectSegmentation.maskImage(for: Photographer.photograph(design, shot: shot, seed: seed).image)
+    let w = mask.width, h = mask.height
+    let truth = Photographer.groundTruthMask(design, shot: shot, seed: seed, width: w, height: h)
+    func near(_ i: Int, _ value: Bool) -> Bool {
+        let x = i % w, y = i / w
+        for yy in max(0, y - 2)...min(h - 1, y + 2) { for xx in max(0, x - 2)...min(w - 1, x + 2) where truth[yy * w + xx] == value { return true } }
+        return false
+    }
+    var area = 0, missed = 0, extra = 0
+    for i in truth.indices {
+        let found = mask.pixels[i] > 127
+        if truth[i] { area += 1 }
+        if truth[i] && !found && !near(i, false) { missed += 1 }
+        if !truth[i] && found && !near(i, true) { extra += 1 }
+    }
+    return (Double(missed + extra) / Double(max(1, area)), missed >= extra)
+}
