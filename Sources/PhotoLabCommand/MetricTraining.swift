@@ -23,20 +23,21 @@ struct MetricTraining {
         }
     }
 
-    /// Both photos' fingerprints of the photo-product designs of `seed`, with their groups.
-    func photographed(_ count: Int, seed: UInt64) throws -> [(design: ItemDesign, group: String, shots: (Fingerprint, Fingerprint))] {
+    /// Both photos' fingerprints of the photo-product designs among the first `count` of `seed`, with
+    /// their groups, kept in `cache` if given.
+    static func photographed(_ count: Int, seed: UInt64, cache: String?) throws -> [(design: ItemDesign, group: String, shots: (Fingerprint, Fingerprint))] {
         if let cache {
             do { try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true) }
             catch { throw UsageError("cannot create the cache directory \(cache)") }
         }
-        let designs = DesignCatalogue.make(count: count, seed: seed).filter { Self.group(of: $0) != nil }
+        let designs = DesignCatalogue.make(count: count, seed: seed).filter { group(of: $0) != nil }
         let shots = try (0..<2).map { try FingerprintCache(directory: cache, seed: seed, shot: $0).fingerprints(designs) }
-        return designs.map { ($0, Self.group(of: $0)!, (shots[0][$0.id]!, shots[1][$0.id]!)) }
+        return designs.map { ($0, group(of: $0)!, (shots[0][$0.id]!, shots[1][$0.id]!)) }
     }
 
     func run(writingTo out: String) throws {
         let started = ContinuousClock.now
-        let training = try photographed(designs, seed: seed)
+        let training = try Self.photographed(designs, seed: seed, cache: cache)
         say(String(format: "photographed and fingerprinted %d designs twice (seed %d) in %.0f s", training.count, seed, (ContinuousClock.now - started).timeInterval))
         let metric = try LearnedMetric.train(pairs: training.map(\.shots), groups: training.map(\.group), dimensions: dimensions)
         let source = """
@@ -54,7 +55,7 @@ struct MetricTraining {
         do { try source.write(toFile: out, atomically: true, encoding: .utf8) } catch { throw UsageError("cannot write \(out): \(error.localizedDescription)") }
         say(String(format: "wrote %@: %d dimensions, scale %.3f, in %.0f s in all", out, metric.outputDimensions, metric.scale, (ContinuousClock.now - started).timeInterval))
         guard checkDesigns > 0 else { return }
-        let check = try photographed(checkDesigns, seed: Self.checkSeed)
+        let check = try Self.photographed(checkDesigns, seed: Self.checkSeed, cache: cache)
         for (name, candidate) in [("built in", LearnedMetric.standard), ("new", metric)] {
             let result = Self.fullScan(check, metric: candidate)
             say(String(format: "check on %d designs of seed %d, %@ metric: nearest is the partner for %.3f; d1 < %.2f × d2 keeps false matches at %.2f %% with recall %.3f",

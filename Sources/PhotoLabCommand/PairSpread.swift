@@ -25,7 +25,7 @@ struct PairSpread {
     func run() throws {
         let started = ContinuousClock.now
         // Every tenth photo-product design, as `train-metric`'s check and match-bench sample them.
-        let all = try MetricTraining(designs: designs, seed: seed, dimensions: 1, checkDesigns: 0, cache: cache).photographed(designs, seed: seed)
+        let all = try MetricTraining.photographed(designs, seed: seed, cache: cache)
         let sample = stride(from: 0, to: all.count, by: 10).map { all[$0] }
         let metric = LearnedMetric.standard
         let pairs = Mutex<[Pair]>([])
