@@ -3,11 +3,12 @@ import Foundation
 import Imaging
 import PhotoLab
 import QueueKit
+import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3|v4] [--cache DIR]
-                       [--dump FILE]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3|v4|v5]
+                       [--cache DIR] [--dump FILE]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
     rotation, scale, lighting, blur, noise, clutter, perspective and JPEG re-encoding). For each
@@ -17,7 +18,8 @@ let usage = """
     matched), the false-match rate (a wrong partner, or any match for an absent design), and
     milliseconds per match. It also counts the socks and gloves that have twins in the index
     (same pattern kind and both colours within 0.25: what PhotoLab itself calls lookalikes, which a
-    large catalogue cannot avoid) and gives recall on their queries apart.
+    large catalogue cannot avoid) and gives recall on their queries apart. Versions that look at
+    the photos themselves (v5) get them rendered again; that time is printed apart.
 
     --cache DIR keeps the fingerprints of generated photos in DIR (a file per seed, shot and
     fingerprint layout) so that a second run over 100,000 designs skips the twenty-odd minutes of
@@ -52,13 +54,40 @@ struct WriteError: Error, CustomStringConvertible {
     var description: String { "cannot write \(path) (does its directory exist?)" }
 }
 
+/// The benchmark's photos, rendered again when the matcher asks for one (`RenderedPhotos.key`
+/// names a design and shot): the same pixels the fingerprints were computed from.
+/// Rendering is the benchmark's own cost (the fleet reads and decodes a JPEG instead), so it is
+/// timed and reported apart.
+struct RenderedPhotos: PhotoSource {
+    let designs: [Int: ItemDesign]
+    let seed: UInt64
+    let spent = Spent()
+
+    final class Spent: Sendable {
+        let value = Mutex<(photos: Int, seconds: Double)>((0, 0))
+    }
+
+    static func key(_ design: ItemDesign, shot: Int) -> String { "\(design.id)/\(shot)" }
+
+    func photo(of item: Item) -> DecodedImage? {
+        guard let parts = item.photo?.split(separator: "/").compactMap({ Int($0) }), parts.count == 2,
+              let design = designs[parts[0]] else { return nil }
+        let started = ContinuousClock.now
+        let image = Photographer.photograph(design, shot: parts[1], seed: seed).image
+        let seconds = (ContinuousClock.now - started).timeInterval
+        spent.value.withLock { $0.photos += 1; $0.seconds += seconds }
+        return image
+    }
+}
+
 /// One item per design with a matching product, fingerprinted from the design's photo `shot`.
 func items(_ designs: [ItemDesign], shot: Int, prefix: String, cache: FingerprintCache) throws -> [Item] {
     let fingerprints = try cache.fingerprints(designs.filter { product(for: $0, shot: shot) != nil })
     return designs.compactMap { design in
         guard let (name, attributes) = product(for: design, shot: shot) else { return nil }
         return Item(id: "\(prefix)\(design.id)", user: "\(prefix)user\(design.id)", product: name,
-                    attributes: ItemAttributes(attributes), fingerprint: fingerprints[design.id], createdAt: design.id)
+                    attributes: ItemAttributes(attributes), fingerprint: fingerprints[design.id], createdAt: design.id,
+                    photo: RenderedPhotos.key(design, shot: shot))
     }
 }
 
@@ -94,9 +123,10 @@ await runTool("match-bench") {
         let store = MatchStore(client: client, keyspace: keyspace)
         let flags = FeatureFlags(client: client, keyspace: keyspace)
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
-        let role = MatchingRole(products: products, store: store, flags: flags, vendors: VendorCatalog(entries: []))
         // Designs: `size` indexed, plus `queryCount` that are never indexed (their queries must not match).
         let all = DesignCatalogue.make(count: size + queryCount, seed: seed).filter { product(for: $0) != nil }
+        let photos = RenderedPhotos(designs: Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) }), seed: seed)
+        let role = MatchingRole(products: products, store: store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
         let indexed = Array(all.prefix(min(size, all.count - queryCount)))
         let absent = Array(all.suffix(queryCount))
         var started = ContinuousClock.now
@@ -166,6 +196,11 @@ await runTool("match-bench") {
         say(String(format: "algorithm %@, index %6d items: recall %.3f (%d/%d), false matches %.2f %% (%d wrong partner, %d for absent designs of %d), match %.2f ms mean, %.2f ms p50, %.2f ms p99",
                    algorithm, indexItems.count, Double(found) / Double(max(1, presentCount)), found, presentCount, falseRate * 100, wrong, falseOnAbsent,
                    queries.count - presentCount, mean, elapsed[elapsed.count / 2], elapsed[min(elapsed.count - 1, elapsed.count * 99 / 100)]))
+        let rendering = photos.spent.value.withLock { $0 }
+        if rendering.photos > 0 {
+            say(String(format: "   the match time includes rendering %d photos for the photo check (%.2f ms per match; the fleet reads and decodes the JPEG instead): %.2f ms per match without it",
+                       rendering.photos, rendering.seconds * 1000 / Double(max(1, queries.count)), mean - rendering.seconds * 1000 / Double(max(1, queries.count))))
+        }
         say(String(format: "   index lookup with candidate fetch %.2f ms mean (timed apart, before the job files the query), %.1f candidates fetched per query",
                    lookups.reduce(0, +) / Double(max(1, lookups.count)), Double(candidateCounts) / Double(max(1, queries.count))))
         // Where Redis spent its time per query (commands inside scripts are counted too; the lookup timed

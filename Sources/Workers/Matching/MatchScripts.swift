@@ -7,14 +7,14 @@ enum MatchScripts {
     /// Input:
     ///   KEYS[1] item HASH
     ///   ARGV[1] user; ARGV[2] product; ARGV[3] attributes JSON; ARGV[4] packed fingerprint ("" = none);
-    ///   ARGV[5] created (ms)
+    ///   ARGV[5] created (ms); ARGV[6] the photo's blob key ("" = none)
     /// Output:
     ///   the item's state: "new", "waiting" or "matched"
     static let storeItem = RedisScript(name: "storeItem", source: """
         local item = KEYS[1]
         if redis.call('EXISTS', item) == 0 then
           redis.call('HSET', item, 'user', ARGV[1], 'product', ARGV[2], 'attrs', ARGV[3], 'fp', ARGV[4],
-                     'created', ARGV[5], 'state', 'new')
+                     'created', ARGV[5], 'photo', ARGV[6], 'state', 'new')
         end
         return redis.call('HGET', item, 'state')
         """)

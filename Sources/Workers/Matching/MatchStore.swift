@@ -27,6 +27,7 @@ public struct MatchStore: Sendable {
         call.append(try JSONEncoder().encode(item.attributes))
         call.append(item.fingerprint?.packed() ?? [])
         call.append(item.createdAt)
+        call.append(item.photo ?? "")
         let state = try await client.evaluate(call).string ?? ""
         return ItemState(rawValue: state) ?? .new
     }
@@ -220,15 +221,16 @@ public struct MatchStore: Sendable {
 
     /// Reads an item hash's fields in the order `decodeItem` expects them.
     static func readItem(_ key: String) -> RedisCommand {
-        RedisCommand("HMGET", key, "user", "product", "attrs", "fp", "created", "state", "match")
+        RedisCommand("HMGET", key, "user", "product", "attrs", "fp", "created", "state", "match", "photo")
     }
 
     static func decodeItem(id: String, fields f: [RedisReply]) -> (item: Item, state: ItemState, match: String?)? {
-        guard f.count == 7, let user = f[0].string, let product = f[1].string else { return nil }
+        guard f.count == 8, let user = f[0].string, let product = f[1].string else { return nil }
         let attributes = f[2].bytes.flatMap(ItemAttributes.init(stored:)) ?? ItemAttributes()
         // Packed Float32s: decoding hundreds of candidates per match must stay cheap.
         let fingerprint = f[3].bytes.flatMap { $0.isEmpty ? nil : try? Fingerprint(packed: $0) }
-        let item = Item(id: id, user: user, product: product, attributes: attributes, fingerprint: fingerprint, createdAt: f[4].int ?? 0)
+        let item = Item(id: id, user: user, product: product, attributes: attributes, fingerprint: fingerprint, createdAt: f[4].int ?? 0,
+                        photo: f[7].string.flatMap { $0.isEmpty ? nil : $0 })
         return (item, ItemState(rawValue: f[5].string ?? "") ?? .new, f[6].string)
     }
 }

@@ -44,14 +44,19 @@ public struct Item: Sendable, Codable, Equatable {
     public var fingerprint: Fingerprint?
     /// ms since 1970.
     public var createdAt: Int
+    /// Where the item's photo is (a blob key), for a matcher that looks at the photos themselves
+    /// (see `PhotoSource`); nil for items without a photo and those stored before it was kept.
+    public var photo: String?
 
-    public init(id: String, user: String, product: String, attributes: ItemAttributes, fingerprint: Fingerprint?, createdAt: Int) {
+    public init(id: String, user: String, product: String, attributes: ItemAttributes, fingerprint: Fingerprint?, createdAt: Int,
+                photo: String? = nil) {
         self.id = id
         self.user = user
         self.product = product
         self.attributes = attributes
         self.fingerprint = fingerprint
         self.createdAt = createdAt
+        self.photo = photo
     }
 
     /// The lowest photo similarity worth considering at all; the matcher decides among the rest.

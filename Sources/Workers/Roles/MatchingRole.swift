@@ -15,12 +15,17 @@ import QueueKit
 /// photo metric and the rule's numbers. `v4` (default) compares photos by the learned metric
 /// (`LearnedMetric.standard`): d1 < 0.58 × d2, d1 < 2.6, alone d1 < 2.55. `v1` to `v3` use the
 /// hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55),
-/// `v2` looser (0.70, 3.0). README has each one's measured recall and false matches.
+/// `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
+/// candidates closest by the learned metric, the one whose photo agrees best with the job's own is
+/// the match if it agrees well enough and clearly better than the others; when a photo cannot be
+/// read, its numbers (v4's) decide. README has each one's measured recall and false matches.
 public struct MatchingRole: Sendable {
     public let products: ProductCatalog
     public let store: MatchStore
     public let flags: FeatureFlags
     public let vendors: VendorCatalog
+    /// The photos of items, for versions that verify candidates by them (nil: they decide as v4).
+    public let photos: (any PhotoSource)?
     public static let algorithmFlag = "matching.algorithm"
     /// The version used when the flag names none (or one this worker does not know).
     public static let defaultAlgorithm = "v4"
@@ -34,12 +39,36 @@ public struct MatchingRole: Sendable {
         public let ceiling: Double
         /// With no runner-up: d1 must be below this (nil: below `ratio` × the photo floor's distance).
         public let alone: Double?
+        /// Whether the photos themselves decide (nil: the numbers above do; with it, they decide
+        /// only when a photo cannot be read).
+        public let verification: Verification?
 
-        public init(metric: PhotoComparison.Metric, ratio: Double, ceiling: Double, alone: Double? = nil) {
+        public init(metric: PhotoComparison.Metric, ratio: Double, ceiling: Double, alone: Double? = nil, verification: Verification? = nil) {
             self.metric = metric
             self.ratio = ratio
             self.ceiling = ceiling
             self.alone = alone
+            self.verification = verification
+        }
+    }
+
+    /// The decision by the photos themselves: the closest candidates' photos are laid over the
+    /// job's own (`PhotoAlignment`), each scored `agreement` − `distanceWeight` × d (d the metric's
+    /// distance); the best is the match when its score exceeds `threshold` and the next best's by
+    /// `margin`. The numbers were chosen on PhotoLab seed 2 (match-bench `--seed 2`, 6,020 items),
+    /// not the benchmark's seed.
+    public struct Verification: Sendable {
+        /// How many candidates, closest first and above the photo floor, are looked at.
+        public let shortlist: Int
+        public let distanceWeight: Double
+        public let threshold: Double
+        public let margin: Double
+
+        public init(shortlist: Int, distanceWeight: Double, threshold: Double, margin: Double) {
+            self.shortlist = shortlist
+            self.distanceWeight = distanceWeight
+            self.threshold = threshold
+            self.margin = margin
         }
     }
 
@@ -48,6 +77,8 @@ public struct MatchingRole: Sendable {
         "v2": Rule(metric: .tuned, ratio: 0.70, ceiling: 3.0),
         "v3": Rule(metric: .tuned, ratio: 0.55, ceiling: 2.6),
         "v4": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55),
+        "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
+                   verification: Verification(shortlist: 3, distanceWeight: 0.3, threshold: 0.6, margin: 0.6)),
     ]
 
     /// The photo comparison of an algorithm version (the default's for an unknown one).
@@ -55,11 +86,12 @@ public struct MatchingRole: Sendable {
         PhotoComparison((rules[algorithm] ?? rules[defaultAlgorithm]!).metric, query: query)
     }
 
-    public init(products: ProductCatalog, store: MatchStore, flags: FeatureFlags, vendors: VendorCatalog) {
+    public init(products: ProductCatalog, store: MatchStore, flags: FeatureFlags, vendors: VendorCatalog, photos: (any PhotoSource)? = nil) {
         self.products = products
         self.store = store
         self.flags = flags
         self.vendors = vendors
+        self.photos = photos
     }
 
     public func register(into handlers: inout JobHandlers) {
@@ -96,14 +128,26 @@ public struct MatchingRole: Sendable {
         guard try await store.file(item.id, filing: filing) != nil else {
             throw PermanentJobError("item \(item.id) vanished while filing it")
         }
-        let photos = Self.photoComparison(for: algorithm, query: item)
-        for _ in 0..<5 {
+        let comparison = Self.photoComparison(for: algorithm, query: item)
+        var verifier = Self.rules[algorithm]?.verification.map { PhotoVerifier($0, query: item, photos: photos) }
+        attempts: for _ in 0..<5 {
             let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
-            let scored = candidates.compactMap { candidate in product.compatibility(of: item, with: candidate, photos: photos).map { (candidate, $0) } }
+            let scored = candidates.compactMap { candidate in product.compatibility(of: item, with: candidate, photos: comparison).map { (candidate, $0) } }
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
-            guard let (partner, score) = scored.first else { break }
+            guard let (best, bestScore) = scored.first else { break }
             let runnerUp = scored.count > 1 ? scored[1].1 : nil
-            guard Self.decide(best: score, runnerUp: runnerUp, confident: product.confidentScore, algorithm: algorithm) else { break }
+            let verdict = bestScore < product.confidentScore && item.fingerprint != nil
+                ? verifier?.verdict(among: scored) ?? .unavailable : .unavailable
+            let partner: Item, score: Double
+            switch verdict {
+            case .match(let chosen, let similarity):
+                (partner, score) = (chosen, similarity)
+            case .noMatch:
+                break attempts
+            case .unavailable:
+                guard Self.decide(best: bestScore, runnerUp: runnerUp, confident: product.confidentScore, algorithm: algorithm) else { break attempts }
+                (partner, score) = (best, bestScore)
+            }
             guard let partnerProduct = products[partner.product] else { break }
             let price = product.price(of: item, matchedWith: partner)
             let result = try await store.recordMatch(item, filing: filing, with: partner, partnerFiling: partnerProduct.filing(of: partner),

@@ -43,7 +43,7 @@ public enum Roles {
         if roles.contains("matching") {
             MatchingRole(products: environment.products, store: store,
                          flags: FeatureFlags(client: client, keyspace: environment.keyspace),
-                         vendors: environment.vendors).register(into: &handlers)
+                         vendors: environment.vendors, photos: environment.blobs).register(into: &handlers)
         }
         return handlers
     }

@@ -45,7 +45,8 @@ public struct UploadsRole: Sendable {
         }
         // The item id comes from the job id, so a repeated run stores the same item once.
         let item = Item(id: "it-\(context.id.rawValue)", user: upload.user, product: product.name, attributes: attributes,
-                        fingerprint: fingerprint, createdAt: context.enqueuedAt)
+                        fingerprint: fingerprint, createdAt: context.enqueuedAt,
+                        photo: fingerprint == nil ? nil : upload.blob)
         try await store.store(item)
         context.enqueueOnSuccess(try NewJob(queue: DomainJobs.matching, type: "match", encoding: DomainJobs.Match(item: item.id)))
     }

@@ -186,6 +186,44 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(match.price.explanation == "3.00 EUR = base 1.50 × 2.00 (collector's game)")
     }
 
+    /// v5 decides by the photos: a sock's second photo matches its first, but not its near miss in
+    /// the same colours (which v4's rule takes when it waits alone, 1.83 away); without readable photos
+    /// (items stored before photos were kept) v4's numbers decide.
+    @Test func v5DecidesByThePhotosAndFallsBackWithoutThem() async throws {
+        let designs = DesignCatalogue.make(count: 208, seed: 2)
+        let sock = designs[11], nearMiss = designs[207]
+        /// Stores an item with the given photo of `design` and runs its match job under `algorithm`.
+        func match(_ id: String, _ design: ItemDesign, shot: Int, in domain: DomainFleet, algorithm: String = "v5",
+                   keepPhoto: Bool = true) async throws -> MatchingRole.Outcome {
+            let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
+            try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
+            let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []),
+                                    photos: domain.blobs)
+            let photo = Photographer.photograph(design, shot: shot, seed: 2)
+            try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(),
+                                              fingerprint: Fingerprint(image: photo.image), createdAt: 0,
+                                              photo: keepPhoto ? try domain.blobs.put(photo.jpeg) : nil))
+            return try await role.handle(DomainJobs.Match(item: id), context: .forTesting(id: JobID(id)))
+        }
+        for algorithm in ["v5", "v4"] {
+            let domain = DomainFleet(products: ProductCatalog.standard)
+            defer { Task { await domain.cleanUp() } }
+            #expect(try await match("near", nearMiss, shot: 0, in: domain, algorithm: algorithm) == .waiting)
+            let outcome = try await match("second", sock, shot: 1, in: domain, algorithm: algorithm)
+            #expect(algorithm == "v5" ? outcome == .waiting : outcome != .waiting, "\(algorithm): \(outcome)")
+        }
+        let domain = DomainFleet(products: ProductCatalog.standard)
+        defer { Task { await domain.cleanUp() } }
+        _ = try await match("first", sock, shot: 0, in: domain)
+        #expect(try await domain.store.item("first")?.item.photo != nil)
+        #expect(try await match("second", sock, shot: 1, in: domain) != .waiting)
+        let matches = try await domain.store.matches(for: "u-second")
+        #expect(matches.count == 1 && Set([matches[0].itemA, matches[0].itemB]) == ["first", "second"] && matches[0].algorithm == "v5")
+        // The same photo twice, without photo keys: nothing to look at, and 0 apart.
+        _ = try await match("plain-a", designs[40], shot: 0, in: domain, keepPhoto: false)
+        #expect(try await match("plain-b", designs[40], shot: 0, in: domain, keepPhoto: false) != .waiting)
+    }
+
     @Test func theAlgorithmVersionFollowsTheFlag() async throws {
         let domain = DomainFleet()
         defer { Task { await domain.cleanUp() } }

@@ -1,0 +1,224 @@
+import Foundation
+
+/// The item of one photo, ready to be laid over the item of another (see `PhotoAlignment`): its
+/// working image as interleaved (mask, relative lightness, chroma, chroma) samples and the affine map
+/// from its canonical frame to pixels.
+public struct AlignableItem: Sendable {
+    let width: Int, height: Int
+    /// Four values per pixel: mask (0 or 1), lightness relative to the item's bright level (at most
+    /// 1.3), and the two chroma values doubled so that colour weighs like lightness.
+    let planes: [Float]
+    /// x = map[0] + map[1]·u + map[2]·v, y = map[3] + map[4]·u + map[5]·v for canonical (u, v).
+    let map: [Float]
+
+    public init(image: DecodedImage) {
+        let img = WorkingImage(image)
+        let mask = ObjectSegmentation.segment(img)
+        let frame = CanonicalFrame(mask)
+        width = img.width; height = img.height
+        let n = width * height
+        var intensities = (0..<n).filter { mask.inside[$0] }.map { ColourSpace.intensity(img.red[$0], img.green[$0], img.blue[$0]) }
+        intensities.sort()
+        let bright = max(0.02, intensities.isEmpty ? 0.5 : intensities[intensities.count * 97 / 100])
+        var planes = [Float](repeating: 0, count: 4 * n)
+        for i in 0..<n {
+            let (c1, c2) = ColourSpace.chroma(img.red[i], img.green[i], img.blue[i])
+            planes[4 * i] = mask.inside[i] ? 1 : 0
+            planes[4 * i + 1] = min(1.3, ColourSpace.intensity(img.red[i], img.green[i], img.blue[i]) / bright)
+            planes[4 * i + 2] = 2 * c1
+            planes[4 * i + 3] = 2 * c2
+        }
+        self.planes = planes
+        let c = cosf(frame.angle), s = sinf(frame.angle)
+        let pu0 = frame.midU * frame.flipU, pv0 = frame.midV * frame.flipV
+        map = [frame.centreX + pu0 * c - pv0 * s, frame.halfU * frame.flipU * c, -frame.halfV * frame.flipV * s,
+               frame.centreY + pu0 * s + pv0 * c, frame.halfU * frame.flipU * s, frame.halfV * frame.flipV * c]
+    }
+}
+
+/// How well the items of two photos coincide when one is laid over the other: the second is mapped
+/// into the first's canonical frame under each axis flip and small corrections of rotation, scale and
+/// position, first on a coarse grid (shape and colour layout), then finely by the pattern itself.
+///
+/// The pattern is compared block by block (the structure term of SSIM), so a stripe or a dot must
+/// fall where it falls in the other photo: a near miss in the same colours and a twin with another
+/// stripe period disagree even where colour histograms and spectra agree.
+public struct PhotoAlignment: Sendable {
+    /// Mean per-block correlation of the centred (lightness, chroma) pattern where both items lie.
+    public let patternCorrelation: Float
+    /// Intersection over union of the two masks.
+    public let overlap: Float
+    /// Mean absolute difference of (doubled) chroma where both items lie.
+    public let chromaDifference: Float
+    /// Mean absolute difference of relative lightness where both items lie.
+    public let lightDifference: Float
+
+    /// How much the photos agree, in one number: pattern correlation plus overlap, less the chroma
+    /// and lightness differences.
+    public var agreement: Float { patternCorrelation + overlap - chromaDifference - lightDifference }
+
+    /// One way of laying the second item over the first.
+    struct Placement { var flip: Int, degrees: Float, scale: Float, du: Float, dv: Float, pu: Float = 0, pv: Float = 0 }
+
+    /// The first item sampled on a side × side grid over canonical -1.1...1.1: per cell u, v, then
+    /// its four plane values.
+    struct Reference {
+        let side: Int
+        let cells: [Float]
+
+        init(_ a: AlignableItem, side: Int) {
+            self.side = side
+            var cells = [Float](repeating: 0, count: side * side * 6)
+            a.planes.withUnsafeBufferPointer { p in
+                for j in 0..<side {
+                    for i in 0..<side {
+                        let u = -1.1 + (Float(i) + 0.5) * 2.2 / Float(side), v = -1.1 + (Float(j) + 0.5) * 2.2 / Float(side)
+                        let k = 6 * (j * side + i)
+                        cells[k] = u; cells[k + 1] = v
+                        let s = PhotoAlignment.sample(p, a, a.map[0] + a.map[1] * u + a.map[2] * v, a.map[3] + a.map[4] * u + a.map[5] * v)
+                        for ch in 0..<4 { cells[k + 2 + ch] = s[ch] }
+                    }
+                }
+            }
+            self.cells = cells
+        }
+    }
+
+    /// Bilinear sample of the four planes at pixel (x, y) (zeros outside the photo).
+    @inline(__always)
+    static func sample(_ p: UnsafeBufferPointer<Float>, _ item: AlignableItem, _ x: Float, _ y: Float) -> SIMD4<Float> {
+        let w = item.width, h = item.height
+        guard x >= 0, y >= 0, x <= Float(w - 1), y <= Float(h - 1) else { return .zero }
+        let x0 = Int(x), y0 = Int(y), x1 = min(w - 1, x0 + 1), y1 = min(h - 1, y0 + 1)
+        let fx = x - Float(x0), fy = y - Float(y0)
+        @inline(__always) func at(_ i: Int) -> SIMD4<Float> { SIMD4(p[4 * i], p[4 * i + 1], p[4 * i + 2], p[4 * i + 3]) }
+        let top = at(y0 * w + x0) * (1 - fx) + at(y0 * w + x1) * fx
+        let bottom = at(y1 * w + x0) * (1 - fx) + at(y1 * w + x1) * fx
+        return top * (1 - fy) + bottom * fy
+    }
+
+    /// Agreement of `b` laid over `reference` by `placement`, with the pattern correlated per block of
+    /// `block` × `block` cells (0: over the whole item). Nil when the items hardly overlap.
+    static func measure(_ reference: Reference, _ b: AlignableItem, _ placement: Placement, block: Int) -> PhotoAlignment? {
+        let t = placement
+        let fu: Float = t.flip & 1 == 0 ? 1 : -1, fv: Float = t.flip & 2 == 0 ? 1 : -1
+        let c = cosf(t.degrees * .pi / 180) * t.scale, s = sinf(t.degrees * .pi / 180) * t.scale
+        // (u, v) -> (u', v') = (c·fu·u - s·fv·v + du, s·fu·u + c·fv·v + dv) -> pixel, composed into one affine map.
+        let m = b.map
+        let perspective = t.pu != 0 || t.pv != 0
+        let g = reference.side
+        let blocksPerSide = block > 0 ? g / block : 1
+        var acc = [Float](repeating: 0, count: blocksPerSide * blocksPerSide * 10)
+        var union: Float = 0, chroma: Float = 0, light: Float = 0, total: Float = 0
+        reference.cells.withUnsafeBufferPointer { ref in
+        b.planes.withUnsafeBufferPointer { p in
+            for cell in 0..<(g * g) {
+                let k = 6 * cell
+                let u = ref[k], v = ref[k + 1], ma = ref[k + 2]
+                var u1 = c * fu * u - s * fv * v + t.du, v1 = s * fu * u + c * fv * v + t.dv
+                if perspective {
+                    let q = 1 / (1 + t.pu * u1 + t.pv * v1)
+                    u1 *= q; v1 *= q
+                }
+                let sb = sample(p, b, m[0] + m[1] * u1 + m[2] * v1, m[3] + m[4] * u1 + m[5] * v1)
+                union += max(ma, sb[0])
+                let wgt = ma * sb[0]
+                guard wgt > 0.25 else { continue }
+                let a0 = ref[k + 3], a1 = ref[k + 4], a2 = ref[k + 5]
+                let blk = block > 0 ? ((cell / g) / block) * blocksPerSide + (cell % g) / block : 0
+                let o = 10 * blk
+                acc[o] += wgt
+                acc[o + 1] += wgt * a0; acc[o + 2] += wgt * a1; acc[o + 3] += wgt * a2
+                acc[o + 4] += wgt * sb[1]; acc[o + 5] += wgt * sb[2]; acc[o + 6] += wgt * sb[3]
+                acc[o + 7] += wgt * (a0 * sb[1] + a1 * sb[2] + a2 * sb[3])
+                acc[o + 8] += wgt * (a0 * a0 + a1 * a1 + a2 * a2)
+                acc[o + 9] += wgt * (sb[1] * sb[1] + sb[2] * sb[2] + sb[3] * sb[3])
+                chroma += wgt * (abs(a1 - sb[2]) + abs(a2 - sb[3])) / 2
+                light += wgt * abs(a0 - sb[1])
+                total += wgt
+            }
+        }}
+        guard total > 10 else { return nil }
+        // Per block, SSIM's structure term: plain against plain agrees, plain against patterned does
+        // not; blocks weigh by how much of them both items cover.
+        let stabiliser: Float = block > 0 ? 0.0004 : 0, minimum = block > 0 ? Float(block * block) / 2 : 0
+        var correlation: Float = 0, weight: Float = 0
+        for blk in 0..<(blocksPerSide * blocksPerSide) {
+            let o = 10 * blk, sw = acc[o]
+            guard sw > minimum else { continue }
+            let cov = acc[o + 7] / sw - (acc[o + 1] * acc[o + 4] + acc[o + 2] * acc[o + 5] + acc[o + 3] * acc[o + 6]) / (sw * sw)
+            let va = max(0, acc[o + 8] / sw - (acc[o + 1] * acc[o + 1] + acc[o + 2] * acc[o + 2] + acc[o + 3] * acc[o + 3]) / (sw * sw))
+            let vb = max(0, acc[o + 9] / sw - (acc[o + 4] * acc[o + 4] + acc[o + 5] * acc[o + 5] + acc[o + 6] * acc[o + 6]) / (sw * sw))
+            correlation += sw * (cov + stabiliser) / max(1e-6, (va * vb).squareRoot() + stabiliser)
+            weight += sw
+        }
+        guard weight > 0 else { return nil }
+        return PhotoAlignment(patternCorrelation: correlation / weight, overlap: total / max(1, union),
+                              chromaDifference: chroma / total, lightDifference: light / total)
+    }
+
+    init(patternCorrelation: Float, overlap: Float, chromaDifference: Float, lightDifference: Float) {
+        self.patternCorrelation = patternCorrelation
+        self.overlap = overlap
+        self.chromaDifference = chromaDifference
+        self.lightDifference = lightDifference
+    }
+
+    /// Lays `b` over `a` as well as it goes and measures how well they agree.
+    public init(_ a: AlignableItem, _ b: AlignableItem) {
+        // Coarse: shape and colour layout over the whole item, every flip, ±6°, ±8 %, ±0.1 of the extent.
+        let coarse = Reference(a, side: 24)
+        var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
+        var bestScore = -Float.infinity
+        for flip in 0..<4 {
+            for degrees: Float in [-6, -3, 0, 3, 6] {
+                for scale: Float in [0.92, 0.96, 1, 1.04, 1.08] {
+                    for du: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
+                        for dv: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
+                            let placement = Placement(flip: flip, degrees: degrees, scale: scale, du: du, dv: dv)
+                            guard let m = Self.measure(coarse, b, placement, block: 0) else { continue }
+                            let score = m.patternCorrelation + 2 * m.overlap
+                            if score > bestScore { best = placement; bestScore = score }
+                        }
+                    }
+                }
+            }
+        }
+        // Fine: the pattern block by block, within half a coarse step of the coarse placement.
+        let fine = Reference(a, side: 96)
+        let start = best
+        guard var found = Self.measure(fine, b, best, block: 8) else {
+            self.init(patternCorrelation: 0, overlap: 0, chromaDifference: 1, lightDifference: 1)
+            return
+        }
+        var step: Float = 0.5
+        for _ in 0..<3 {
+            var improved = true
+            while improved {
+                improved = false
+                let centre = best
+                for axis in 0..<6 {
+                    for sign: Float in [-1, 1] {
+                        var t = centre
+                        switch axis {
+                        case 0: t.degrees += sign * 3 * step
+                        case 1: t.scale += sign * 0.04 * step
+                        case 2: t.du += sign * 0.05 * step
+                        case 3: t.dv += sign * 0.05 * step
+                        case 4: t.pu += sign * 0.08 * step
+                        default: t.pv += sign * 0.08 * step
+                        }
+                        guard abs(t.degrees - start.degrees) <= 1.5, abs(t.scale - start.scale) <= 0.02,
+                              abs(t.du - start.du) <= 0.025, abs(t.dv - start.dv) <= 0.025,
+                              abs(t.pu) <= 0.2, abs(t.pv) <= 0.2 else { continue }
+                        if let m = Self.measure(fine, b, t, block: 8), m.patternCorrelation > found.patternCorrelation {
+                            best = t; found = m; improved = true
+                        }
+                    }
+                }
+            }
+            step /= 2
+        }
+        self = found
+    }
+}
