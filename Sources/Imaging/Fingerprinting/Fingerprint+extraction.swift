@@ -19,9 +19,8 @@ extension Fingerprint {
         let inner = (0..<(w * h)).filter { interior.inside[$0] }
 
         // Brightness reference: the item's own bright level, so lightness is relative and exposure-free.
-        var intensities = inner.map { ColourSpace.intensity(img.red[$0], img.green[$0], img.blue[$0]) }
-        intensities.sort()
-        let bright = max(0.02, intensities.isEmpty ? 0.5 : intensities[intensities.count * 97 / 100])
+        let intensities = inner.map { ColourSpace.intensity(img.red[$0], img.green[$0], img.blue[$0]) }.sorted()
+        let bright = ColourSpace.brightLevel(ofSorted: intensities)
         let meanIntensity = intensities.isEmpty ? 0.5 : intensities.reduce(0, +) / Float(intensities.count)
 
         colour = Self.colourHistogram(img, inner, bright: bright)

@@ -88,4 +88,10 @@ enum ColourSpace {
 
     @inline(__always)
     static func intensity(_ r: Float, _ g: Float, _ b: Float) -> Float { (r + g + b) / 3 }
+
+    /// An item's own bright level (the 97th percentile of its sorted intensities), the reference of
+    /// relative lightness, so that lightness does not depend on exposure.
+    static func brightLevel(ofSorted intensities: [Float]) -> Float {
+        max(0.02, intensities.isEmpty ? 0.5 : intensities[intensities.count * 97 / 100])
+    }
 }

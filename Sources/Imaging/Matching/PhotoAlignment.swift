@@ -17,9 +17,8 @@ public struct AlignableItem: Sendable {
         let frame = CanonicalFrame(mask)
         width = img.width; height = img.height
         let n = width * height
-        var intensities = (0..<n).filter { mask.inside[$0] }.map { ColourSpace.intensity(img.red[$0], img.green[$0], img.blue[$0]) }
-        intensities.sort()
-        let bright = max(0.02, intensities.isEmpty ? 0.5 : intensities[intensities.count * 97 / 100])
+        let bright = ColourSpace.brightLevel(ofSorted: (0..<n).filter { mask.inside[$0] }
+            .map { ColourSpace.intensity(img.red[$0], img.green[$0], img.blue[$0]) }.sorted())
         var planes = [Float](repeating: 0, count: 4 * n)
         for i in 0..<n {
             let (c1, c2) = ColourSpace.chroma(img.red[i], img.green[i], img.blue[i])
@@ -38,11 +37,13 @@ public struct AlignableItem: Sendable {
 
 /// How well the items of two photos coincide when one is laid over the other: the second is mapped
 /// into the first's canonical frame under each axis flip and small corrections of rotation, scale and
-/// position, first on a coarse grid (shape and colour layout), then finely by the pattern itself.
+/// position, first on a coarse grid (shape and colour layout), then finely by the pattern itself,
+/// with a mild perspective correction.
 ///
 /// The pattern is compared block by block (the structure term of SSIM), so a stripe or a dot must
-/// fall where it falls in the other photo: a near miss in the same colours and a twin with another
-/// stripe period disagree even where colour histograms and spectra agree.
+/// fall where it falls in the other photo: a near miss in the same colours disagrees where colour
+/// histograms agree, and a stripe of another period falls out of step across the item (one within a
+/// few per cent does not).
 public struct PhotoAlignment: Sendable {
     /// Mean per-block correlation of the centred (lightness, chroma) pattern where both items lie.
     public let patternCorrelation: Float
@@ -57,7 +58,8 @@ public struct PhotoAlignment: Sendable {
     /// and lightness differences.
     public var agreement: Float { patternCorrelation + overlap - chromaDifference - lightDifference }
 
-    /// One way of laying the second item over the first.
+    /// One way of laying the second item over the first: an axis flip (bit 0 flips u, bit 1 v), a
+    /// rotation, a scale, a shift and two perspective coefficients, all in canonical units.
     struct Placement { var flip: Int, degrees: Float, scale: Float, du: Float, dv: Float, pu: Float = 0, pv: Float = 0 }
 
     /// The first item sampled on a side × side grid over canonical -1.1...1.1: per cell u, v, then
@@ -103,7 +105,8 @@ public struct PhotoAlignment: Sendable {
         let t = placement
         let fu: Float = t.flip & 1 == 0 ? 1 : -1, fv: Float = t.flip & 2 == 0 ? 1 : -1
         let c = cosf(t.degrees * .pi / 180) * t.scale, s = sinf(t.degrees * .pi / 180) * t.scale
-        // (u, v) -> (u', v') = (c·fu·u - s·fv·v + du, s·fu·u + c·fv·v + dv) -> pixel, composed into one affine map.
+        // (u, v) -> (u', v') = (c·fu·u - s·fv·v + du, s·fu·u + c·fv·v + dv), divided by 1 + pu·u' + pv·v'
+        // for perspective, -> b's pixel through its frame's affine map.
         let m = b.map
         let perspective = t.pu != 0 || t.pv != 0
         let g = reference.side
@@ -184,7 +187,8 @@ public struct PhotoAlignment: Sendable {
                 }
             }
         }
-        // Fine: the pattern block by block, within half a coarse step of the coarse placement.
+        // Fine: the pattern block by block, within half a coarse step of the coarse placement, with
+        // perspective coefficients up to ±0.2 (both photos tilted up to 15 %).
         let fine = Reference(a, side: 96)
         let start = best
         guard var found = Self.measure(fine, b, best, block: 8) else {
