@@ -11,7 +11,7 @@ struct PhotoVerifier {
         /// No candidate's photo agrees well enough, and clearly better than the others'.
         case noMatch
         /// A photo is missing or unreadable (an item stored before photos were kept, a lost blob):
-        /// the fallback version's rule decides.
+        /// the version's own numbers decide (see `MatchingRole.Rule.verification`).
         case unavailable
     }
 
