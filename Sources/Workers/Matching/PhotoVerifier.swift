@@ -26,11 +26,16 @@ struct PhotoVerifier {
         self.photos = photos
     }
 
-    /// The verdict on `scored` (candidates with their photo similarity, most similar first).
+    /// The verdict on `scored` (candidates with their photo similarity, most similar first). Items
+    /// without a photo (containers, lids) are left to the rule's numbers.
     mutating func verdict(among scored: [(Item, Double)]) -> Verdict {
+        guard query.fingerprint != nil else { return .unavailable }
+        let shortlist = scored.prefix(verification.shortlist).filter { $0.1 > Item.photoFloor }
+        // No candidate worth a look: no photo is read or prepared.
+        guard !shortlist.isEmpty else { return .noMatch }
         guard let own = alignable(query) else { return .unavailable }
         var ranked: [(item: Item, similarity: Double, score: Double)] = []
-        for (candidate, similarity) in scored.prefix(verification.shortlist) where similarity > Item.photoFloor {
+        for (candidate, similarity) in shortlist {
             guard let theirs = alignable(candidate) else { return .unavailable }
             let score = Double(PhotoAlignment(own, theirs).agreement) - verification.distanceWeight * -log(similarity)
             ranked.append((candidate, similarity, score))

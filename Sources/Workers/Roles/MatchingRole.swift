@@ -24,7 +24,8 @@ public struct MatchingRole: Sendable {
     public let store: MatchStore
     public let flags: FeatureFlags
     public let vendors: VendorCatalog
-    /// The photos of items, for versions that verify candidates by them (nil: they decide as v4).
+    /// The photos of items, for versions that verify candidates by them (nil: those versions decide
+    /// by their rule's numbers).
     public let photos: (any PhotoSource)?
     public static let algorithmFlag = "matching.algorithm"
     /// The version used when the flag names none (or one this worker does not know).
@@ -137,8 +138,7 @@ public struct MatchingRole: Sendable {
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
             guard let (best, bestScore) = scored.first else { break }
             let runnerUp = scored.count > 1 ? scored[1].1 : nil
-            let verdict = bestScore < product.confidentScore && item.fingerprint != nil
-                ? verifier?.verdict(among: scored) ?? .unavailable : .unavailable
+            let verdict = bestScore < product.confidentScore ? verifier?.verdict(among: scored) ?? .unavailable : .unavailable
             let partner: Item, score: Double
             switch verdict {
             case .match(let chosen, let similarity):
