@@ -5,10 +5,11 @@ import PhotoLab
 
 let usage = """
     Usage: photolab demo-set DIR [--seed N]
-           photolab segmentation [--designs N] [--seed N] [--worst K]
+           photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR]
            photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K]
                                  [--cache DIR] [--check-designs N]
            photolab pair-spread [--designs N] [--seed N] [--far D] [--cache DIR]
+           photolab compare PHOTO PHOTO [--write FILE]
 
     demo-set writes generated phone photos for the demo into DIR and prints one upload per line:
     USER PRODUCT FILE [NAME=VALUE ...]. The set: a pair of socks, a left and a right glove, two
@@ -18,7 +19,9 @@ let usage = """
     (socks, gloves, button sets; default 300) against the generator's own outline: per photo, the
     item pixels missed plus the backdrop pixels taken, more than 2 pixels from the outline, over the
     item's area. Prints the share of photos over 10 % and 20 % error, mostly missed parts or mostly
-    extra (clutter), and the K worst photos (design/shot).
+    extra (clutter), and the K worst photos (design/shot). --write DIR saves each of them as a PNG:
+    the photo at working size beside it with the found item lit, backdrop taken in red and item
+    parts missed in blue.
 
     train-metric photographs N designs (socks, gloves, button sets; default 3000) twice, learns the
     matcher's photo metric from the pairs (LearnedMetric.train: K dimensions, default 80) and writes
@@ -38,10 +41,17 @@ let usage = """
     distance goes with the segmentation error and with each way the two shots differ (rotation,
     scale, tilt, exposure, tone curve, blur, noise, JPEG quality). A partner that far away is lost
     whatever the index and the decision rule do.
+
+    compare tells why two photos (JPEG or PNG files) do or do not match: the learned metric's
+    distance d between them (what the default matcher's ceiling and ratio test judge; README has
+    each version's numbers), the share of each photo the item takes, and the photo check's
+    measurements (v5: pattern correlation, mask overlap, chroma and lightness differences,
+    agreement). --write FILE
+    saves a PNG of the two photos at working size with the found item lit and the backdrop dimmed.
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "dimensions", "out", "check-designs", "cache", "far"], flags: [])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far"], flags: [])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
     switch arguments.positionals[0] {
     case "demo-set":
@@ -49,8 +59,9 @@ await runTool("photolab") {
         try writeDemoSet(to: arguments.positionals[1], seed: UInt64(try arguments.int("seed", default: 2026)))
     case "segmentation":
         guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab segmentation [--designs N]") }
-        measureSegmentation(designs: try arguments.int("designs", default: 300, range: 1...1_000_000),
-                            seed: UInt64(try arguments.int("seed", default: 1)), worst: try arguments.int("worst", default: 10, range: 0...1000))
+        try measureSegmentation(designs: try arguments.int("designs", default: 300, range: 1...1_000_000),
+                            seed: UInt64(try arguments.int("seed", default: 1)), worst: try arguments.int("worst", default: 10, range: 0...1000),
+                            writingTo: arguments.value("write"))
     case "train-metric":
         guard arguments.positionals.count == 1, let out = arguments.value("out") else {
             throw UsageError("usage: photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K] [--cache DIR] [--check-designs N]")
@@ -67,8 +78,11 @@ await runTool("photolab") {
         guard let distance = Float(far), distance > 0, distance.isFinite else { throw UsageError("--far must be a positive number, not '\(far)'") }
         try PairSpread(designs: try arguments.int("designs", default: 6000, range: 10...1_000_000), seed: UInt64(try arguments.int("seed", default: 2)),
                        far: distance, cache: arguments.value("cache")).run()
+    case "compare":
+        guard arguments.positionals.count == 3 else { throw UsageError("usage: photolab compare PHOTO PHOTO [--write FILE]") }
+        try compare(arguments.positionals[1], arguments.positionals[2], writingTo: arguments.value("write"))
     default:
-        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric or pair-spread")
+        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric, pair-spread or compare")
     }
 }
 
@@ -105,13 +119,13 @@ func writeDemoSet(to path: String, seed: UInt64) throws {
     for line in lines { say(line) }
 }
 
-func measureSegmentation(designs count: Int, seed: UInt64, worst: Int) {
+func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo directory: String?) throws {
     let designs = DesignCatalogue.make(count: count, seed: seed).filter { [.sock, .glove, .buttonSet].contains($0.kind) }
-    var errors: [(error: Double, missedMost: Bool, label: String)] = []
+    var errors: [(error: Double, missedMost: Bool, label: String, design: ItemDesign, shot: Int)] = []
     for design in designs {
         for shot in 0..<2 {
             let (error, missedMost) = segmentationError(design, shot: shot, seed: seed)
-            errors.append((error, missedMost, "\(design.label) shot \(shot)"))
+            errors.append((error, missedMost, "\(design.label) shot \(shot)", design, shot))
         }
     }
     let n = Double(max(1, errors.count))
@@ -119,9 +133,86 @@ func measureSegmentation(designs count: Int, seed: UInt64, worst: Int) {
     say(String(format: "%d photos of %d designs (seed %d): mean error %.3f; over 10 %%: %.3f of photos (%d mostly missed parts, %d mostly clutter); over 20 %%: %.3f",
                errors.count, designs.count, seed, errors.map(\.error).reduce(0, +) / n, Double(over10.count) / n,
                over10.filter(\.missedMost).count, over10.filter { !$0.missedMost }.count, Double(over20.count) / n))
-    for entry in errors.sorted(by: { $0.error > $1.error }).prefix(worst) {
-        say(String(format: "  %.2f %@ %@", entry.error, entry.missedMost ? "missed" : "extra ", entry.label))
+    if let directory {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw UsageError("cannot create \(directory): \(error.localizedDescription)")
+        }
     }
+    for (rank, entry) in errors.sorted(by: { $0.error > $1.error }).prefix(worst).enumerated() {
+        var line = String(format: "  %.2f %@ %@", entry.error, entry.missedMost ? "missed" : "extra ", entry.label)
+        if let directory {
+            let path = "\(directory)/\(String(format: "%03d", rank + 1))-\(entry.design.id)-\(entry.shot).png"
+            try writePNG(segmentationPicture(entry.design, shot: entry.shot, seed: seed), to: path)
+            line += "  " + path
+        }
+        say(line)
+    }
+}
+
+func compare(_ first: String, _ second: String, writingTo output: String?) throws {
+    let images = try [first, second].map { path in
+        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
+        do { return try ImageDecoder.decode(data) } catch { throw UsageError("\(path): \(error)") }
+    }
+    let fingerprints = images.map { Fingerprint(image: $0) }
+    let masks = images.map { ObjectSegmentation.maskImage(for: $0) }
+    let alignment = PhotoAlignment(AlignableItem(image: images[0]), AlignableItem(image: images[1]))
+    say(String(format: "learned distance d %.3f (similarity %.4f)", LearnedMetric.standard.distance(fingerprints[0], fingerprints[1]),
+               exp(-Double(LearnedMetric.standard.distance(fingerprints[0], fingerprints[1])))))
+    for (path, mask) in zip([first, second], masks) {
+        let inside = mask.pixels.filter { $0 > 127 }.count
+        say(String(format: "item found in %.1f %% of %@ (%dx%d working size)", 100 * Double(inside) / Double(mask.pixels.count), path, mask.width, mask.height))
+    }
+    say(String(format: "photo check: pattern correlation %.3f, mask overlap %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
+               alignment.patternCorrelation, alignment.overlap, alignment.chromaDifference, alignment.lightDifference, alignment.agreement))
+    guard let output else { return }
+    let panels = zip(images, masks).map { maskedPicture($0, mask: $1, truth: nil) }
+    let w = panels.map(\.width).reduce(0, +), h = panels.map(\.height).max() ?? 0
+    var pixels = [UInt8](repeating: 255, count: w * h * 3)
+    var left = 0
+    for panel in panels {
+        for y in 0..<panel.height {
+            for x in 0..<panel.width { for c in 0..<3 { pixels[(y * w + left + x) * 3 + c] = panel.pixels[(y * panel.width + x) * 3 + c] } }
+        }
+        left += panel.width
+    }
+    try writePNG(DecodedImage(width: w, height: h, layout: .rgb, pixels: pixels), to: output)
+    say("wrote \(output)")
+}
+
+func writePNG(_ image: DecodedImage, to path: String) throws {
+    do { try Data(ImageEncoder.png(image)).write(to: URL(fileURLWithPath: path)) } catch {
+        throw UsageError("cannot write \(path): \(error.localizedDescription)")
+    }
+}
+
+/// The photo at the mask's size beside the same photo with the found item lit: backdrop taken in red,
+/// item parts missed in blue, the rest of the backdrop dimmed.
+func segmentationPicture(_ design: ItemDesign, shot: Int, seed: UInt64) -> DecodedImage {
+    let photo = Photographer.photograph(design, shot: shot, seed: seed).image
+    let mask = ObjectSegmentation.maskImage(for: photo)
+    return maskedPicture(photo, mask: mask, truth: Photographer.groundTruthMask(design, shot: shot, seed: seed, width: mask.width, height: mask.height))
+}
+
+/// A photo at its mask's size beside the same photo with the found item lit and the rest dimmed; with
+/// the true outline, backdrop taken is red and item parts missed are blue.
+func maskedPicture(_ photo: DecodedImage, mask: DecodedImage, truth: [Bool]?) -> DecodedImage {
+    let w = mask.width, h = mask.height
+    var pixels = [UInt8](repeating: 0, count: 2 * w * h * 3)
+    for y in 0..<h {
+        for x in 0..<w {
+            let sx = x * photo.width / w, sy = y * photo.height / h
+            let s = (sy * photo.width + sx) * photo.layout.channels
+            let rgb = (0..<3).map { photo.pixels[s + (photo.layout.channels == 3 ? $0 : 0)] }
+            let found = mask.pixels[y * w + x] > 127, item = truth?[y * w + x] ?? found
+            let marked: [UInt8] = found && !item ? [255, 0, 0] : !found && item ? [0, 0, 255] : found ? rgb : rgb.map { $0 / 4 }
+            for c in 0..<3 {
+                pixels[(y * 2 * w + x) * 3 + c] = rgb[c]
+                pixels[(y * 2 * w + w + x) * 3 + c] = marked[c]
+            }
+        }
+    }
+    return DecodedImage(width: 2 * w, height: h, layout: .rgb, pixels: pixels)
 }
 
 /// How far the fingerprint's idea of the item in a photo is from the generator's outline: the item

@@ -1,0 +1,34 @@
+import Foundation
+import Testing
+
+/// `photolab compare`, the engineer's answer to "why do these two photos not match", as a person runs it.
+@Suite struct PhotoLabCommandTests {
+    @Test func compareMeasuresTwoPhotosAndRefusesBadInputInOneLine() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("photolab-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let set = try await ToolProcess("photolab", ["demo-set", directory.path]).finish(timeout: .seconds(120))
+        #expect(set.status == 0, "\(set.stderr)")
+        let sockA = directory.appendingPathComponent("sock-a.jpg").path, sockB = directory.appendingPathComponent("sock-b.jpg").path
+        let lone = directory.appendingPathComponent("lone-sock.jpg").path
+        func distance(_ a: String, _ b: String, write: String? = nil) async throws -> Double {
+            let run = try await ToolProcess("photolab", ["compare", a, b] + (write.map { ["--write", $0] } ?? [])).finish(timeout: .seconds(120))
+            #expect(run.status == 0, "\(run.stderr)")
+            let line = try #require(run.stdout.split(separator: "\n").first { $0.hasPrefix("learned distance d ") })
+            return try #require(Double(line.dropFirst("learned distance d ".count).prefix { $0 != " " }))
+        }
+        let picture = directory.appendingPathComponent("pair.png").path
+        let same = try await distance(sockA, sockA), pair = try await distance(sockA, sockB, write: picture), strangers = try await distance(sockA, lone)
+        #expect(same == 0)
+        #expect(pair < strangers, "two photos of one sock (\(pair)) are closer than two different socks (\(strangers))")
+        #expect(FileManager.default.contents(atPath: picture)?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true)
+
+        let missing = try await ToolProcess("photolab", ["compare", sockA, directory.appendingPathComponent("none.jpg").path]).finish()
+        #expect(missing.status != 0)
+        #expect(missing.stderr.split(separator: "\n").count == 1 && missing.stderr.contains("cannot read"))
+        let text = directory.appendingPathComponent("note.txt")
+        try Data("not a photo".utf8).write(to: text)
+        let notPhoto = try await ToolProcess("photolab", ["compare", text.path, sockA]).finish()
+        #expect(notPhoto.status != 0)
+        #expect(notPhoto.stderr.split(separator: "\n").count == 1 && notPhoto.stderr.contains("not a recognised image"))
+    }
+}
