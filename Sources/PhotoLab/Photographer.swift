@@ -4,9 +4,10 @@ import Imaging
 /// Renders a design as a plausible phone photo under a `ShotVariation` and round-trips it through JPEG.
 public enum Photographer {
     /// Photographs `design` once; `shot` 1 of a glove shows the other hand. Deterministic in `seed`.
-    public static func photograph(_ design: ItemDesign, shot: Int, seed: UInt64) -> Photo {
+    /// The aspects in `steady` are held at a studio shot's (see `ShotVariation.random(_:steady:)`).
+    public static func photograph(_ design: ItemDesign, shot: Int, seed: UInt64, steady: Set<ShotVariation.Aspect> = []) -> Photo {
         var rng = shotRandom(design, shot: shot, seed: seed)
-        let variation = ShotVariation.random(&rng)
+        let variation = ShotVariation.random(&rng, steady: steady)
         let mirrored = design.kind.partnerIsMirrored && shot == 1
         let raw = render(design, mirrored: mirrored, variation: variation, rng: &rng)
         // JPEG re-encoding is part of every real upload; failure here would be a bug in the encoder.

@@ -37,8 +37,39 @@ public struct ShotVariation: Sendable {
         gain: 1, tint: Colour(1, 1, 1), gradientX: 0, gradientY: 0, gamma: 1, blur: 0, noise: 0, jpegQuality: 95,
         shadow: false, background: .plain(Colour(byte: 180, 180, 175)))
 
-    /// Draws a random variation within the ranges a phone photo of a household item plausibly covers.
-    public static func random(_ rng: inout SeededRandom) -> ShotVariation {
+    /// Groups of the ways two photos differ, which a diagnostic can hold steady one at a time to see
+    /// what each costs the matcher (`photolab variation-cost`).
+    public enum Aspect: String, Sendable, CaseIterable {
+        /// Perspective tilt.
+        case tilt
+        /// Objects lying around the item.
+        case clutter
+        /// White-balance error.
+        case tint
+        /// Exposure, tone curve and light falling off across the photo.
+        case light
+        /// Blur, sensor noise and JPEG quality.
+        case optics
+    }
+
+    /// Draws a random variation within the ranges a phone photo of a household item plausibly covers;
+    /// the aspects in `steady` are then set to a neutral studio shot's (the rest of the draw, and so
+    /// framing, pose and backdrop, is unchanged).
+    public static func random(_ rng: inout SeededRandom, steady: Set<Aspect> = []) -> ShotVariation {
+        var variation = draw(&rng)
+        for aspect in steady {
+            switch aspect {
+            case .tilt: (variation.tiltX, variation.tiltY) = (neutral.tiltX, neutral.tiltY)
+            case .clutter: variation.background.clutter = []
+            case .tint: variation.tint = neutral.tint
+            case .light: (variation.gain, variation.gamma, variation.gradientX, variation.gradientY) = (neutral.gain, neutral.gamma, neutral.gradientX, neutral.gradientY)
+            case .optics: (variation.blur, variation.noise, variation.jpegQuality) = (neutral.blur, neutral.noise, neutral.jpegQuality)
+            }
+        }
+        return variation
+    }
+
+    private static func draw(_ rng: inout SeededRandom) -> ShotVariation {
         let portrait = rng.chance(0.5)
         let long = rng.pick([320, 360, 400]), short = long * 3 / 4
         let degrees = rng.uniform(-30...30)

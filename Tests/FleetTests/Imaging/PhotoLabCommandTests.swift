@@ -1,4 +1,5 @@
 import Foundation
+import PhotoLab
 import Testing
 
 /// `photolab compare`, the engineer's answer to "why do these two photos not match", as a person runs it.
@@ -30,5 +31,23 @@ import Testing
         let notPhoto = try await ToolProcess("photolab", ["compare", text.path, sockA]).finish()
         #expect(notPhoto.status != 0)
         #expect(notPhoto.stderr.split(separator: "\n").count == 1 && notPhoto.stderr.contains("not a recognised image"))
+    }
+
+    /// `photolab variation-cost` holds one aspect of the shots steady and must leave the rest of each
+    /// photo as match-bench draws it, or its comparison would measure something else.
+    @Test func holdingAnAspectSteadyLeavesTheRestOfTheShotAlone() {
+        var tilted = 0
+        for seed in 0..<50 as Range<UInt64> {
+            var a = SeededRandom(seed: seed), b = SeededRandom(seed: seed)
+            let drawn = ShotVariation.random(&a), steady = ShotVariation.random(&b, steady: [.tilt, .tint])
+            if drawn.tiltX != 0 { tilted += 1 }
+            #expect(steady.tiltX == ShotVariation.neutral.tiltX && steady.tiltY == ShotVariation.neutral.tiltY)
+            #expect(steady.tint == ShotVariation.neutral.tint)
+            #expect(steady.rotation == drawn.rotation && steady.scale == drawn.scale && steady.gain == drawn.gain
+                    && steady.blur == drawn.blur && steady.jpegQuality == drawn.jpegQuality && steady.width == drawn.width)
+            // The random stream goes on where it would have.
+            #expect(a.next() == b.next())
+        }
+        #expect(tilted > 40)
     }
 }

@@ -1,0 +1,37 @@
+import FleetCommand
+import Foundation
+import Imaging
+import PhotoLab
+import Synchronization
+
+/// `photolab variation-cost`: what each way two photos of one design differ costs the matcher. The
+/// designs of `train-metric`'s check are photographed again with one group of variations held at a
+/// studio shot's (the rest of each photo unchanged), then with all of them held, and matched by a
+/// full scan with the built-in metric, as `train-metric` checks a metric. A group whose removal
+/// raises recall most is where the fingerprint is least robust.
+struct VariationCost {
+    let designs: Int
+    let seed: UInt64
+
+    func run() {
+        let set = DesignCatalogue.make(count: designs, seed: seed).filter { MetricTraining.group(of: $0) != nil }
+        let cases: [(String, Set<ShotVariation.Aspect>)] = [("nothing (as match-bench)", [])]
+            + ShotVariation.Aspect.allCases.map { ($0.rawValue, [$0]) }
+            + [("all of them", Set(ShotVariation.Aspect.allCases))]
+        say("\(set.count) designs of seed \(seed), two photos each, matched by a full scan with the built-in metric:")
+        for (name, steady) in cases {
+            let started = ContinuousClock.now
+            let photographed = Mutex<[Int: (Fingerprint, Fingerprint)]>([:])
+            let seed = seed
+            DispatchQueue.concurrentPerform(iterations: set.count) { k in
+                let shots = (0..<2).map { Fingerprint(image: Photographer.photograph(set[k], shot: $0, seed: seed, steady: steady).image) }
+                photographed.withLock { $0[k] = (shots[0], shots[1]) }
+            }
+            let fingerprints = photographed.withLock { $0 }
+            let scanned = set.indices.map { (design: set[$0], group: MetricTraining.group(of: set[$0])!, shots: fingerprints[$0]!) }
+            let result = MetricTraining.fullScan(scanned, metric: LearnedMetric.standard)
+            say(String(format: "  held steady %@ nearest is the partner for %.3f; recall %.3f at %.2f %% false (d1 < %.2f × d2)  [%.0f s]",
+                       name.padding(toLength: 26, withPad: " ", startingAt: 0), result.nearestIsPartner, result.recall, 100 * result.falseRate, result.ratio, (ContinuousClock.now - started).timeInterval))
+        }
+    }
+}
