@@ -26,12 +26,15 @@ public struct Uploader: Sendable {
         guard !user.isEmpty, user.utf8.count <= 128 else { throw UploadError(reason: "the user id must be 1-128 characters") }
         let product = try products.product(named: name)
         try product.validate(ItemAttributes(attributes))
-        do {
-            _ = try ImageDecoder.decode(photo, maxPixels: maxPixels)
-        } catch {
-            throw UploadError(reason: "photo refused: \(error.message)")
+        // Decoding and writing the blob block a thread (the share may be a network mount): off the pool.
+        let blob = try await PhotoWork.run { [blobs, maxPixels] in
+            do throws(ImageDecodingError) {
+                _ = try ImageDecoder.decode(photo, maxPixels: maxPixels)
+            } catch {
+                throw UploadError(reason: "photo refused: \(error.message)")
+            }
+            return try blobs.put(photo)
         }
-        let blob = try blobs.put(photo)
         let job = try NewJob(queue: DomainJobs.uploads, type: "upload",
                              encoding: DomainJobs.Upload(user: user, product: product.name, attributes: attributes, blob: blob),
                              idempotencyKey: "upload:\(user):\(blob)")

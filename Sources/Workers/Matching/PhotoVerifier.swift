@@ -27,30 +27,38 @@ struct PhotoVerifier {
     }
 
     /// The verdict on `scored` (candidates with their photo similarity, most similar first). Items
-    /// without a photo (containers, lids) are left to the rule's numbers.
-    mutating func verdict(among scored: [(Item, Double)]) -> Verdict {
+    /// without a photo (containers, lids) are left to the rule's numbers. Photos are read, prepared
+    /// and laid over each other on a photo-work thread (`PhotoWork`).
+    mutating func verdict(among scored: [(Item, Double)]) async -> Verdict {
         guard query.fingerprint != nil else { return .unavailable }
-        let shortlist = scored.prefix(verification.shortlist).filter { $0.1 > Item.photoFloor }
+        let shortlist = Array(scored.prefix(verification.shortlist).filter { $0.1 > Item.photoFloor })
         // No candidate worth a look: no photo is read or prepared.
         guard !shortlist.isEmpty else { return .noMatch }
-        guard let own = alignable(query) else { return .unavailable }
-        var ranked: [(item: Item, similarity: Double, score: Double)] = []
-        for (candidate, similarity) in shortlist {
-            guard let theirs = alignable(candidate) else { return .unavailable }
-            let score = Double(PhotoAlignment(own, theirs).agreement) - verification.distanceWeight * -log(similarity)
-            ranked.append((candidate, similarity, score))
+        let (query, photos, known) = (query, photos, prepared)
+        let looked = await PhotoWork.run { () -> (prepared: [String: AlignableItem], agreements: [Float]?) in
+            var prepared = known
+            func alignable(_ item: Item) -> AlignableItem? {
+                if let ready = prepared[item.id] { return ready }
+                guard item.fingerprint != nil, let image = photos?.photo(of: item) else { return nil }
+                let alignable = AlignableItem(image: image)
+                prepared[item.id] = alignable
+                return alignable
+            }
+            guard let own = alignable(query) else { return (prepared, nil) }
+            var agreements: [Float] = []
+            for (candidate, _) in shortlist {
+                guard let theirs = alignable(candidate) else { return (prepared, nil) }
+                agreements.append(PhotoAlignment(own, theirs).agreement)
+            }
+            return (prepared, agreements)
         }
-        ranked.sort { $0.score > $1.score }
+        prepared = looked.prepared
+        guard let agreements = looked.agreements else { return .unavailable }
+        let ranked = zip(shortlist, agreements).map { entry, agreement in
+            (item: entry.0, similarity: entry.1, score: Double(agreement) - verification.distanceWeight * -log(entry.1))
+        }.sorted { $0.score > $1.score }
         guard let best = ranked.first, best.score > verification.threshold,
               ranked.count < 2 || best.score - ranked[1].score >= verification.margin else { return .noMatch }
         return .match(best.item, best.similarity)
-    }
-
-    private mutating func alignable(_ item: Item) -> AlignableItem? {
-        if let ready = prepared[item.id] { return ready }
-        guard item.fingerprint != nil, let image = photos?.photo(of: item) else { return nil }
-        let alignable = AlignableItem(image: image)
-        prepared[item.id] = alignable
-        return alignable
     }
 }

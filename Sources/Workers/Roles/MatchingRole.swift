@@ -138,7 +138,8 @@ public struct MatchingRole: Sendable {
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
             guard let (best, bestScore) = scored.first else { break }
             let runnerUp = scored.count > 1 ? scored[1].1 : nil
-            let verdict = bestScore < product.confidentScore ? verifier?.verdict(among: scored) ?? .unavailable : .unavailable
+            var verdict = PhotoVerifier.Verdict.unavailable
+            if bestScore < product.confidentScore, let looked = await verifier?.verdict(among: scored) { verdict = looked }
             let partner: Item, score: Double
             switch verdict {
             case .match(let chosen, let similarity):

@@ -35,8 +35,9 @@ public struct UploadsRole: Sendable {
         }
         let fingerprint: Fingerprint?
         do {
-            let image = try ImageDecoder.decode(try blobs.get(upload.blob), maxPixels: maxPixels)
-            fingerprint = Fingerprint(image: image)
+            fingerprint = try await PhotoWork.run { [blobs, maxPixels] in
+                Fingerprint(image: try ImageDecoder.decode(try blobs.get(upload.blob), maxPixels: maxPixels))
+            }
         } catch let error as ImageDecodingError {
             throw PermanentJobError("photo refused: \(error.message)")
         } catch let error as BlobError {

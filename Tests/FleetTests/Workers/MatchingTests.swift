@@ -224,6 +224,50 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(try await match("plain-b", designs[40], shot: 0, in: domain, keepPhoto: false) != .waiting)
     }
 
+    /// A blob store on a stalled network share must not stop the worker's other tasks: the photo
+    /// check reads and measures photos on threads of its own, never on the cooperative pool.
+    @Test func aStalledPhotoShareLeavesTheCooperativePoolFree() async throws {
+        /// A share that answers nothing for 1.5 s, then fails (the check then leaves it to the numbers).
+        final class StalledPhotos: PhotoSource {
+            let reads = Mutex(0)
+            func photo(of item: Item) -> DecodedImage? {
+                Thread.sleep(forTimeInterval: 1.5)
+                reads.withLock { $0 += 1 }
+                return nil
+            }
+        }
+        let domain = DomainFleet(products: ProductCatalog.standard)
+        defer { Task { await domain.cleanUp() } }
+        let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
+        try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: "v5", fallback: "v5", percent: 100))
+        let photos = StalledPhotos()
+        let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
+        let sock = DesignCatalogue.make(count: 12, seed: 2)[11]
+        let jobs = ProcessInfo.processInfo.activeProcessorCount * 2
+        for (index, shot) in ([0] + Array(repeating: 1, count: jobs)).enumerated() {
+            let photo = Photographer.photograph(sock, shot: shot, seed: 2)
+            try await domain.store.store(Item(id: "s\(index)", user: "u-\(index)", product: "sock", attributes: ItemAttributes(),
+                                              fingerprint: Fingerprint(image: photo.image), createdAt: index, photo: try domain.blobs.put(photo.jpeg)))
+        }
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0...jobs {
+                group.addTask { _ = try await role.handle(DomainJobs.Match(item: "s\(index)"), context: .forTesting(id: JobID("s\(index)"))) }
+            }
+            // Every job is now waiting for a photo; ordinary tasks still run to completion promptly.
+            try await Task.sleep(for: .milliseconds(300))
+            let progress = try await withThrowingTaskGroup(of: Int.self) { inner in
+                for n in 0..<8 { inner.addTask { try await Task.sleep(for: .milliseconds(10)); return n } }
+                return try await inner.reduce(0, +)
+            }
+            let progressAt = ContinuousClock.now - started
+            #expect(progress == 28)
+            #expect(progressAt < .milliseconds(1200), "other tasks waited \(progressAt) behind photo reads")
+            try await group.waitForAll()
+        }
+        #expect(photos.reads.withLock { $0 } > 0, "the photo check never looked at a photo")
+    }
+
     @Test func theAlgorithmVersionFollowsTheFlag() async throws {
         let domain = DomainFleet()
         defer { Task { await domain.cleanUp() } }
