@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(name: "ProducerCommand", dependencies: ["Producer", "Workers", "FleetCommand"]),
         .executableTarget(name: "queuectl", dependencies: ["QueueKit", "Workers", "FleetCommand"]),
         .executableTarget(name: "Bench", dependencies: ["QueueKit", "FleetCommand"]),
-        .executableTarget(name: "PhotoLabCommand", dependencies: ["Imaging", "PhotoLab", "FleetCommand"]),
+        .executableTarget(name: "PhotoLabCommand", dependencies: ["Imaging", "PhotoLab", "Workers", "FleetCommand"]),
         .executableTarget(name: "MatchBench", dependencies: ["QueueKit", "Workers", "Imaging", "PhotoLab", "FleetCommand"]),
         .testTarget(name: "FleetTests", dependencies: ["QueueKit", "Workers", "Producer", "Imaging", "PhotoLab"]),
     ],

@@ -2,6 +2,7 @@ import FleetCommand
 import Foundation
 import Imaging
 import PhotoLab
+import Workers
 
 let usage = """
     Usage: photolab demo-set DIR [--seed N]
@@ -44,11 +45,11 @@ let usage = """
     whatever the index and the decision rule do.
 
     compare tells why two photos (JPEG or PNG files) do or do not match: the learned metric's
-    distance d between them (what the default matcher's ceiling and ratio test judge; README has
-    each version's numbers), the share of each photo the item takes, and the photo check's
+    distance d between them with the default matcher's ceiling and ratio for it (README has each
+    version's numbers), the share of each photo the item takes, and the photo check's
     measurements (v5: pattern correlation, mask overlap, chroma and lightness differences,
-    agreement). --write FILE
-    saves a PNG of the two photos at working size with the found item lit and the backdrop dimmed.
+    agreement). --write FILE saves a PNG of the two photos at working size, each beside itself with
+    the found item lit and the backdrop dimmed.
 
     variation-cost photographs N designs (default 6000, seed 2: train-metric's check) again with one
     group of the ways photos differ held at a studio shot's (tilt, clutter, tint, light, optics),
@@ -65,7 +66,7 @@ await runTool("photolab") {
         guard arguments.positionals.count == 2 else { throw UsageError("usage: photolab demo-set DIR") }
         try writeDemoSet(to: arguments.positionals[1], seed: UInt64(try arguments.int("seed", default: 2026)))
     case "segmentation":
-        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab segmentation [--designs N]") }
+        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR]") }
         try measureSegmentation(designs: try arguments.int("designs", default: 300, range: 1...1_000_000),
                             seed: UInt64(try arguments.int("seed", default: 1)), worst: try arguments.int("worst", default: 10, range: 0...1000),
                             writingTo: arguments.value("write"))
@@ -167,8 +168,10 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     let fingerprints = images.map { Fingerprint(image: $0) }
     let masks = images.map { ObjectSegmentation.maskImage(for: $0) }
     let alignment = PhotoAlignment(AlignableItem(image: images[0]), AlignableItem(image: images[1]))
-    say(String(format: "learned distance d %.3f (similarity %.4f)", LearnedMetric.standard.distance(fingerprints[0], fingerprints[1]),
-               exp(-Double(LearnedMetric.standard.distance(fingerprints[0], fingerprints[1])))))
+    let distance = LearnedMetric.standard.distance(fingerprints[0], fingerprints[1])
+    let rule = MatchingRole.rules[MatchingRole.defaultAlgorithm]!
+    say(String(format: "learned distance d %.3f (similarity %.4f); the default matcher (%@) takes a best candidate only at d below %.2f, and below %.2f × the runner-up's d",
+               distance, exp(-Double(distance)), MatchingRole.defaultAlgorithm, rule.ceiling, rule.ratio))
     for (path, mask) in zip([first, second], masks) {
         let inside = mask.pixels.filter { $0 > 127 }.count
         say(String(format: "item found in %.1f %% of %@ (%dx%d working size)", 100 * Double(inside) / Double(mask.pixels.count), path, mask.width, mask.height))

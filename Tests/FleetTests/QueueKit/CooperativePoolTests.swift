@@ -21,10 +21,7 @@ import Testing
             }
             // While every blocked call waits, ordinary tasks still run to completion promptly.
             try await Task.sleep(for: .milliseconds(200))
-            let progress = try await withThrowingTaskGroup(of: Int.self) { inner in
-                for n in 0..<8 { inner.addTask { try await Task.sleep(for: .milliseconds(10)); return n } }
-                return try await inner.reduce(0, +)
-            }
+            let progress = try await eightShortTasks()
             let progressAt = ContinuousClock.now - started
             #expect(progress == 28)
             #expect(progressAt < .milliseconds(1500), "other tasks waited \(progressAt) behind blocked Redis calls")

@@ -72,6 +72,15 @@ func eventually(_ what: String, timeout: Duration = .seconds(20), _ condition: (
     throw TestFailure("timed out after \(timeout) waiting for: \(what)")
 }
 
+/// Runs eight short tasks on the cooperative pool and returns the sum of their numbers (28) once
+/// all are done: how long this takes tells a test whether the pool is free.
+func eightShortTasks() async throws -> Int {
+    try await withThrowingTaskGroup(of: Int.self) { group in
+        for n in 0..<8 { group.addTask { try await Task.sleep(for: .milliseconds(10)); return n } }
+        return try await group.reduce(0, +)
+    }
+}
+
 /// Runs a worker in this process while `body` runs, then stops it and waits for its drain.
 func withWorker<T: Sendable>(_ worker: Worker, _ body: () async throws -> T) async throws -> T {
     async let running: Void = worker.run()

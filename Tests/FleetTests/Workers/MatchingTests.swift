@@ -256,10 +256,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             }
             // Every job is now waiting for a photo; ordinary tasks still run to completion promptly.
             try await Task.sleep(for: .milliseconds(300))
-            let progress = try await withThrowingTaskGroup(of: Int.self) { inner in
-                for n in 0..<8 { inner.addTask { try await Task.sleep(for: .milliseconds(10)); return n } }
-                return try await inner.reduce(0, +)
-            }
+            let progress = try await eightShortTasks()
             let progressAt = ContinuousClock.now - started
             #expect(progress == 28)
             #expect(progressAt < .milliseconds(1200), "other tasks waited \(progressAt) behind photo reads")
