@@ -229,10 +229,10 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     @Test func aStalledPhotoShareLeavesTheCooperativePoolFree() async throws {
         /// A share that answers nothing for 1.5 s, then fails (the check then leaves it to the numbers).
         final class StalledPhotos: PhotoSource {
-            let reads = Mutex(0)
+            let waiting = Mutex(0)
             func photo(of item: Item) -> DecodedImage? {
+                waiting.withLock { $0 += 1 }
                 Thread.sleep(forTimeInterval: 1.5)
-                reads.withLock { $0 += 1 }
                 return nil
             }
         }
@@ -249,20 +249,24 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             try await domain.store.store(Item(id: "s\(index)", user: "u-\(index)", product: "sock", attributes: ItemAttributes(),
                                               fingerprint: Fingerprint(image: photo.image), createdAt: index, photo: try domain.blobs.put(photo.jpeg)))
         }
+        // The first photo waits in the index (no candidate yet, so no photo is read): every later
+        // job has it as a candidate and reads photos.
+        #expect(try await role.handle(DomainJobs.Match(item: "s0"), context: .forTesting(id: JobID("s0"))) == .waiting)
+        #expect(photos.waiting.withLock { $0 } == 0)
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0...jobs {
+            for index in 1...jobs {
                 group.addTask { _ = try await role.handle(DomainJobs.Match(item: "s\(index)"), context: .forTesting(id: JobID("s\(index)"))) }
             }
-            // Every job is now waiting for a photo; ordinary tasks still run to completion promptly.
-            try await Task.sleep(for: .milliseconds(300))
+            // As many stalled reads as cores would hold every cooperative thread if they ran there;
+            // ordinary tasks must still run to completion long before the first read gives up.
+            try await eventually("the jobs are waiting for the share") { photos.waiting.withLock { $0 } >= ProcessInfo.processInfo.activeProcessorCount }
             let progress = try await eightShortTasks()
             let progressAt = ContinuousClock.now - started
             #expect(progress == 28)
             #expect(progressAt < .milliseconds(1200), "other tasks waited \(progressAt) behind photo reads")
             try await group.waitForAll()
         }
-        #expect(photos.reads.withLock { $0 } > 0, "the photo check never looked at a photo")
     }
 
     @Test func theAlgorithmVersionFollowsTheFlag() async throws {
