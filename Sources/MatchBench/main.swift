@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3|v4|v5]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3|v4|v5|v6]
                        [--cache DIR] [--dump FILE]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under

@@ -60,13 +60,26 @@ struct MetricTraining {
             let result = Self.fullScan(check, metric: candidate)
             say(String(format: "check on %d designs of seed %d, %@ metric: nearest is the partner for %.3f; d1 < %.2f × d2 keeps false matches at %.2f %% with recall %.3f",
                        check.count, Self.checkSeed, name, result.nearestIsPartner, result.ratio, 100 * result.falseRate, result.recall))
+            say(String(format: "   of the %d designs whose nearest is not the partner, %d have their partner farther than 9 in 10 designs' partners (d %.2f): the two photos disagree, rather than a stranger being unusually close",
+                       result.misses, result.farMisses, result.farPartner))
         }
     }
 
     /// Matches the second photo of every tenth design (present) and of every tenth other one (absent,
     /// its first photo left out of the gallery) against the first photos of its group, by `metric`.
-    static func fullScan(_ set: [(design: ItemDesign, group: String, shots: (Fingerprint, Fingerprint))], metric: LearnedMetric)
-        -> (nearestIsPartner: Double, ratio: Double, falseRate: Double, recall: Double) {
+    struct ScanResult {
+        /// Share of present designs whose nearest gallery photo is the partner.
+        let nearestIsPartner: Double
+        /// The loosest ratio rule d1 < ratio × d2 that keeps false matches at or below 1 %, its false
+        /// matches (over all queries) and recall.
+        let ratio: Double, falseRate: Double, recall: Double
+        /// Present designs whose nearest is not the partner, and how many of those have their partner
+        /// farther than `farPartner`, the 90th percentile of every present design's partner distance.
+        let misses: Int, farMisses: Int
+        let farPartner: Float
+    }
+
+    static func fullScan(_ set: [(design: ItemDesign, group: String, shots: (Fingerprint, Fingerprint))], metric: LearnedMetric) -> ScanResult {
         let absent = Set(set.indices.filter { $0 % 10 == 5 }), present = set.indices.filter { $0 % 10 == 0 }
         let gallery = set.indices.filter { !absent.contains($0) }
         let points = Mutex<[Int: [Float]]>([:])
@@ -76,16 +89,17 @@ struct MetricTraining {
         }
         let projected = points.withLock { $0 }
         let queries = present + absent.sorted()
-        let outcomes = Mutex<[(present: Bool, bestIsPartner: Bool, d1: Float, d2: Float)]>([])
+        let outcomes = Mutex<[(present: Bool, bestIsPartner: Bool, d1: Float, d2: Float, partner: Float)]>([])
         DispatchQueue.concurrentPerform(iterations: queries.count) { slot in
             let q = queries[slot], flipped = metric.flippedProjections(set[q].shots.1)
             var best: (d: Float, index: Int) = (.greatestFiniteMagnitude, -1)
-            var second = Float.greatestFiniteMagnitude
+            var second = Float.greatestFiniteMagnitude, partner = Float.greatestFiniteMagnitude
             for g in gallery where set[g].group == set[q].group {
                 let d = metric.distance(from: flipped, toPoint: projected[g]!)
+                if g == q { partner = d }
                 if d < best.d { second = best.d; best = (d, g) } else if d < second { second = d }
             }
-            let outcome = (!absent.contains(q), best.index == q, best.d, second)
+            let outcome = (!absent.contains(q), best.index == q, best.d, second, partner)
             outcomes.withLock { $0.append(outcome) }
         }
         let all = outcomes.withLock { $0 }
@@ -99,6 +113,10 @@ struct MetricTraining {
             guard falseRate <= 0.01 else { break }
             chosen = (ratio, falseRate, Double(accepted.count - wrong) / Double(max(1, present.count)))
         }
-        return (nearest, chosen.ratio, chosen.falseRate, chosen.recall)
+        let partners = all.filter(\.present).map(\.partner).sorted()
+        let far = partners.isEmpty ? 0 : partners[partners.count * 9 / 10]
+        let misses = all.filter { $0.present && !$0.bestIsPartner }
+        return ScanResult(nearestIsPartner: nearest, ratio: chosen.ratio, falseRate: chosen.falseRate, recall: chosen.recall,
+                          misses: misses.count, farMisses: misses.filter { $0.partner > far }.count, farPartner: far)
     }
 }

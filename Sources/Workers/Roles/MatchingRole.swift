@@ -13,7 +13,8 @@ import QueueKit
 /// `alone` distance (the older versions use the ratio of the floor's distance). The algorithm version
 /// is the feature flag `matching.algorithm`, rolled out by user (see `rules`); each version names a
 /// photo metric and the rule's numbers. `v4` (default) compares photos by the learned metric
-/// (`LearnedMetric.standard`): d1 < 0.58 × d2, d1 < 2.6, alone d1 < 2.55. `v1` to `v3` use the
+/// (`LearnedMetric.standard`): d1 < 0.58 × d2, d1 < 2.6, alone d1 < 2.55; `v6` is the same metric
+/// with a looser rule (0.60, 2.7, alone 2.65). `v1` to `v3` use the
 /// hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55),
 /// `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
 /// candidates closest by the learned metric, the one whose photo agrees best with the job's own is
@@ -79,6 +80,11 @@ public struct MatchingRole: Sendable {
         "v2": Rule(metric: .tuned, ratio: 0.70, ceiling: 3.0),
         "v3": Rule(metric: .tuned, ratio: 0.55, ceiling: 2.6),
         "v4": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55),
+        // The numbers every leave-one-seed-out fit chose on match-bench's per-query dumps of four
+        // photo seeds (3,000 queries per size, 6,000 and 100,000 items) as the loosest keeping false
+        // matches at or below 0.8 % on the other seeds. Not the default: its false matches come
+        // close to 1 % (README has the figures), so it is for a rollout by the flag.
+        "v6": Rule(metric: .learned, ratio: 0.60, ceiling: 2.7, alone: 2.65),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]

@@ -117,14 +117,22 @@ import Testing
         // v4 (the default, also for unknown versions): d1 < 0.58 d2, or with no runner-up d1 < 2.55.
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v4"))
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.5), confident: .infinity, algorithm: "v4"))
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v9"))
         #expect(MatchingRole.decide(best: exp(-2.4), runnerUp: nil, confident: .infinity, algorithm: "v4"))
         #expect(!MatchingRole.decide(best: exp(-2.4), runnerUp: nil, confident: .infinity, algorithm: "v3"), "v3: 2.4 is over 0.55 × the floor's 3.91")
         #expect(!MatchingRole.decide(best: exp(-2.58), runnerUp: nil, confident: .infinity, algorithm: "v4"))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v9"))
+        // v6: d1 < 0.60 d2 and d1 < 2.7, or with no runner-up d1 < 2.65. d1 = 2, d2 = 3.4: ratio 0.588
+        // passes v6 but not v4.
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v6"))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.3), confident: .infinity, algorithm: "v6"))
+        #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v6"))
+        #expect(!MatchingRole.decide(best: exp(-2.68), runnerUp: nil, confident: .infinity, algorithm: "v6"))
+        #expect(!MatchingRole.decide(best: exp(-2.72), runnerUp: exp(-9), confident: .infinity, algorithm: "v6"), "over the ceiling")
         #expect(MatchingRole.defaultAlgorithm == "v4")
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
+        #expect(MatchingRole.photoComparison(for: "v6").metric == .learned)
         #expect(MatchingRole.photoComparison(for: "v9").metric == .learned)
     }
 }
