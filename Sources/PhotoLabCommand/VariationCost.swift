@@ -15,16 +15,27 @@ struct VariationCost {
 
     func run() {
         let set = DesignCatalogue.make(count: designs, seed: seed).filter { MetricTraining.group(of: $0) != nil }
-        let cases: [(String, Set<ShotVariation.Aspect>)] = [("nothing (as match-bench)", [])]
-            + ShotVariation.Aspect.allCases.map { ($0.rawValue, [$0]) }
-            + [("all of them", Set(ShotVariation.Aspect.allCases))]
+        // The last two cases also tell the fingerprint where the item is (the generator's outline)
+        // instead of letting it find the item: what finding it costs. (Tilt stays: the outline is
+        // drawn for the photo as taken.)
+        let allButTilt = Set(ShotVariation.Aspect.allCases).subtracting([.tilt])
+        let cases: [(name: String, steady: Set<ShotVariation.Aspect>, outline: Bool)] = [("nothing (as match-bench)", [], false)]
+            + ShotVariation.Aspect.allCases.map { ($0.rawValue, [$0], false) }
+            + [("all of them", Set(ShotVariation.Aspect.allCases), false), ("the outline (told)", [], true),
+               ("all but tilt, outline told", allButTilt, true)]
         say("\(set.count) designs of seed \(seed), two photos each, matched by a full scan with the built-in metric:")
-        for (name, steady) in cases {
+        for (name, steady, outline) in cases {
             let started = ContinuousClock.now
             let photographed = Mutex<[Int: (Fingerprint, Fingerprint)]>([:])
             let seed = seed
             DispatchQueue.concurrentPerform(iterations: set.count) { k in
-                let shots = (0..<2).map { Fingerprint(image: Photographer.photograph(set[k], shot: $0, seed: seed, steady: steady).image) }
+                let shots = (0..<2).map { shot in
+                    let image = Photographer.photograph(set[k], shot: shot, seed: seed, steady: steady).image
+                    guard outline else { return Fingerprint(image: image) }
+                    let (width, height) = Fingerprint.workingSize(of: image)
+                    let truth = Photographer.groundTruthMask(set[k], shot: shot, seed: seed, width: width, height: height)
+                    return Fingerprint(image: image, itemMask: truth) ?? Fingerprint(image: image)
+                }
                 photographed.withLock { $0[k] = (shots[0], shots[1]) }
             }
             let fingerprints = photographed.withLock { $0 }

@@ -53,9 +53,10 @@ let usage = """
 
     variation-cost photographs N designs (default 6000, seed 2: train-metric's check) again with one
     group of the ways photos differ held at a studio shot's (tilt, clutter, tint, light, optics),
-    then with all of them held, and prints for each the full-scan recall with the built-in metric
-    (nearest is the partner; the ratio rule's recall at false matches up to 1 %). About 90 s per
-    line on two cores.
+    then with all of them held, then with the item's true outline given to the fingerprint instead
+    of found (alone, and with all but tilt held), and prints for each the full-scan recall with the
+    built-in metric (nearest is the partner; the ratio rule's recall at false matches up to 1 %).
+    About 90 s per line on two cores.
     """
 
 await runTool("photolab") {

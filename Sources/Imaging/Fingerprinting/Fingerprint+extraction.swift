@@ -8,7 +8,24 @@ extension Fingerprint {
     /// Computes the fingerprint of the item shown in `image` (any size; it is reduced first).
     public init(image: DecodedImage) {
         let img = WorkingImage(image)
-        let mask = ObjectSegmentation.segment(img)
+        self.init(img, mask: ObjectSegmentation.segment(img))
+    }
+
+    /// The size `image` is reduced to before it is fingerprinted (the size of an `itemMask`).
+    public static func workingSize(of image: DecodedImage) -> (width: Int, height: Int) {
+        WorkingImage.size(of: image)
+    }
+
+    /// The fingerprint of the item whose pixels are `itemMask` (row-major at `workingSize(of:)`), told
+    /// rather than found: for diagnostics that know the item's true outline, to see what finding it
+    /// costs. Nil when the mask is not of the working size.
+    public init?(image: DecodedImage, itemMask: [Bool]) {
+        let img = WorkingImage(image)
+        guard itemMask.count == img.width * img.height else { return nil }
+        self.init(img, mask: ObjectSegmentation.Mask(width: img.width, height: img.height, inside: itemMask))
+    }
+
+    private init(_ img: WorkingImage, mask: ObjectSegmentation.Mask) {
         let frame = CanonicalFrame(mask)
         // The interior stays clear of the outline, where blur mixes item and backdrop colours.
         var interior = mask

@@ -10,9 +10,19 @@ struct WorkingImage {
     /// Planar channels in 0...1.
     var red: [Float], green: [Float], blue: [Float]
 
-    init(_ image: DecodedImage) {
+    /// The reduction factor and size of `image`'s working copy.
+    static func reduction(of image: DecodedImage) -> (factor: Int, width: Int, height: Int) {
         let factor = max(1, Int((Float(max(image.width, image.height)) / Float(Self.maxSide)).rounded(.up)))
-        let w = max(1, image.width / factor), h = max(1, image.height / factor)
+        return (factor, max(1, image.width / factor), max(1, image.height / factor))
+    }
+
+    static func size(of image: DecodedImage) -> (width: Int, height: Int) {
+        let r = reduction(of: image)
+        return (r.width, r.height)
+    }
+
+    init(_ image: DecodedImage) {
+        let (factor, w, h) = Self.reduction(of: image)
         width = w
         height = h
         var r = [Float](repeating: 0, count: w * h), g = r, b = r

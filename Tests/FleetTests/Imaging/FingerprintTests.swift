@@ -108,5 +108,19 @@ final class FingerprintTests: XCTestCase {
         XCTAssertEqual(Fingerprint(image: tiny).layout.count, Fingerprint.layoutSide * Fingerprint.layoutSide * 4)
     }
 
+    /// A told outline replaces the segmentation: on a blank photo, where nothing can be found, a told
+    /// 40 × 10 bar gives a fingerprint four times as long as wide; a mask of another size is refused.
+    func testAToldOutlineIsTheItem() {
+        let blank = DecodedImage(width: 100, height: 60, layout: .rgb, pixels: [UInt8](repeating: 128, count: 100 * 60 * 3))
+        XCTAssertTrue(Fingerprint.workingSize(of: blank) == (100, 60))
+        let bar = (0..<(100 * 60)).map { i in (30..<70).contains(i % 100) && (25..<35).contains(i / 100) }
+        let told = Fingerprint(image: blank, itemMask: bar)
+        XCTAssertEqual(told?.logAspect ?? 0, logf(4), accuracy: 0.15)
+        XCTAssertLessThan(Fingerprint(image: blank).logAspect, 0.7, "found on a blank photo: the central ellipse")
+        XCTAssertNil(Fingerprint(image: blank, itemMask: [Bool](repeating: true, count: 10)))
+        let large = DecodedImage(width: 640, height: 480, layout: .grayscale, pixels: [UInt8](repeating: 128, count: 640 * 480))
+        XCTAssertTrue(Fingerprint.workingSize(of: large) == (213, 160))
+    }
+
     private func white() -> Colour { Self.white }
 }
