@@ -15,11 +15,13 @@ let usage = """
     index size it files one photo of that many designs (socks, gloves, button sets) in the Redis
     index, then runs the matching worker's code on the other photo of --queries of them, and on
     --queries photos of designs that are not in the index. Prints recall (the true partner was
-    matched), the false-match rate (a wrong partner, or any match for an absent design), and
-    milliseconds per match. It also counts the socks and gloves that have twins in the index
-    (same pattern kind and both colours within 0.25: what PhotoLab itself calls lookalikes, which a
-    large catalogue cannot avoid) and gives recall on their queries apart. Versions that look at
-    the photos themselves (v5) get them rendered again; that time is printed apart.
+    matched), the false-match rate (a wrong partner, or any match for an absent design) with its
+    95 % interval (300 queries of each kind cannot tell 0.5 % from 1.5 %; 1,500 narrow it to about
+    ±0.35 points), and milliseconds per match. It also counts the socks and gloves that have twins
+    in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
+    lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
+    Versions that look at the photos themselves (v5) get them rendered again; that time is printed
+    apart.
 
     --cache DIR keeps the fingerprints of generated photos in DIR (a file per seed, shot and
     fingerprint layout) so that a second run over 100,000 designs skips the twenty-odd minutes of
@@ -196,6 +198,9 @@ await runTool("match-bench") {
         say(String(format: "algorithm %@, index %6d items: recall %.3f (%d/%d), false matches %.2f %% (%d wrong partner, %d for absent designs of %d), match %.2f ms mean, %.2f ms p50, %.2f ms p99",
                    algorithm, indexItems.count, Double(found) / Double(max(1, presentCount)), found, presentCount, falseRate * 100, wrong, falseOnAbsent,
                    queries.count - presentCount, mean, elapsed[elapsed.count / 2], elapsed[min(elapsed.count - 1, elapsed.count * 99 / 100)]))
+        let (low, high) = wilsonInterval(wrong + falseOnAbsent, of: queries.count)
+        say(String(format: "   false matches, 95 %% interval: %.2f-%.2f %% (%d of %d queries; more queries narrow it)",
+                   low * 100, high * 100, wrong + falseOnAbsent, queries.count))
         let rendering = photos.spent.value.withLock { $0 }
         if rendering.photos > 0 {
             say(String(format: "   the match time includes rendering %d photos for the photo check (%.2f ms per match; the fleet reads and decodes the JPEG instead): %.2f ms per match without it",
@@ -223,4 +228,14 @@ await runTool("match-bench") {
         // Leave the private Redis as we found it.
         _ = try await client.withConnection { try $0.deleteKeys(matching: keyspace.prefix + ":*") }
     }
+}
+
+/// The Wilson score interval (95 %) of a rate of `k` events in `n` trials: how far a measured false-match
+/// rate may be from the true one, since a few queries more or less move it.
+func wilsonInterval(_ k: Int, of n: Int) -> (low: Double, high: Double) {
+    guard n > 0 else { return (0, 1) }
+    let z = 1.96, p = Double(k) / Double(n), nn = Double(n)
+    let centre = (p + z * z / (2 * nn)) / (1 + z * z / nn)
+    let half = z * (p * (1 - p) / nn + z * z / (4 * nn * nn)).squareRoot() / (1 + z * z / nn)
+    return (max(0, centre - half), min(1, centre + half))
 }
