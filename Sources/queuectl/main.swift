@@ -85,6 +85,7 @@ await runTool("queuectl") {
             ["ready", "\(stats.ready)"], ["in flight", "\(stats.inFlight)"], ["delayed", "\(stats.delayed)"],
             ["dead", "\(stats.dead)"], ["done", "\(stats.done)"], ["enqueued", "\(stats.enqueued)"],
             ["retried", "\(stats.retried)"], ["recovered", "\(stats.recovered)"], ["refused (full)", "\(stats.refused)"],
+            ["deferred (a follow-up's queue full)", "\(stats.deferred)"],
             ["max depth", stats.maxDepth == 0 ? "producers' default" : "\(stats.maxDepth)"],
             ["oldest ready", "\(stats.oldestReadyAgeMs) ms"],
         ])

@@ -43,7 +43,7 @@ public struct QueueOperator: Sendable {
             queue: queue, ready: replies[0].int ?? 0, inFlight: replies[1].int ?? 0, delayed: replies[2].int ?? 0,
             dead: replies[3].int ?? 0, done: Int(counters["done"] ?? "") ?? 0, enqueued: Int(counters["enqueued"] ?? "") ?? 0,
             retried: Int(counters["retried"] ?? "") ?? 0, recovered: Int(counters["recovered"] ?? "") ?? 0,
-            refused: Int(counters["refused"] ?? "") ?? 0, paused: config["paused"] == "1",
+            refused: Int(counters["refused"] ?? "") ?? 0, deferred: Int(counters["deferred"] ?? "") ?? 0, paused: config["paused"] == "1",
             maxDepth: Int(config["max_depth"] ?? "") ?? 0,
             oldestReadyAgeMs: oldestEnqueued.map { max(0, clock.now() - $0) } ?? 0)
     }

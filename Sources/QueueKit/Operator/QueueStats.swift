@@ -10,8 +10,11 @@ public struct QueueStats: Sendable, Codable, Hashable {
     public var enqueued: Int
     public var retried: Int
     public var recovered: Int
-    /// Jobs refused at enqueue because the queue was full.
+    /// Jobs refused at enqueue because the queue was full (follow-ups included).
     public var refused: Int
+    /// Finished jobs of this queue put back to run again later because a queue their follow-ups go to
+    /// was full (backpressure from downstream).
+    public var deferred: Int
     public var paused: Bool
     /// The depth limit in force (0 = the producers' default).
     public var maxDepth: Int

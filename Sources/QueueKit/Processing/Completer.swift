@@ -27,6 +27,8 @@ final class Completer: @unchecked Sendable {
     /// Counts of one flushed batch, for logs and tests.
     struct CompletionReport: Sendable {
         var acked = 0, retried = 0, buried = 0, released = 0, refused = 0
+        /// Finished jobs put back because a queue their follow-ups go to is full.
+        var deferred = 0
     }
 
     init(configuration: WorkerConfiguration, onReport: @escaping @Sendable (CompletionReport) -> Void = { _ in }) {
@@ -105,7 +107,7 @@ final class Completer: @unchecked Sendable {
         connection.disconnect()
     }
 
-    private enum Kind { case ack, fail, release }
+    private enum Kind { case ack, ackWithFollowUps, fail, release }
 
     /// Error replies that say "not now" rather than "never": the batch is worth sending again.
     static func transientError(_ reply: RedisReply) -> String? {
@@ -145,7 +147,7 @@ final class Completer: @unchecked Sendable {
             case .release(let queue, let id, let token): releases[queue, default: []].append((id, token))
             case .ackWithFollowUps(let job, let followUps):
                 calls.append(ackWithFollowUpsCall(job, followUps, now: now))
-                kinds.append(.ack)
+                kinds.append(.ackWithFollowUps)
             }
         }
         for (queue, jobs) in acks {
@@ -192,16 +194,18 @@ final class Completer: @unchecked Sendable {
     private func ackWithFollowUpsCall(_ job: LeasedJob, _ followUps: [NewJob], now: Int) -> ScriptCall {
         let source = configuration.keyspace.queue(job.queue)
         let byQueue = Dictionary(grouping: followUps, by: \.queue).sorted { $0.key < $1.key }
-        var keys = [source.inflight, source.stats]
+        var keys = [source.inflight, source.stats, source.delayed]
         for (queue, _) in byQueue {
             let target = configuration.keyspace.queue(queue)
-            keys += [target.ready, target.delayed, target.marker, target.stats, target.config]
+            keys += [target.ready, target.delayed, target.inflight, target.marker, target.stats, target.config]
         }
         var call = ScriptCall(Scripts.ackJobWithFollowUps, keys: keys)
         call.append(source.jobPrefix)
         call.append(job.id.rawValue)
         call.append(job.token.rawValue)
         call.append(now)
+        call.append(configuration.followUpDefaultMaxDepth)
+        call.append(configuration.followUpDefaultRetryAfter.milliseconds)
         call.append(byQueue.count)
         for (queue, jobs) in byQueue {
             call.append(configuration.keyspace.queue(queue).jobPrefix)
@@ -228,6 +232,12 @@ final class Completer: @unchecked Sendable {
             switch kind {
             case .release:
                 report.released += reply.int ?? 0
+            case .ackWithFollowUps:
+                switch reply.int {
+                case 1: report.acked += 1
+                case 2: report.deferred += 1
+                default: report.refused += 1
+                }
             case .ack, .fail:
                 for code in reply.array ?? [reply] {
                     switch code.int {
@@ -237,6 +247,10 @@ final class Completer: @unchecked Sendable {
                     }
                 }
             }
+        }
+        if report.deferred > 0 {
+            log.warning("\(report.deferred) finished jobs put back: a queue their follow-ups go to is full; they run again after its retry-after",
+                        ["worker.id": configuration.workerID])
         }
         if report.refused > 0 {
             log.warning("\(report.refused) outcomes refused: their leases had expired and the jobs were handed to another worker",

@@ -18,6 +18,8 @@ public final class Worker: Sendable {
     /// What this worker has done so far.
     public struct WorkerCounters: Sendable {
         public var acked = 0, retried = 0, buried = 0, released = 0, refused = 0
+        /// Finished jobs put back because a queue their follow-ups go to was full.
+        public var deferred = 0
     }
 
     public init(configuration: WorkerConfiguration, handlers: JobHandlers) {
@@ -48,6 +50,7 @@ public final class Worker: Sendable {
                 $0.buried += report.buried
                 $0.released += report.released
                 $0.refused += report.refused
+                $0.deferred += report.deferred
             }
         }
         let fetcher = Fetcher(configuration: configuration, slots: slots, leases: leases, stopSignal: stopSignal) {

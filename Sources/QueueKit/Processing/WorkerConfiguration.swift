@@ -32,6 +32,10 @@ public struct WorkerConfiguration: Sendable {
     public var deadLetterLimit: Int = 100_000
     /// How long dead jobs are kept. Default 30 days.
     public var deadLetterRetention: Duration = .seconds(30 * 86_400)
+    /// Depth limit and retry-after hint for a queue that receives follow-ups and has no `max_depth`
+    /// or `retry_after_ms` of its own: the producers' defaults (`JobQueue.Options`).
+    public var followUpDefaultMaxDepth: Int = JobQueue.Options().defaultMaxDepth
+    public var followUpDefaultRetryAfter: Duration = JobQueue.Options().defaultRetryAfter
 
     public init(
         redis: RedisConfiguration,

@@ -26,13 +26,48 @@ import Testing
         #expect(stats.enqueued == 20)
     }
 
+    /// Backpressure reaches upstream: a worker whose jobs' follow-ups go to a full queue puts the
+    /// finished jobs back (their attempts not counted) instead of passing the queue's depth limit, and
+    /// finishes them, each follow-up enqueued once, when the queue has room again.
+    @Test func aFullFollowUpQueueHoldsBackTheJobsThatFeedIt() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let first = fleet.queue("first"), next = fleet.queue("next")
+        try await fleet.operatorAPI().setMaxDepth(of: next, to: 5, retryAfter: .milliseconds(200))
+        var handlers = JobHandlers()
+        handlers.register("stage", payload: DiagnosticJobs.Sleep.self) { payload, context in
+            context.enqueueOnSuccess(NewJob(queue: next, type: "noop", payload: Array("{\"from\":\(payload.ms)}".utf8)))
+        }
+        let worker = Worker(configuration: fleet.workerConfiguration(queues: ["first"]), handlers: handlers)
+        try await withWorker(worker) {
+            // One attempt each: a deferral that counted the attempt would bury them.
+            try await fleet.producer().enqueue((0..<12).map { NewJob(queue: first, type: "stage", encodingMs: $0, maxAttempts: 1) })
+            try await eventually("the follow-up queue filled and the rest were put back") {
+                let stats = try await fleet.stats("first")
+                return stats.done == 5 && stats.deferred >= 7
+            }
+            // They keep waiting while the queue stays full: never past its depth, nothing dead.
+            try await Task.sleep(for: .milliseconds(600))
+            let waiting = try await fleet.stats("first"), full = try await fleet.stats("next")
+            #expect(full.ready == 5 && full.refused >= 7)
+            #expect(waiting.done == 5 && waiting.dead == 0 && waiting.ready + waiting.delayed + waiting.inFlight == 7)
+            try await fleet.operatorAPI().setMaxDepth(of: next, to: 100)
+            try await eventually("all finished once there is room") { try await fleet.stats("first").done == 12 }
+        }
+        let drained = try await fleet.stats("next"), upstream = try await fleet.stats("first")
+        #expect(drained.ready == 12 && drained.enqueued == 12, "a follow-up was lost or enqueued twice")
+        #expect(upstream.dead == 0 && upstream.retried == 0)
+        #expect(worker.counts.deferred == upstream.deferred && worker.counts.acked == 12)
+    }
+
     @Test func aStaleAckEnqueuesNoFollowUps() async throws {
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }
         let keys = fleet.keyspace.queue(fleet.queue())
         let target = fleet.keyspace.queue(fleet.queue("next"))
-        var call = ScriptCall(Scripts.ackJobWithFollowUps, keys: [keys.inflight, keys.stats, target.ready, target.delayed, target.marker, target.stats, target.config])
-        for value in [keys.jobPrefix, "nosuchjob", "1", "\(JobClock.system.now())", "1", target.jobPrefix, "1",
+        var call = ScriptCall(Scripts.ackJobWithFollowUps, keys: [keys.inflight, keys.stats, keys.delayed, target.ready, target.delayed,
+                                                                 target.inflight, target.marker, target.stats, target.config])
+        for value in [keys.jobPrefix, "nosuchjob", "1", "\(JobClock.system.now())", "0", "1000", "1", target.jobPrefix, "1",
                       JobID.make().rawValue, "1", "noop", "{}", "3", "0"] { call.append(value) }
         #expect(try await fleet.client.evaluate(call) == .integer(0))
         #expect(try await fleet.stats("next").ready == 0)

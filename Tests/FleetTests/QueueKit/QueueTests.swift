@@ -341,7 +341,7 @@ final class Recorder: Sendable {
 }
 
 extension NewJob {
-    init(queue: QueueName, type: String, encodingMs ms: Int) {
-        self.init(queue: queue, type: type, payload: Array("{\"ms\":\(ms)}".utf8))
+    init(queue: QueueName, type: String, encodingMs ms: Int, maxAttempts: Int = 5) {
+        self.init(queue: queue, type: type, payload: Array("{\"ms\":\(ms)}".utf8), maxAttempts: maxAttempts)
     }
 }
