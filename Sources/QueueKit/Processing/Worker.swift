@@ -109,7 +109,7 @@ public final class Worker: Sendable {
         let c = counts
         log.info("worker stopped", ["worker.id": configuration.workerID, "jobs.done": String(c.acked),
                                    "jobs.retried": String(c.retried), "jobs.dead": String(c.buried),
-                                   "jobs.handed_back": String(c.released)])
+                                   "jobs.handed_back": String(c.released), "jobs.deferred": String(c.deferred)])
     }
 
     /// Runs one job's handler and decides its outcome. Never throws: every failure becomes a retry
