@@ -34,7 +34,10 @@ struct VariationCost {
                     guard outline else { return Fingerprint(image: image) }
                     let (width, height) = Fingerprint.workingSize(of: image)
                     let truth = Photographer.groundTruthMask(set[k], shot: shot, seed: seed, width: width, height: height)
-                    return Fingerprint(image: image, itemMask: truth) ?? Fingerprint(image: image)
+                    guard let told = Fingerprint(image: image, itemMask: truth) else {
+                        preconditionFailure("the outline of design \(set[k].id) does not fit its photo's working size")
+                    }
+                    return told
                 }
                 photographed.withLock { $0[k] = (shots[0], shots[1]) }
             }

@@ -18,10 +18,10 @@ extension Fingerprint {
 
     /// The fingerprint of the item whose pixels are `itemMask` (row-major at `workingSize(of:)`), told
     /// rather than found: for diagnostics that know the item's true outline, to see what finding it
-    /// costs. Nil when the mask is not of the working size.
+    /// costs. Nil when the mask is not of the working size or marks no pixel.
     public init?(image: DecodedImage, itemMask: [Bool]) {
         let img = WorkingImage(image)
-        guard itemMask.count == img.width * img.height else { return nil }
+        guard itemMask.count == img.width * img.height, itemMask.contains(true) else { return nil }
         self.init(img, mask: ObjectSegmentation.Mask(width: img.width, height: img.height, inside: itemMask))
     }
 

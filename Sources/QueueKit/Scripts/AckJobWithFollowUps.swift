@@ -7,7 +7,10 @@ extension Scripts {
     /// is acknowledged or enqueued, and the job waits in its own queue's delayed set for the target's
     /// retry-after, its attempt not counted, to run again then (handlers are idempotent). So a full
     /// queue slows the workers that feed it, and its producers' refusals reach the app, instead of
-    /// Redis filling up. The target counts the follow-ups as `refused`, the job's queue as `deferred`.
+    /// Redis filling up. The target counts the follow-ups as `refused` (each time), the job's queue
+    /// the job as `deferred`. The handler runs again at each retry for as long as the target stays
+    /// full. A queue whose jobs' follow-ups come back to it (directly, or A → B → A) stops when full:
+    /// the job being finished is not counted in its own queue's depth, but its deferred copy is.
     ///
     /// Input:
     ///   KEYS[1] inflight  ZSET   the finished job's queue: leased job ids
@@ -30,7 +33,7 @@ extension Scripts {
         if redis.call('HGET', key, 'tok') ~= token then return 0 end
 
         local targets = tonumber(ARGV[7])
-        local wait = 0
+        local full, wait = false, 1
         local a = 8
         for q = 0, targets - 1 do
           local k = 3 + q * 6
@@ -39,14 +42,17 @@ extension Scripts {
           local maxDepth = tonumber(redis.call('HGET', config, 'max_depth') or defaultMaxDepth)
           if maxDepth > 0 then
             local depth = redis.call('LLEN', KEYS[k + 1]) + redis.call('ZCARD', KEYS[k + 2]) + redis.call('ZCARD', KEYS[k + 3])
+            -- The job being finished leaves its own queue with this ack.
+            if KEYS[k + 3] == inflight then depth = depth - 1 end
             if depth + n > maxDepth then
               redis.call('HINCRBY', KEYS[k + 5], 'refused', n)
+              full = true
               wait = math.max(wait, tonumber(redis.call('HGET', config, 'retry_after_ms') or defaultRetryAfter))
             end
           end
           a = a + 2 + n * 6
         end
-        if wait > 0 then
+        if full then
           redis.call('ZREM', inflight, id)
           redis.call('HDEL', key, 'tok')
           redis.call('HINCRBY', key, 'att', -1)

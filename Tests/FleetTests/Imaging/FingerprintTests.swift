@@ -118,6 +118,7 @@ final class FingerprintTests: XCTestCase {
         XCTAssertEqual(told?.logAspect ?? 0, logf(4), accuracy: 0.15)
         XCTAssertLessThan(Fingerprint(image: blank).logAspect, 0.7, "found on a blank photo: the central ellipse")
         XCTAssertNil(Fingerprint(image: blank, itemMask: [Bool](repeating: true, count: 10)))
+        XCTAssertNil(Fingerprint(image: blank, itemMask: [Bool](repeating: false, count: 100 * 60)))
         let large = DecodedImage(width: 640, height: 480, layout: .grayscale, pixels: [UInt8](repeating: 128, count: 640 * 480))
         XCTAssertTrue(Fingerprint.workingSize(of: large) == (213, 160))
     }
