@@ -12,6 +12,7 @@ let usage = """
            photolab pair-spread [--designs N] [--seed N] [--far D] [--cache DIR]
            photolab compare PHOTO PHOTO [--write FILE]
            photolab variation-cost [--designs N] [--seed N]
+           photolab fingerprint-time PHOTO [--runs N]
 
     demo-set writes generated phone photos for the demo into DIR and prints one upload per line:
     USER PRODUCT FILE [NAME=VALUE ...]. The set: a pair of socks, a left and a right glove, two
@@ -57,10 +58,14 @@ let usage = """
     of found (alone, and with all but tilt held), and prints for each the full-scan recall with the
     built-in metric (nearest is the partner; the ratio rule's recall at false matches up to 1 %).
     About 90 s per line on two cores.
+
+    fingerprint-time measures what an uploads worker spends on one photo: decoding it and computing
+    its fingerprint, with the JPEG decoded whole and decoded at the reduced scale the fleet uses
+    (ImageDecoder's reducedFor), N runs each (default 20), and how far apart the two fingerprints are.
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far"], flags: [])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs"], flags: [])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
     switch arguments.positionals[0] {
     case "demo-set":
@@ -93,8 +98,11 @@ await runTool("photolab") {
     case "compare":
         guard arguments.positionals.count == 3 else { throw UsageError("usage: photolab compare PHOTO PHOTO [--write FILE]") }
         try compare(arguments.positionals[1], arguments.positionals[2], writingTo: arguments.value("write"))
+    case "fingerprint-time":
+        guard arguments.positionals.count == 2 else { throw UsageError("usage: photolab fingerprint-time PHOTO [--runs N]") }
+        try timeFingerprint(arguments.positionals[1], runs: try arguments.int("runs", default: 20, range: 1...10_000))
     default:
-        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric, pair-spread, compare or variation-cost")
+        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric, pair-spread, compare, variation-cost or fingerprint-time")
     }
 }
 
@@ -161,10 +169,29 @@ func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo
     }
 }
 
+func timeFingerprint(_ path: String, runs: Int) throws {
+    guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
+    let bytes = [UInt8](data)
+    var fingerprints: [Fingerprint] = []
+    for (name, longSide) in [("decoded whole", nil), ("decoded reduced", Fingerprint.workingLongSide)] as [(String, Int?)] {
+        let started = ContinuousClock.now
+        var image: DecodedImage?
+        for _ in 0..<runs {
+            do { image = try ImageDecoder.decode(bytes, reducedFor: longSide) } catch { throw UsageError("\(path): \(error)") }
+            fingerprints.append(Fingerprint(image: image!))
+        }
+        let perRun = (ContinuousClock.now - started).timeInterval * 1000 / Double(runs)
+        say(String(format: "%@: %.1f ms per photo to decode and fingerprint (%d runs; %dx%d photo decoded at %dx%d)",
+                   name, perRun, runs, image!.sourceWidth, image!.sourceHeight, image!.width, image!.height))
+    }
+    say(String(format: "learned distance between the two fingerprints: %.3f (two photos of one design: about 2)",
+               LearnedMetric.standard.distance(fingerprints[0], fingerprints[runs])))
+}
+
 func compare(_ first: String, _ second: String, writingTo output: String?) throws {
     let images = try [first, second].map { path in
         guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
-        do { return try ImageDecoder.decode(data) } catch { throw UsageError("\(path): \(error)") }
+        do { return try ImageDecoder.decode(data, reducedFor: Fingerprint.workingLongSide) } catch { throw UsageError("\(path): \(error)") }
     }
     let fingerprints = images.map { Fingerprint(image: $0) }
     let masks = images.map { ObjectSegmentation.maskImage(for: $0) }

@@ -29,7 +29,7 @@ public struct Uploader: Sendable {
         // Decoding and writing the blob block a thread (the share may be a network mount): off the pool.
         let blob = try await PhotoWork.run { [blobs, maxPixels] in
             do throws(ImageDecodingError) {
-                _ = try ImageDecoder.decode(photo, maxPixels: maxPixels)
+                _ = try ImageDecoder.decode(photo, maxPixels: maxPixels, reducedFor: Fingerprint.workingLongSide)
             } catch {
                 throw UploadError(reason: "photo refused: \(error.message)")
             }

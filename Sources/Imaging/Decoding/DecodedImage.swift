@@ -21,15 +21,21 @@ public struct DecodedImage: Sendable, Equatable {
     public let layout: Layout
     /// `width * height * layout.channels` bytes, row by row.
     public let pixels: [UInt8]
+    /// Size of the photo these pixels show: larger than `width` × `height` when it was decoded at a
+    /// reduced scale (`ImageDecoder.decode(_:maxPixels:reducedFor:)`), each pixel then standing for
+    /// a block of the photo's.
+    public let sourceWidth: Int, sourceHeight: Int
 
     /// Wraps pixels; the byte count must equal `width * height * layout.channels`.
-    public init(width: Int, height: Int, layout: Layout, pixels: [UInt8]) {
+    public init(width: Int, height: Int, layout: Layout, pixels: [UInt8], sourceWidth: Int? = nil, sourceHeight: Int? = nil) {
         precondition(width > 0 && height > 0, "an image has at least one pixel")
         precondition(pixels.count == width * height * layout.channels, "pixel buffer size does not match the dimensions")
         self.width = width
         self.height = height
         self.layout = layout
         self.pixels = pixels
+        self.sourceWidth = max(width, sourceWidth ?? width)
+        self.sourceHeight = max(height, sourceHeight ?? height)
     }
 
     /// Number of pixels (`width * height`).
@@ -45,6 +51,6 @@ public struct DecodedImage: Sendable, Equatable {
             rgb[3 * i + 1] = v
             rgb[3 * i + 2] = v
         }
-        return DecodedImage(width: width, height: height, layout: .rgb, pixels: rgb)
+        return DecodedImage(width: width, height: height, layout: .rgb, pixels: rgb, sourceWidth: sourceWidth, sourceHeight: sourceHeight)
     }
 }

@@ -10,10 +10,11 @@ struct WorkingImage {
     /// Planar channels in 0...1.
     var red: [Float], green: [Float], blue: [Float]
 
-    /// The reduction factor and size of `image`'s working copy.
+    /// The reduction factor and size of `image`'s working copy, from the size of the photo it shows
+    /// (so that a photo decoded at a reduced scale gets the same working copy, up to the decoder's filter).
     static func reduction(of image: DecodedImage) -> (factor: Int, width: Int, height: Int) {
-        let factor = max(1, Int((Float(max(image.width, image.height)) / Float(Self.maxSide)).rounded(.up)))
-        return (factor, max(1, image.width / factor), max(1, image.height / factor))
+        let factor = max(1, Int((Float(max(image.sourceWidth, image.sourceHeight)) / Float(Self.maxSide)).rounded(.up)))
+        return (factor, max(1, image.sourceWidth / factor), max(1, image.sourceHeight / factor))
     }
 
     static func size(of image: DecodedImage) -> (width: Int, height: Int) {
@@ -25,6 +26,10 @@ struct WorkingImage {
         let (factor, w, h) = Self.reduction(of: image)
         width = w
         height = h
+        guard image.width == image.sourceWidth && image.height == image.sourceHeight else {
+            (red, green, blue) = Self.areaAverage(image, factor: factor, width: w, height: h)
+            return
+        }
         var r = [Float](repeating: 0, count: w * h), g = r, b = r
         let channels = image.layout.channels
         let norm = 1 / (Float(factor * factor) * 255)
@@ -52,6 +57,49 @@ struct WorkingImage {
         red = Self.boxSmooth(r, w, h)
         green = Self.boxSmooth(g, w, h)
         blue = Self.boxSmooth(b, w, h)
+    }
+
+    /// The working copy of a photo decoded at a reduced scale: each working pixel is the mean of the
+    /// decoded pixels over the block of `factor` × `factor` photo pixels it stands for (partly covered
+    /// pixels weighted by their share), then smoothed like the full-size path.
+    static func areaAverage(_ image: DecodedImage, factor: Int, width w: Int, height h: Int) -> ([Float], [Float], [Float]) {
+        // Decoded pixel i covers photo pixels [i·step, (i+1)·step) along an axis.
+        func spans(_ count: Int, decoded: Int, source: Int) -> [[(index: Int, weight: Float)]] {
+            let step = Double(source) / Double(decoded)
+            return (0..<count).map { x in
+                let start = Double(x * factor) / step, end = Double((x + 1) * factor) / step
+                return (Int(start)...min(decoded - 1, Int(end.rounded(.up)) - 1)).compactMap { i in
+                    let overlap = min(end, Double(i + 1)) - max(start, Double(i))
+                    return overlap > 0 ? (i, Float(overlap)) : nil
+                }
+            }
+        }
+        let columns = spans(w, decoded: image.width, source: image.sourceWidth)
+        let rows = spans(h, decoded: image.height, source: image.sourceHeight)
+        var r = [Float](repeating: 0, count: w * h), g = r, b = r
+        let channels = image.layout.channels
+        image.pixels.withUnsafeBufferPointer { src in
+            for y in 0..<h {
+                for x in 0..<w {
+                    var sr: Float = 0, sg: Float = 0, sb: Float = 0, total: Float = 0
+                    for (row, wy) in rows[y] {
+                        for (column, wx) in columns[x] {
+                            let o = (row * image.width + column) * channels, weight = wx * wy
+                            let v0 = Float(src[o])
+                            sr += weight * v0
+                            sg += weight * (channels == 3 ? Float(src[o + 1]) : v0)
+                            sb += weight * (channels == 3 ? Float(src[o + 2]) : v0)
+                            total += weight
+                        }
+                    }
+                    let norm = 1 / (max(total, 1e-6) * 255)
+                    r[y * w + x] = sr * norm
+                    g[y * w + x] = sg * norm
+                    b[y * w + x] = sb * norm
+                }
+            }
+        }
+        return (boxSmooth(r, w, h), boxSmooth(g, w, h), boxSmooth(b, w, h))
     }
 
     /// 3×3 mean, edges clamped: removes sensor noise and JPEG ringing before any decision.

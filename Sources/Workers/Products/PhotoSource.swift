@@ -12,6 +12,6 @@ extension BlobStore: PhotoSource {
     /// The item's photo as its upload stored it (nil for items stored before photos were kept).
     public func photo(of item: Item) -> DecodedImage? {
         guard let key = item.photo, let bytes = try? get(key) else { return nil }
-        return try? ImageDecoder.decode(bytes)
+        return try? ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)
     }
 }

@@ -36,7 +36,8 @@ public struct UploadsRole: Sendable {
         let fingerprint: Fingerprint?
         do {
             fingerprint = try await PhotoWork.run { [blobs, maxPixels] in
-                Fingerprint(image: try ImageDecoder.decode(try blobs.get(upload.blob), maxPixels: maxPixels))
+                Fingerprint(image: try ImageDecoder.decode(try blobs.get(upload.blob), maxPixels: maxPixels,
+                                                           reducedFor: Fingerprint.workingLongSide))
             }
         } catch let error as ImageDecodingError {
             throw PermanentJobError("photo refused: \(error.message)")

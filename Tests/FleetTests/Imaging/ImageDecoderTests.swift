@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import PhotoLab
 import XCTest
 
 /// What a user uploading an odd file would notice: a clear error sentence, never a crash.
@@ -17,6 +18,32 @@ final class ImageDecoderTests: XCTestCase {
         let gray = DecodedImage(width: 8, height: 4, layout: .grayscale, pixels: (0..<32).map { UInt8($0 * 8) })
         XCTAssertEqual(try ImageDecoder.decode(ImageEncoder.png(gray)), gray)
         XCTAssertEqual(try ImageDecoder.decode(ImageEncoder.jpeg(gray)).layout, .grayscale)
+    }
+
+    /// A phone-sized JPEG decoded for the fingerprint: at a reduced scale, the same working size and
+    /// nearly the same fingerprint as decoded whole; damage is still found.
+    func testLargeJPEGDecodedReducedFingerprintsAlike() throws {
+        let design = DesignCatalogue.make(count: 3, seed: 4)[0]
+        let photo = Photographer.photograph(design, shot: 0, seed: 4).image
+        let k = 4, w = photo.width * k, h = photo.height * k
+        var pixels = [UInt8](repeating: 0, count: w * h * 3)
+        for y in 0..<h {
+            for x in 0..<w {
+                let s = ((y / k) * photo.width + x / k) * 3, d = (y * w + x) * 3
+                pixels[d] = photo.pixels[s]; pixels[d + 1] = photo.pixels[s + 1]; pixels[d + 2] = photo.pixels[s + 2]
+            }
+        }
+        let jpeg = try ImageEncoder.jpeg(DecodedImage(width: w, height: h, layout: .rgb, pixels: pixels), quality: 90)
+        let whole = try ImageDecoder.decode(jpeg)
+        let reduced = try ImageDecoder.decode(jpeg, reducedFor: Fingerprint.workingLongSide)
+        XCTAssertEqual([reduced.width, reduced.height, reduced.sourceWidth, reduced.sourceHeight], [w / 2, h / 2, w, h])
+        XCTAssertEqual([whole.width, whole.sourceWidth], [w, w])
+        XCTAssertTrue(Fingerprint.workingSize(of: reduced) == Fingerprint.workingSize(of: whole))
+        let d = LearnedMetric.standard.distance(Fingerprint(image: whole), Fingerprint(image: reduced))
+        XCTAssertLessThan(d, 0.6, "decoding reduced moved the fingerprint by \(d); two photos of one design are about 2 apart")
+        // A small photo is decoded whole whatever is asked.
+        XCTAssertEqual(try ImageDecoder.decode(TestImages.jpeg, reducedFor: Fingerprint.workingLongSide), try ImageDecoder.decode(TestImages.jpeg))
+        XCTAssertThrowsError(try ImageDecoder.decode(Array(jpeg.prefix(jpeg.count * 2 / 3)), reducedFor: Fingerprint.workingLongSide))
     }
 
     func testEmptyFile() {
