@@ -174,10 +174,15 @@ func timeFingerprint(_ path: String, runs: Int) throws {
     let bytes = [UInt8](data)
     var fingerprints: [Fingerprint] = []
     for (name, longSide) in [("decoded whole", nil), ("decoded reduced", Fingerprint.workingLongSide)] as [(String, Int?)] {
+        func decoded() throws -> DecodedImage {
+            do { return try ImageDecoder.decode(bytes, reducedFor: longSide) } catch { throw UsageError("\(path): \(error)") }
+        }
+        // One run first, untimed, so that neither way pays for warming up.
+        _ = Fingerprint(image: try decoded())
         let started = ContinuousClock.now
         var image: DecodedImage?
         for _ in 0..<runs {
-            do { image = try ImageDecoder.decode(bytes, reducedFor: longSide) } catch { throw UsageError("\(path): \(error)") }
+            image = try decoded()
             fingerprints.append(Fingerprint(image: image!))
         }
         let perRun = (ContinuousClock.now - started).timeInterval * 1000 / Double(runs)

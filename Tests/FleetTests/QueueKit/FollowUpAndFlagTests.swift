@@ -49,8 +49,9 @@ import Testing
                 let stats = try await fleet.stats("first")
                 return stats.done == 5 && stats.deferred >= 7
             }
-            // They keep waiting while the queue stays full: never past its depth, nothing dead.
-            try await Task.sleep(for: .milliseconds(600))
+            // Run again at each retry-after, they keep waiting while the queue stays full: never past
+            // its depth, nothing dead.
+            try await eventually("each held job put back again") { try await fleet.stats("first").deferred >= 14 }
             let waiting = try await fleet.stats("first"), full = try await fleet.stats("next")
             #expect(full.ready == 5 && full.refused >= 7)
             #expect(waiting.done == 5 && waiting.dead == 0)
