@@ -46,7 +46,7 @@ public final class FingerprintCache: Sendable {
         if let path, !fresh.isEmpty {
             var bytes: [UInt8] = []
             for (id, fingerprint) in fresh { bytes += withUnsafeBytes(of: UInt32(id).littleEndian, Array.init) + fingerprint.packed() }
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             guard let handle = FileHandle(forWritingAtPath: path) else { throw FingerprintCacheError(path: path) }
             defer { try? handle.close() }
             do {

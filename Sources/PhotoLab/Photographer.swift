@@ -5,9 +5,17 @@ import Imaging
 public enum Photographer {
     /// Photographs `design` once; `shot` 1 of a glove shows the other hand. Deterministic in `seed`.
     /// The aspects in `steady` are held at a studio shot's (see `ShotVariation.random(_:steady:)`).
-    public static func photograph(_ design: ItemDesign, shot: Int, seed: UInt64, steady: Set<ShotVariation.Aspect> = []) -> Photo {
+    /// `resolution` takes the same photo with a camera of that many times the pixels along each side
+    /// (the scene, pose and light unchanged; blur in pixels scaled with it).
+    public static func photograph(_ design: ItemDesign, shot: Int, seed: UInt64, steady: Set<ShotVariation.Aspect> = [],
+                                  resolution: Float = 1) -> Photo {
         var rng = shotRandom(design, shot: shot, seed: seed)
-        let variation = ShotVariation.random(&rng, steady: steady)
+        var variation = ShotVariation.random(&rng, steady: steady)
+        if resolution != 1 {
+            variation.width = max(1, Int((Float(variation.width) * resolution).rounded()))
+            variation.height = max(1, Int((Float(variation.height) * resolution).rounded()))
+            variation.blur *= resolution
+        }
         let mirrored = design.kind.partnerIsMirrored && shot == 1
         let raw = render(design, mirrored: mirrored, variation: variation, rng: &rng)
         // JPEG re-encoding is part of every real upload; failure here would be a bug in the encoder.

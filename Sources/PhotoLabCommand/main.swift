@@ -13,6 +13,7 @@ let usage = """
            photolab compare PHOTO PHOTO [--write FILE]
            photolab variation-cost [--designs N] [--seed N]
            photolab fingerprint-time PHOTO [--runs N]
+           photolab resolution [--designs N] [--seed N] [--scales LIST] [--cache DIR]
 
     demo-set writes generated phone photos for the demo into DIR and prints one upload per line:
     USER PRODUCT FILE [NAME=VALUE ...]. The set: a pair of socks, a left and a right glove, two
@@ -62,10 +63,16 @@ let usage = """
     fingerprint-time measures what an uploads worker spends on one photo: decoding it and computing
     its fingerprint, with the JPEG decoded whole and decoded at the reduced scale the fleet uses
     (ImageDecoder's reducedFor), N runs each (default 20), and how far apart the two fingerprints are.
+
+    resolution takes the second photo of each of N designs (default 6000, seed 2: train-metric's
+    check) again with a camera of each of LIST times the pixels along each side (default
+    0.75,1.4,2,3; the same scene, pose and light), decodes it as the uploads worker does, and prints
+    how far its fingerprint moved from the photo's at the usual size, and the full-scan recall with
+    every query photo at that size against a gallery at the usual size.
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs"], flags: [])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales"], flags: [])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
     switch arguments.positionals[0] {
     case "demo-set":
@@ -101,8 +108,17 @@ await runTool("photolab") {
     case "fingerprint-time":
         guard arguments.positionals.count == 2 else { throw UsageError("usage: photolab fingerprint-time PHOTO [--runs N]") }
         try timeFingerprint(arguments.positionals[1], runs: try arguments.int("runs", default: 20, range: 1...10_000))
+    case "resolution":
+        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab resolution [--designs N] [--seed N] [--scales LIST] [--cache DIR]") }
+        let list = arguments.value("scales") ?? "0.75,1.4,2,3"
+        let scales = list.split(separator: ",").map { Float($0) }
+        guard !scales.isEmpty, scales.allSatisfy({ $0.map { $0 >= 0.25 && $0 <= 12 } ?? false }) else {
+            throw UsageError("--scales must be a comma-separated list of numbers from 0.25 to 12, not '\(list)'")
+        }
+        try ResolutionSpread(designs: try arguments.int("designs", default: 6000, range: 100...1_000_000), seed: UInt64(try arguments.int("seed", default: 2)),
+                             scales: scales.map { $0! }, cache: arguments.value("cache")).run()
     default:
-        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric, pair-spread, compare, variation-cost or fingerprint-time")
+        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric, pair-spread, compare, variation-cost, fingerprint-time or resolution")
     }
 }
 

@@ -13,7 +13,7 @@ extension Fingerprint {
 
     /// The long side a photo is reduced to before it is fingerprinted or laid over another: a decoder
     /// may decode it this small (`ImageDecoder.decode(_:maxPixels:reducedFor:)`).
-    public static var workingLongSide: Int { WorkingImage.maxSide }
+    public static var workingLongSide: Int { WorkingImage.longSide }
 
     /// The size `image` is reduced to before it is fingerprinted (the size of an `itemMask`).
     public static func workingSize(of image: DecodedImage) -> (width: Int, height: Int) {

@@ -1,20 +1,25 @@
 import Foundation
 
-/// A small floating-point copy of a photo (longest side at most `maxSide`), lightly smoothed, that all
-/// fingerprint stages read; its one responsibility is to make the cost independent of camera resolution.
+/// A small floating-point copy of a photo (longest side `longSide`), lightly smoothed, that all
+/// fingerprint stages read; its one responsibility is to make the fingerprint independent of camera
+/// resolution. Every photo larger than that is area-averaged to the same long side, so the same scene
+/// taken by a 12-megapixel phone and by a 320-pixel thumbnail gives working copies that differ only by
+/// what the smaller photo could not resolve; a smaller photo is used as it is.
 struct WorkingImage {
-    static let maxSide = 224
+    static let longSide = 160
 
     let width: Int
     let height: Int
     /// Planar channels in 0...1.
     var red: [Float], green: [Float], blue: [Float]
 
-    /// The reduction factor and size of `image`'s working copy, from the size of the photo it shows
-    /// (so that a photo decoded at a reduced scale gets the same working copy, up to the decoder's filter).
-    static func reduction(of image: DecodedImage) -> (factor: Int, width: Int, height: Int) {
-        let factor = max(1, Int((Float(max(image.sourceWidth, image.sourceHeight)) / Float(Self.maxSide)).rounded(.up)))
-        return (factor, max(1, image.sourceWidth / factor), max(1, image.sourceHeight / factor))
+    /// How many photo pixels one working pixel spans along each axis, and the working copy's size,
+    /// from the size of the photo `image` shows (so that a photo decoded at a reduced scale gets the
+    /// same working copy, up to the decoder's filter).
+    static func reduction(of image: DecodedImage) -> (scale: Double, width: Int, height: Int) {
+        let long = max(image.sourceWidth, image.sourceHeight)
+        guard long > longSide else { return (1, image.sourceWidth, image.sourceHeight) }
+        return (Double(long) / Double(longSide), max(1, image.sourceWidth * longSide / long), max(1, image.sourceHeight * longSide / long))
     }
 
     static func size(of image: DecodedImage) -> (width: Int, height: Int) {
@@ -23,13 +28,15 @@ struct WorkingImage {
     }
 
     init(_ image: DecodedImage) {
-        let (factor, w, h) = Self.reduction(of: image)
+        let (scale, w, h) = Self.reduction(of: image)
         width = w
         height = h
-        guard image.width == image.sourceWidth && image.height == image.sourceHeight else {
-            (red, green, blue) = Self.areaAverage(image, factor: factor, width: w, height: h)
+        let decodedWhole = image.width == image.sourceWidth && image.height == image.sourceHeight
+        guard decodedWhole, let factor = Int(exactly: scale) else {
+            (red, green, blue) = Self.areaAverage(image, scale: scale, width: w, height: h)
             return
         }
+        // A whole number of photo pixels per working pixel: block sums in integers.
         var r = [Float](repeating: 0, count: w * h), g = r, b = r
         let channels = image.layout.channels
         let norm = 1 / (Float(factor * factor) * 255)
@@ -59,16 +66,17 @@ struct WorkingImage {
         blue = Self.boxSmooth(b, w, h)
     }
 
-    /// The working copy of a photo decoded at a reduced scale: each working pixel is the mean of the
-    /// decoded pixels over the block of `factor` × `factor` photo pixels it stands for (partly covered
-    /// pixels weighted by their share), then smoothed like the full-size path.
-    static func areaAverage(_ image: DecodedImage, factor: Int, width w: Int, height h: Int) -> ([Float], [Float], [Float]) {
+    /// The working copy when a working pixel spans a fractional number of photo pixels, or the photo
+    /// was decoded at a reduced scale: each working pixel is the mean of the decoded pixels over the
+    /// `scale` × `scale` photo pixels it stands for (partly covered pixels weighted by their share),
+    /// then smoothed like the whole-number path.
+    static func areaAverage(_ image: DecodedImage, scale: Double, width w: Int, height h: Int) -> ([Float], [Float], [Float]) {
         // Decoded pixel i covers photo pixels [i·step, (i+1)·step) along an axis.
         func spans(_ count: Int, decoded: Int, source: Int) -> [[(index: Int, weight: Float)]] {
             let step = Double(source) / Double(decoded)
             return (0..<count).map { x in
-                let start = Double(x * factor) / step, end = Double((x + 1) * factor) / step
-                return (Int(start)...min(decoded - 1, Int(end.rounded(.up)) - 1)).compactMap { i in
+                let start = Double(x) * scale / step, end = min(Double(decoded), Double(x + 1) * scale / step)
+                return (Int(start)...max(Int(start), min(decoded - 1, Int(end.rounded(.up)) - 1))).compactMap { i in
                     let overlap = min(end, Double(i + 1)) - max(start, Double(i))
                     return overlap > 0 ? (i, Float(overlap)) : nil
                 }

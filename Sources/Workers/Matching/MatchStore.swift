@@ -32,6 +32,11 @@ public struct MatchStore: Sendable {
         return ItemState(rawValue: state) ?? .new
     }
 
+    /// Whether an item is stored (in any state).
+    public func contains(_ id: String) async throws -> Bool {
+        try await client.send("EXISTS", keys.item(id)).int == 1
+    }
+
     /// Files an item in the index (if it is still unmatched); returns its state, nil if unknown.
     public func file(_ id: String, filing: IndexFiling) async throws -> ItemState? {
         let entries = indexEntries(of: id, filing)

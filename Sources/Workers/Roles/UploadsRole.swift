@@ -33,6 +33,15 @@ public struct UploadsRole: Sendable {
         } catch {
             throw PermanentJobError(error.description)
         }
+        // The item id comes from the job id, so a repeated run stores the same item once. A run
+        // after the item was stored (the matching job was held back by a full queue, or the worker
+        // died before the ack) only asks for the match again: the photo is not read and decoded again.
+        let itemID = "it-\(context.id.rawValue)"
+        let match = try NewJob(queue: DomainJobs.matching, type: "match", encoding: DomainJobs.Match(item: itemID))
+        if try await store.contains(itemID) {
+            context.enqueueOnSuccess(match)
+            return
+        }
         let fingerprint: Fingerprint?
         do {
             fingerprint = try await PhotoWork.run { [blobs, maxPixels] in
@@ -45,11 +54,10 @@ public struct UploadsRole: Sendable {
             if product.needsPhoto { throw PermanentJobError(error.description) }
             fingerprint = nil
         }
-        // The item id comes from the job id, so a repeated run stores the same item once.
-        let item = Item(id: "it-\(context.id.rawValue)", user: upload.user, product: product.name, attributes: attributes,
+        let item = Item(id: itemID, user: upload.user, product: product.name, attributes: attributes,
                         fingerprint: fingerprint, createdAt: context.enqueuedAt,
                         photo: fingerprint == nil ? nil : upload.blob)
         try await store.store(item)
-        context.enqueueOnSuccess(try NewJob(queue: DomainJobs.matching, type: "match", encoding: DomainJobs.Match(item: item.id)))
+        context.enqueueOnSuccess(match)
     }
 }

@@ -36,7 +36,7 @@ final class ImageDecoderTests: XCTestCase {
         let jpeg = try ImageEncoder.jpeg(DecodedImage(width: w, height: h, layout: .rgb, pixels: pixels), quality: 90)
         let whole = try ImageDecoder.decode(jpeg)
         let reduced = try ImageDecoder.decode(jpeg, reducedFor: Fingerprint.workingLongSide)
-        XCTAssertEqual([reduced.width, reduced.height, reduced.sourceWidth, reduced.sourceHeight], [w / 2, h / 2, w, h])
+        XCTAssertEqual([reduced.width, reduced.height, reduced.sourceWidth, reduced.sourceHeight], [w / 4, h / 4, w, h])
         XCTAssertEqual([whole.width, whole.sourceWidth], [w, w])
         XCTAssertTrue(Fingerprint.workingSize(of: reduced) == Fingerprint.workingSize(of: whole))
         let d = LearnedMetric.standard.distance(Fingerprint(image: whole), Fingerprint(image: reduced))

@@ -140,6 +140,25 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(reasons.contains { $0.contains("unknown product 'earring'") }, "\(reasons)")
     }
 
+    /// An upload that runs again after it stored its item (its matching job held back by a full
+    /// queue, or its worker killed before the ack) asks for the match again without reading and
+    /// decoding its photo again: with the photo gone from the store, the second run still succeeds.
+    @Test func anUploadThatRunsAgainDoesNotDecodeItsPhotoAgain() async throws {
+        let domain = DomainFleet()
+        defer { Task { await domain.cleanUp() } }
+        let sock = try #require(DesignCatalogue.make(count: 20, seed: 3).first { $0.kind == .sock })
+        let upload = DomainJobs.Upload(user: "u", product: "sock", attributes: [:], blob: try domain.blobs.put(photo(of: sock, shot: 0)))
+        let role = UploadsRole(products: domain.products, blobs: domain.blobs, store: domain.store)
+        let first = JobContext.forTesting(id: JobID("up-1")), again = JobContext.forTesting(id: JobID("up-1"))
+        try await role.handle(upload, context: first)
+        let stored = try #require(try await domain.store.item("it-up-1"))
+        #expect(stored.item.fingerprint != nil)
+        try FileManager.default.removeItem(at: domain.blobs.directory)
+        try await role.handle(upload, context: again)
+        #expect(first.pendingFollowUps.map(\.type) == ["match"] && again.pendingFollowUps.map(\.payload) == first.pendingFollowUps.map(\.payload))
+        #expect(try await domain.store.item("it-up-1")?.item.fingerprint == stored.item.fingerprint)
+    }
+
     /// Two workers handle the two halves of a pair at the same moment, many times over: each pair
     /// is matched exactly once.
     @Test func racingWorkersRecordEachMatchOnce() async throws {
