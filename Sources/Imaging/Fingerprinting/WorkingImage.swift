@@ -31,45 +31,13 @@ struct WorkingImage {
         let (scale, w, h) = Self.reduction(of: image)
         width = w
         height = h
-        let decodedWhole = image.width == image.sourceWidth && image.height == image.sourceHeight
-        guard decodedWhole, let factor = Int(exactly: scale) else {
-            (red, green, blue) = Self.areaAverage(image, scale: scale, width: w, height: h)
-            return
-        }
-        // A whole number of photo pixels per working pixel: block sums in integers.
-        var r = [Float](repeating: 0, count: w * h), g = r, b = r
-        let channels = image.layout.channels
-        let norm = 1 / (Float(factor * factor) * 255)
-        image.pixels.withUnsafeBufferPointer { src in
-            for y in 0..<h {
-                for x in 0..<w {
-                    var sr = 0, sg = 0, sb = 0
-                    for yy in (y * factor)..<(y * factor + factor) {
-                        var o = (yy * image.width + x * factor) * channels
-                        for _ in 0..<factor {
-                            let v0 = Int(src[o])
-                            sr += v0
-                            sg += channels == 3 ? Int(src[o + 1]) : v0
-                            sb += channels == 3 ? Int(src[o + 2]) : v0
-                            o += channels
-                        }
-                    }
-                    let i = y * w + x
-                    r[i] = Float(sr) * norm
-                    g[i] = Float(sg) * norm
-                    b[i] = Float(sb) * norm
-                }
-            }
-        }
-        red = Self.boxSmooth(r, w, h)
-        green = Self.boxSmooth(g, w, h)
-        blue = Self.boxSmooth(b, w, h)
+        (red, green, blue) = Self.areaAverage(image, scale: scale, width: w, height: h)
     }
 
-    /// The working copy when a working pixel spans a fractional number of photo pixels, or the photo
-    /// was decoded at a reduced scale: each working pixel is the mean of the decoded pixels over the
-    /// `scale` × `scale` photo pixels it stands for (partly covered pixels weighted by their share),
-    /// then smoothed like the whole-number path.
+    /// The working copy: each working pixel is the mean of the decoded pixels over the `scale` ×
+    /// `scale` photo pixels it stands for (partly covered pixels weighted by their share; with a whole
+    /// number of pixels per working pixel and the photo decoded whole, a plain block mean), then
+    /// smoothed. Never reads past the photo, however thin it is.
     static func areaAverage(_ image: DecodedImage, scale: Double, width w: Int, height h: Int) -> ([Float], [Float], [Float]) {
         // Decoded pixel i covers photo pixels [i·step, (i+1)·step) along an axis.
         func spans(_ count: Int, decoded: Int, source: Int) -> [[(index: Int, weight: Float)]] {
