@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 extension LearnedMetric {
     /// Learns a metric from photo pairs: `pairs[i]` are two photos of one thing, and `groups[i]` says
@@ -10,12 +11,22 @@ extension LearnedMetric {
     /// `dimensions` generalised eigenvectors of (`Sb`, `Sw`) with the largest eigenvalues λ, each
     /// weighted by √(1 − 1/λ) (directions where things differ no more than photos do count for
     /// nothing). The scale makes the median distance of the pairs that of `Fingerprint.distance(to:)`.
+    ///
+    /// With `hardNegativeRounds` > 0 the metric is learned again that many times, the between-thing
+    /// scatter each time half random pairs and half each photo's `neighbours` nearest photos of other
+    /// things of its group under the metric learned before (hard negatives): the look-alikes a matcher
+    /// must refuse differ from a photo in fewer ways than a random stranger, and random pairs barely
+    /// weigh those ways.
     public static func train(pairs: [(Fingerprint, Fingerprint)], groups: [String], dimensions: Int = 80,
-                             regularisation: Double = 0.01) throws(LearnedMetricError) -> LearnedMetric {
+                             regularisation: Double = 0.01, hardNegativeRounds: Int = 0,
+                             neighbours: Int = 5) throws(LearnedMetricError) -> LearnedMetric {
         let n = inputDimensions
         let usable = pairs.indices.filter { pairs[$0].0.hasCurrentLayout && pairs[$0].1.hasCurrentLayout }
         guard usable.count > n, groups.count == pairs.count, (1...n).contains(dimensions) else {
             throw LearnedMetricError("training needs more than \(n) pairs of current-layout fingerprints, one group per pair, and 1...\(n) dimensions")
+        }
+        guard hardNegativeRounds >= 0, neighbours >= 1 else {
+            throw LearnedMetricError("hard-negative rounds must be 0 or more and neighbours 1 or more")
         }
         let first = usable.map { pairs[$0].0.featureVector.map(Double.init) }
         let second = usable.map { pairs[$0].1.featureVector.map(Double.init) }
@@ -36,12 +47,31 @@ extension LearnedMetric {
                 }
             }
         }
-        var sw = within.averagedOverFlips(flips), sb = between.averagedOverFlips(flips)
+        var sw = within.averagedOverFlips(flips)
+        let randomBetween = between.averagedOverFlips(flips)
         let ridge = regularisation * (0..<n).reduce(0) { $0 + sw[$1 * n + $1] } / Double(n)
         for i in 0..<n { sw[i * n + i] += ridge }
-
-        // Sw = L·Lᵀ; the eigenvectors u of L⁻¹·Sb·L⁻ᵀ give the map's directions L⁻ᵀ·u.
         guard let lower = cholesky(sw, n) else { throw LearnedMetricError("the within-pair scatter is not positive definite") }
+
+        var rows = discriminant(lower: lower, between: randomBetween, n: n, dimensions: dimensions)
+        for _ in 0..<hardNegativeRounds {
+            let current = try LearnedMetric(rows: rows, outputDimensions: rows.count / n, scale: 1)
+            let hard = hardNegatives(first: first, second: second, groups: usable.map { groups[$0] }, metric: current, neighbours: neighbours)
+            let hardBetween = hard.averagedOverFlips(flips)
+            rows = discriminant(lower: lower, between: zip(randomBetween, hardBetween).map { ($0 + $1) / 2 }, n: n, dimensions: dimensions)
+        }
+
+        // Scale: the pairs' median distance equals their median hand-tuned distance.
+        let unscaled = try LearnedMetric(rows: rows, outputDimensions: rows.count / n, scale: 1)
+        let learned = usable.map { unscaled.distance(pairs[$0].0, pairs[$0].1) }.sorted()
+        let tuned = usable.map { pairs[$0].0.distance(to: pairs[$0].1) }.sorted()
+        let scale = learned[learned.count / 2] / max(1e-6, tuned[tuned.count / 2])
+        return try LearnedMetric(rows: rows, outputDimensions: rows.count / n, scale: scale)
+    }
+
+    /// The map's rows for a between-thing scatter, given the Cholesky factor L of the within-pair one
+    /// (Sw = L·Lᵀ): the eigenvectors u of L⁻¹·Sb·L⁻ᵀ give the directions L⁻ᵀ·u.
+    private static func discriminant(lower: [Double], between sb: [Double], n: Int, dimensions: Int) -> [Float] {
         var half = [Double](repeating: 0, count: n * n)   // L⁻¹·Sb, column by column
         for column in 0..<n {
             let solved = forwardSolve(lower, n, (0..<n).map { sb[$0 * n + column] })
@@ -54,20 +84,48 @@ extension LearnedMetric {
         }
         for i in 0..<n { for j in 0..<i { let mean = (reduced[i * n + j] + reduced[j * n + i]) / 2; reduced[i * n + j] = mean; reduced[j * n + i] = mean } }
         let (values, vectors) = jacobiEigen(reduced, n)
-        let order = values.indices.sorted { values[$0] > values[$1] }.prefix(dimensions)
         var rows: [Float] = []
-        for k in order {
+        for k in values.indices.sorted(by: { values[$0] > values[$1] }).prefix(dimensions) {
             let direction = backSolve(lower, n, (0..<n).map { vectors[$0 * n + k] })
             let weight = max(0, 1 - 1 / max(values[k], 1e-9)).squareRoot()
             rows += direction.map { Float($0 * weight) }
         }
+        return rows
+    }
 
-        // Scale: the pairs' median distance equals their median hand-tuned distance.
-        let unscaled = try LearnedMetric(rows: rows, outputDimensions: order.count, scale: 1)
-        let learned = usable.map { unscaled.distance(pairs[$0].0, pairs[$0].1) }.sorted()
-        let tuned = usable.map { pairs[$0].0.distance(to: pairs[$0].1) }.sorted()
-        let scale = learned[learned.count / 2] / max(1e-6, tuned[tuned.count / 2])
-        return try LearnedMetric(rows: rows, outputDimensions: order.count, scale: scale)
+    /// The scatter of each thing's second photo against the `neighbours` first photos of other things of
+    /// its group nearest to it under `metric`, each difference taken under the axis flip that metric
+    /// found nearest.
+    private static func hardNegatives(first: [[Double]], second: [[Double]], groups: [String], metric: LearnedMetric,
+                                      neighbours: Int) -> SymmetricScatter {
+        let flips = Fingerprint.featureFlips
+        let points = first.map { metric.project($0.map(Float.init)) }
+        let byGroup = Dictionary(grouping: first.indices, by: { groups[$0] })
+        let found = Mutex<[(query: Int, other: Int, flip: Int)]>([])
+        DispatchQueue.concurrentPerform(iterations: first.count) { q in
+            let queryFlips = flips.map { order in metric.project(order.map { Float(second[q][$0]) }) }
+            var nearest: [(d: Float, other: Int, flip: Int)] = []
+            for g in byGroup[groups[q]]! where g != q {
+                for (f, point) in queryFlips.enumerated() {
+                    var sum: Float = 0
+                    for k in point.indices { let d = point[k] - points[g][k]; sum += d * d }
+                    guard nearest.count < neighbours || sum < nearest[nearest.count - 1].d else { continue }
+                    if let same = nearest.firstIndex(where: { $0.other == g }) {
+                        guard sum < nearest[same].d else { continue }
+                        nearest.remove(at: same)
+                    }
+                    nearest.insert((sum, g, f), at: nearest.firstIndex { $0.d > sum } ?? nearest.count)
+                    if nearest.count > neighbours { nearest.removeLast() }
+                }
+            }
+            found.withLock { $0 += nearest.map { (q, $0.other, $0.flip) } }
+        }
+        var scatter = SymmetricScatter(first[0].count)
+        for (q, other, flip) in found.withLock({ $0 }).sorted(by: { ($0.query, $0.other) < ($1.query, $1.other) }) {
+            let query = flips[flip].map { second[q][$0] }
+            scatter.add(zip(query, first[other]).map { $0 - $1 })
+        }
+        return scatter
     }
 
     private static func squaredDistance(_ a: [Double], _ b: [Double]) -> Double {
