@@ -94,8 +94,8 @@ struct MetricTraining {
                 if d < first { second = first; first = d } else if d < second { second = d }
             }
             let partner = metric.distance(from: flipped, toPoint: points[q])
-            let present = partner < first ? (true, true, partner, first, partner) : (true, false, first, min(second, partner), partner)
-            outcomes.withLock { $0 += [present, (false, false, first, second, partner)] }
+            let withPartner = partner < first ? (true, true, partner, first, partner) : (true, false, first, min(second, partner), partner)
+            outcomes.withLock { $0 += [withPartner, (false, false, first, second, partner)] }
         }
         let all = outcomes.withLock { $0 }
         let present = set.count

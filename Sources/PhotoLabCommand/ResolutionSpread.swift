@@ -26,7 +26,9 @@ struct ResolutionSpread {
             DispatchQueue.concurrentPerform(iterations: set.count) { k in
                 let photo = Photographer.photograph(set[k].design, shot: 1, seed: seed, resolution: scale)
                 // As the uploads worker reads it: the JPEG, decoded at the reduced scale the fleet uses.
-                let image = (try? ImageDecoder.decode(photo.jpeg, reducedFor: Fingerprint.workingLongSide)) ?? photo.image
+                guard let image = try? ImageDecoder.decode(photo.jpeg, reducedFor: Fingerprint.workingLongSide) else {
+                    preconditionFailure("PhotoLab's own JPEG of design \(set[k].design.id) does not decode")
+                }
                 let fingerprint = Fingerprint(image: image)
                 taken.withLock { $0[k] = fingerprint }
             }
