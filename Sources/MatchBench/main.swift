@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3|v4|v5|v6]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3|v4|v5|v6|v7]
                        [--cache DIR] [--dump FILE]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
@@ -30,8 +30,8 @@ let usage = """
     --dump FILE writes one line per query for tuning the decision rule: index size, query item,
     whether its partner is indexed and among the scored candidates, whether the best candidate is
     the partner, d1 and d2 (-ln of the best and runner-up scores, -1 when missing), and the
-    number of scored candidates (compatible ones: same holes and diameter for button sets), and the
-    product.
+    number of scored candidates (compatible ones: same holes and diameter for button sets), the
+    product, and how many items waited in the space searched (what the rule's numbers depend on).
 
     \(FleetEnvironment.help)
     """
@@ -160,7 +160,8 @@ await runTool("match-bench") {
             // The index lookup and candidate fetch alone, timed apart (the match below repeats it).
             let filingOfQuery = products[query.item.product]!.filing(of: query.item)
             let lookupStart = ContinuousClock.now
-            let candidates = try await store.candidates(for: filingOfQuery, excludingUser: query.item.user, excludingItem: query.item.id)
+            let search = try await store.search(for: filingOfQuery, excludingUser: query.item.user, excludingItem: query.item.id)
+            let candidates = search.items
             lookups.append((ContinuousClock.now - lookupStart).timeInterval * 1000)
             candidateCounts += candidates.count
             if let dump {
@@ -169,7 +170,7 @@ await runTool("match-bench") {
                 let scores = candidates.compactMap { c in product.compatibility(of: query.item, with: c, photos: photos).map { (c.id, $0) } }.sorted { $0.1 > $1.1 }
                 func d(_ k: Int) -> String { scores.count > k ? String(format: "%.4f", -log(scores[k].1)) : "-1" }
                 let partnerFound = query.partner.map { p in scores.contains { $0.0 == p } } ?? false
-                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product)\n".utf8))
+                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1)\n".utf8))
             }
             let clock = ContinuousClock.now
             let outcome = try await role.handle(DomainJobs.Match(item: query.item.id), context: context)

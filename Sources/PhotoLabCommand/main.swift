@@ -15,6 +15,7 @@ let usage = """
            photolab variation-cost [--designs N] [--seed N]
            photolab fingerprint-time PHOTO [--runs N]
            photolab resolution [--designs N] [--seed N] [--scales LIST] [--cache DIR]
+           photolab export-features --out FILE [--designs N] [--seed N] [--cache DIR]
 
     demo-set writes generated phone photos for the demo into DIR and prints one upload per line:
     USER PRODUCT FILE [NAME=VALUE ...]. The set: a pair of socks, a left and a right glove, two
@@ -74,6 +75,14 @@ let usage = """
     0.75,1.4,2,3; the same scene, pose and light), decodes it as the uploads worker does, and prints
     how far its fingerprint moved from the photo's at the usual size, and the full-scan recall with
     every query photo at that size against a gallery at the usual size.
+
+    export-features writes, for numerical work outside Swift (numpy), the learned metric's input for
+    both photos of the photo-product designs among the first N (default 3000, seed 3): per design
+    one record of 1 + 8 × \(LearnedMetric.inputDimensions) little-endian Float32 values, the design's
+    group (0 button-set h2, 1 button-set h4, 2 glove, 3 sock), then photo 0 and photo 1 each under
+    the four axis flips (none, u, v, both; Fingerprint.featureVector reordered by
+    Fingerprint.featureFlips), the metric's distance being the least over the flips of one photo.
+    --cache DIR as for train-metric.
     """
 
 await runTool("photolab") {
@@ -100,6 +109,12 @@ await runTool("photolab") {
             checkDesigns: try arguments.int("check-designs", default: 6000, range: 0...1_000_000),
             cache: arguments.value("cache"))
         try training.run(writingTo: out)
+    case "export-features":
+        guard arguments.positionals.count == 1, let out = arguments.value("out") else {
+            throw UsageError("usage: photolab export-features --out FILE [--designs N] [--seed N] [--cache DIR]")
+        }
+        try exportFeatures(designs: try arguments.int("designs", default: 3000, range: 1...1_000_000),
+                           seed: UInt64(try arguments.int("seed", default: 3)), cache: arguments.value("cache"), to: out)
     case "pair-spread":
         guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab pair-spread [--designs N] [--seed N] [--far D] [--cache DIR]") }
         let far = arguments.value("far") ?? "3.5"
@@ -125,7 +140,7 @@ await runTool("photolab") {
         try ResolutionSpread(designs: try arguments.int("designs", default: 6000, range: 100...1_000_000), seed: UInt64(try arguments.int("seed", default: 2)),
                              scales: scales.map { $0! }, cache: arguments.value("cache")).run()
     default:
-        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric, pair-spread, compare, variation-cost, fingerprint-time or resolution")
+        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric, pair-spread, compare, variation-cost, fingerprint-time, resolution or export-features")
     }
 }
 
@@ -201,6 +216,24 @@ func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo
     }
 }
 
+func exportFeatures(designs count: Int, seed: UInt64, cache: String?, to path: String) throws {
+    let set = try MetricTraining.photographed(count, seed: seed, cache: cache)
+    let groups = ["button-set h2", "button-set h4", "glove", "sock"]
+    var values: [Float] = []
+    values.reserveCapacity(set.count * (1 + 8 * LearnedMetric.inputDimensions))
+    for entry in set {
+        guard let group = groups.firstIndex(of: entry.group) else { preconditionFailure("no export code for group \(entry.group)") }
+        values.append(Float(group))
+        for photo in [entry.shots.0, entry.shots.1] {
+            let x = photo.featureVector
+            for order in Fingerprint.featureFlips { values += order.map { x[$0] } }
+        }
+    }
+    let bytes = values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+    do { try Data(bytes).write(to: URL(fileURLWithPath: path)) } catch { throw UsageError("cannot write \(path): \(error.localizedDescription)") }
+    say("wrote \(path): \(set.count) designs of seed \(seed), \(1 + 8 * LearnedMetric.inputDimensions) values each")
+}
+
 func timeFingerprint(_ path: String, runs: Int) throws {
     guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
     let bytes = [UInt8](data)
@@ -235,8 +268,9 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     let alignment = PhotoAlignment(AlignableItem(image: images[0]), AlignableItem(image: images[1]))
     let distance = LearnedMetric.standard.distance(fingerprints[0], fingerprints[1])
     let rule = MatchingRole.rules[MatchingRole.defaultAlgorithm]!
-    say(String(format: "learned distance d %.3f (similarity %.4f); the default matcher (%@) takes a best candidate only at d below %.2f, and below %.2f × the runner-up's d",
-               distance, exp(-Double(distance)), MatchingRole.defaultAlgorithm, rule.ceiling, rule.ratio))
+    let (few, many) = (rule.thresholds(waiting: 0), rule.thresholds(waiting: nil))
+    say(String(format: "learned distance d %.3f (similarity %.4f); the default matcher (%@) takes a best candidate only at d below %.2f, and below %.2f × the runner-up's d, among many waiting items (among few: %.2f and %.2f)",
+               distance, exp(-Double(distance)), MatchingRole.defaultAlgorithm, many.ceiling, many.ratio, few.ceiling, few.ratio))
     for (path, mask) in zip([first, second], masks) {
         let inside = mask.pixels.filter { $0 > 127 }.count
         say(String(format: "item found in %.1f %% of %@ (%dx%d working size)", 100 * Double(inside) / Double(mask.pixels.count), path, mask.width, mask.height))

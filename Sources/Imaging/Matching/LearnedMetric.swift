@@ -148,7 +148,7 @@ extension Fingerprint {
     }
 
     /// For each axis flip, where each value of `featureVector` comes from (`FlipMaps` over the vector).
-    static let featureFlips: [[Int]] = FlipMaps.all.map { maps in
+    public static let featureFlips: [[Int]] = FlipMaps.all.map { maps in
         let colourCount = chromaBins * chromaBins * lightnessBins
         let layoutStart = colourCount, ringsStart = layoutStart + 4 * layoutSide * layoutSide
         let orientationStart = ringsStart + 4 * ringCount, spectrumStart = orientationStart + orientationBins

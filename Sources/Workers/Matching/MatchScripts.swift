@@ -55,7 +55,9 @@ enum MatchScripts {
     ///   is filed in these trees, its own member is not counted against the cap);
     ///   ARGV[4..n+3] the query's code per tree
     /// Output:
-    ///   the members found (`<code>|<id>`), trees concatenated; an id found in k trees appears k times
+    ///   { the number of items filed in the first tree (the space's waiting items, the query
+    ///   included when it is filed there), the members found (`<code>|<id>`), trees concatenated; an
+    ///   id found in k trees appears k times }
     static let findCandidates = RedisScript(name: "findCandidates", source: """
         local shallowest = tonumber(ARGV[2])
         -- An item is filed in all trees of a space at once: whether the query is, shows in the first.
@@ -103,7 +105,9 @@ enum MatchScripts {
             add(redis.call('ZRANGEBYLEX', key, '[' .. prefix, '(' .. prefix .. '~', 'LIMIT', 0, cap))
           end
         end
-        return found
+        local filed = 0
+        if #KEYS > 0 then filed = redis.call('ZCARD', KEYS[1]) end
+        return {filed, found}
         """)
 
     /// recordMatch: matches two waiting items, exactly once even when two workers race on the two

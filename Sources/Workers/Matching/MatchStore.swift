@@ -69,12 +69,29 @@ public struct MatchStore: Sendable {
     /// The shortest code prefix the lookup accepts (scheme 2's band length, from which the forest grew).
     public static let shallowestPrefix = 11
 
+    /// What one lookup found: the candidates, and how many items wait in the space searched.
+    public struct Candidates: Sendable {
+        /// Waiting items, most often found first, at most the limit asked for.
+        public var items: [Item]
+        /// How many items were filed in the similarity index's partner space when it was searched
+        /// (the query itself included when it is filed there); nil for a filing without one. The
+        /// decision rule tightens as this grows: the more items wait, the closer a stranger comes.
+        public var waiting: Int?
+    }
+
     /// Waiting items where `filing` looks for partners, most often found first (an item found in
     /// more trees, or under more exact keys, is likelier the partner), at most `limit`, excluding
     /// `excludedUser`'s own items.
     public func candidates(for filing: IndexFiling, excludingUser excludedUser: String, excludingItem: String, limit: Int = 100)
         async throws -> [Item] {
-        var votes: [String: Int] = [:]
+        try await search(for: filing, excludingUser: excludedUser, excludingItem: excludingItem, limit: limit).items
+    }
+
+    /// `candidates(for:excludingUser:excludingItem:limit:)` with the size of the space searched, in the
+    /// same round trips.
+    public func search(for filing: IndexFiling, excludingUser excludedUser: String, excludingItem: String, limit: Int = 100)
+        async throws -> Candidates {
+        var votes: [String: Int] = [:], waiting: Int?
         if !filing.lookIn.isEmpty {
             let memberLists = try await client.withConnection { [keys] connection in
                 try connection.pipeline(filing.lookIn.map { RedisCommand("SMEMBERS", keys.index($0)) })
@@ -87,7 +104,9 @@ public struct MatchStore: Sendable {
             call.append(Self.shallowestPrefix)
             call.append(excludingItem)
             for code in similarity.codes { call.append(code.symbols) }
-            for member in try await client.evaluate(call).array ?? [] {
+            let reply = try await client.evaluate(call).array ?? []
+            waiting = reply.first?.int
+            for member in reply.dropFirst().first?.array ?? [] {
                 // Members are `<code>|<id>` with ASCII codes of one length.
                 if let bytes = member.bytes, bytes.count > codeLength + 1 {
                     votes[String(decoding: bytes.dropFirst(codeLength + 1), as: UTF8.self), default: 0] += 1
@@ -96,16 +115,17 @@ public struct MatchStore: Sendable {
         }
         votes[excludingItem] = nil
         let ranked = votes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit).map(\.key)
-        if ranked.isEmpty { return [] }
+        if ranked.isEmpty { return Candidates(items: [], waiting: waiting) }
         let prefix = keys.itemPrefix
         let replies = try await client.withConnection { connection in
             try connection.pipeline(ranked.map { Self.readItem(prefix + $0) })
         }
-        return zip(ranked, replies).compactMap { id, reply in
+        let items = zip(ranked, replies).compactMap { id, reply -> Item? in
             guard let decoded = Self.decodeItem(id: id, fields: reply.array ?? []), decoded.state == .waiting,
                   decoded.item.user != excludedUser else { return nil }
             return decoded.item
         }
+        return Candidates(items: items, waiting: waiting)
     }
 
     /// Files every waiting item again under its product's current filing, e.g. after the index

@@ -32,8 +32,9 @@ import Testing
         let query = filing(shared + "bbbb9")
         try await store.store(item("q", user: "asker"))
         #expect(try await store.file("q", filing: query) == .waiting)
-        let found = try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q")
-        #expect(Set(found.map(\.id)) == ["i0", "i1", "i2"])
+        let search = try await store.search(for: query, excludingUser: "asker", excludingItem: "q")
+        #expect(Set(search.items.map(\.id)) == ["i0", "i1", "i2"])
+        #expect(search.waiting == 101, "the 100 items and the query wait in the space searched")
 
         // A small index is searched at the shallowest depth: all that share it are candidates.
         let few = filing(String(repeating: "x", count: MatchStore.shallowestPrefix) + "00000", space: "rare")

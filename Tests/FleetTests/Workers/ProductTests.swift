@@ -100,6 +100,23 @@ import Testing
         #expect(PhotoComparison(.learned).similarity(of: query, to: Item(id: "x", user: "v", product: "sock", attributes: ItemAttributes([:]), fingerprint: nil, createdAt: 0)) == 0)
     }
 
+    @Test func aRuleWithStepsLoosensForFewerWaitingItemsInTheLogarithmOfTheirNumber() {
+        let rule = MatchingRole.Rule(metric: .learned, steps: [
+            .init(waiting: 100, .init(ratio: 0.70, ceiling: 2.8, alone: 2.75)),
+            .init(waiting: 10_000, .init(ratio: 0.60, ceiling: 2.6, alone: 2.55)),
+        ])
+        #expect(rule.thresholds(waiting: 1) == .init(ratio: 0.70, ceiling: 2.8, alone: 2.75))
+        #expect(rule.thresholds(waiting: 100) == .init(ratio: 0.70, ceiling: 2.8, alone: 2.75))
+        #expect(rule.thresholds(waiting: 10_000) == .init(ratio: 0.60, ceiling: 2.6, alone: 2.55))
+        #expect(rule.thresholds(waiting: 5_000_000) == .init(ratio: 0.60, ceiling: 2.6, alone: 2.55))
+        #expect(rule.thresholds(waiting: nil) == .init(ratio: 0.60, ceiling: 2.6, alone: 2.55), "unknown: the strictest")
+        // 1,000 is half way from 100 to 10,000 in the logarithm.
+        let middle = rule.thresholds(waiting: 1_000)
+        #expect(abs(middle.ratio - 0.65) < 1e-9 && abs(middle.ceiling - 2.7) < 1e-9 && abs(middle.alone! - 2.65) < 1e-9)
+        let plain = MatchingRole.Rule(metric: .tuned, ratio: 0.65, ceiling: 2.6)
+        #expect(plain.thresholds(waiting: 3) == plain.thresholds(waiting: 3_000_000))
+    }
+
     @Test func theMatcherNeedsAClearWinnerOrAConfidentScore() {
         // Stated sizes that fit are confident whatever the runner-up.
         #expect(MatchingRole.decide(best: 0.9, runnerUp: 0.89, confident: 0.5, algorithm: "v1"))
@@ -114,7 +131,7 @@ import Testing
         // d1 = 2, d2 = 3.4: ratio 0.59 passes v1 but not v3's 0.55.
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v1"))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v3"))
-        // v4 (the default, also for unknown versions): d1 < 0.58 d2, or with no runner-up d1 < 2.55.
+        // v4: d1 < 0.58 d2, or with no runner-up d1 < 2.55.
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v4"))
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.5), confident: .infinity, algorithm: "v4"))
         #expect(MatchingRole.decide(best: exp(-2.4), runnerUp: nil, confident: .infinity, algorithm: "v4"))
@@ -128,7 +145,18 @@ import Testing
         #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v6"))
         #expect(!MatchingRole.decide(best: exp(-2.68), runnerUp: nil, confident: .infinity, algorithm: "v6"))
         #expect(!MatchingRole.decide(best: exp(-2.72), runnerUp: exp(-9), confident: .infinity, algorithm: "v6"), "over the ceiling")
-        #expect(MatchingRole.defaultAlgorithm == "v4")
+        // v7 (the default, also for unknown versions): v4's numbers among 30,000 waiting items or
+        // more, or when the count is unknown; among 400 or fewer, d1 < 0.66 d2 and d1 < 2.7, or alone
+        // d1 < 2.65. d1 = 2, d2 = 3.1: ratio 0.645.
+        #expect(MatchingRole.defaultAlgorithm == "v7")
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 300))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 3_000))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 50_000))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7"))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v9", waiting: 50_000))
+        #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 100))
+        #expect(!MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 30_000))
+        #expect(MatchingRole.rules["v7"]!.thresholds(waiting: 40_000) == MatchingRole.rules["v4"]!.thresholds(waiting: nil))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
