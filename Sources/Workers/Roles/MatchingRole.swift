@@ -93,7 +93,8 @@ public struct MatchingRole: Sendable {
             guard let waiting, let upper = steps.firstIndex(where: { $0.waiting >= waiting }) else { return steps[steps.count - 1].thresholds }
             guard upper > 0 else { return steps[0].thresholds }
             let (low, high) = (steps[upper - 1], steps[upper])
-            let t = log(Double(waiting) / Double(low.waiting)) / log(Double(high.waiting) / Double(low.waiting))
+            let from = Double(max(1, low.waiting))
+            let t = log(Double(waiting) / from) / log(Double(high.waiting) / from)
             func mix(_ a: Double, _ b: Double) -> Double { a + (b - a) * t }
             return Thresholds(ratio: mix(low.thresholds.ratio, high.thresholds.ratio), ceiling: mix(low.thresholds.ceiling, high.thresholds.ceiling),
                               alone: low.thresholds.alone.flatMap { a in high.thresholds.alone.map { mix(a, $0) } })

@@ -113,6 +113,12 @@ import Testing
         // 1,000 is half way from 100 to 10,000 in the logarithm.
         let middle = rule.thresholds(waiting: 1_000)
         #expect(abs(middle.ratio - 0.65) < 1e-9 && abs(middle.ceiling - 2.7) < 1e-9 && abs(middle.alone! - 2.65) < 1e-9)
+        // A first step at 0 waiting items interpolates from 1.
+        let fromNothing = MatchingRole.Rule(metric: .tuned, steps: [
+            .init(waiting: 0, .init(ratio: 0.7, ceiling: 2.6)), .init(waiting: 100, .init(ratio: 0.6, ceiling: 2.6)),
+        ])
+        #expect(abs(fromNothing.thresholds(waiting: 10).ratio - 0.65) < 1e-9)
+        #expect(fromNothing.thresholds(waiting: 0).ratio == 0.7 && fromNothing.thresholds(waiting: 1).ratio == 0.7)
         let plain = MatchingRole.Rule(metric: .tuned, ratio: 0.65, ceiling: 2.6)
         #expect(plain.thresholds(waiting: 3) == plain.thresholds(waiting: 3_000_000))
     }
