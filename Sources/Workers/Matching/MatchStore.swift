@@ -39,11 +39,15 @@ public struct MatchStore: Sendable {
 
     /// Files an item in the index (if it is still unmatched); returns its state, nil if unknown.
     public func file(_ id: String, filing: IndexFiling) async throws -> ItemState? {
+        try await client.evaluate(fileCall(id, filing)).string.flatMap(ItemState.init(rawValue:))
+    }
+
+    private func fileCall(_ id: String, _ filing: IndexFiling) -> ScriptCall {
         let entries = indexEntries(of: id, filing)
         var call = ScriptCall(MatchScripts.fileItem, keys: [keys.item(id)] + entries.map(\.key))
         call.append(id)
         for entry in entries { call.append(entry.entry) }
-        return try await client.evaluate(call).string.flatMap(ItemState.init(rawValue:))
+        return call
     }
 
     /// The index keys an item is filed under, each with what the scripts add there: "s" for a SET
@@ -144,10 +148,17 @@ public struct MatchStore: Sendable {
             let replies = try await client.withConnection { connection in
                 try connection.pipeline(ids.map { Self.readItem(itemPrefix + $0) })
             }
-            for (id, reply) in zip(ids, replies) {
+            let calls = zip(ids, replies).compactMap { id, reply -> ScriptCall? in
                 guard let stored = Self.decodeItem(id: id, fields: reply.array ?? []), stored.state == .waiting,
-                      let product = products[stored.item.product] else { continue }
-                if try await file(id, filing: product.filing(of: stored.item)) == .waiting { filed += 1 }
+                      let product = products[stored.item.product] else { return nil }
+                return fileCall(id, product.filing(of: stored.item))
+            }
+            if calls.isEmpty { continue }
+            // The batch's filings in one round trip; each is its own atomic script, as `file` runs it.
+            let states = try await client.withConnection { connection in try connection.evaluate(calls) }
+            for (call, state) in zip(calls, states) {
+                if case .error(let message) = state { throw RedisCommandError(command: call.script.name, message: message) }
+                if state.string == ItemState.waiting.rawValue { filed += 1 }
             }
         } while cursor != "0"
         return filed

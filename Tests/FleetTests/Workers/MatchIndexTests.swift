@@ -132,5 +132,14 @@ import Testing
         #expect(try await store.reindex(using: .standard, batch: 2) == 1)
         #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").map(\.id) == ["w"])
         #expect(try await store.reindex(using: .standard) == 1)
+        // Each batch files its waiting items in one round trip, several at a time.
+        for k in 0..<6 {
+            let other = Item(id: "w\(k)", user: "walt\(k)", product: "sock", attributes: ItemAttributes(), fingerprint: fingerprint, createdAt: 4)
+            try await store.store(other)
+            _ = try await store.file(other.id, filing: Sock().filing(of: other))
+        }
+        _ = try await fleet.client.withConnection { try $0.deleteKeys(matching: fleet.keyspace.prefix + ":{match}:idx:*") }
+        #expect(try await store.reindex(using: .standard, batch: 4) == 7)
+        #expect(Set(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").map(\.id)) == Set(["w"] + (0..<6).map { "w\($0)" }))
     }
 }
