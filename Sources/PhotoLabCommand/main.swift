@@ -229,8 +229,8 @@ func exportFeatures(designs count: Int, seed: UInt64, cache: String?, to path: S
             for order in Fingerprint.featureFlips { values += order.map { x[$0] } }
         }
     }
-    let bytes = values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
-    do { try Data(bytes).write(to: URL(fileURLWithPath: path)) } catch { throw UsageError("cannot write \(path): \(error.localizedDescription)") }
+    let data = values.map(\.bitPattern.littleEndian).withUnsafeBytes { Data($0) }
+    do { try data.write(to: URL(fileURLWithPath: path)) } catch { throw UsageError("cannot write \(path): \(error.localizedDescription)") }
     say("wrote \(path): \(set.count) designs of seed \(seed), \(1 + 8 * LearnedMetric.inputDimensions) values each")
 }
 

@@ -81,6 +81,7 @@ public struct MatchingRole: Sendable {
         public init(metric: PhotoComparison.Metric, steps: [Step], verification: Verification? = nil) {
             precondition(!steps.isEmpty && zip(steps, steps.dropFirst()).allSatisfy { $0.waiting < $1.waiting }, "steps must grow in waiting items")
             precondition(steps.allSatisfy { ($0.thresholds.alone == nil) == (steps[0].thresholds.alone == nil) }, "every step or none has an alone distance")
+            precondition(steps.dropFirst().allSatisfy { $0.waiting >= 2 }, "steps after the first start at 2 waiting items or more")
             self.metric = metric
             self.steps = steps
             self.verification = verification
@@ -136,7 +137,8 @@ public struct MatchingRole: Sendable {
         // the fewer items wait, the fewer strangers come close, so the same false-match rate allows
         // a looser rule. The steps are counts of items in the space searched (one product, or one
         // hand of gloves), chosen on match-bench's per-query dumps of four photo seeds as loose
-        // numbers that kept false matches at or below 0.83 % on each (README has the figures).
+        // numbers that kept false matches at or below 0.83 % on each: an in-sample figure, since no
+        // seed was held out of the final choice (README has the figures).
         "v7": Rule(metric: .learned, steps: [
             .init(waiting: 400, .init(ratio: 0.66, ceiling: 2.7, alone: 2.65)),
             .init(waiting: 3_000, .init(ratio: 0.59, ceiling: 2.6, alone: 2.55)),
@@ -239,7 +241,7 @@ public struct MatchingRole: Sendable {
     }
 
     /// Whether the best candidate is a match (see the type's summary).
-    static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String, waiting: Int? = nil) -> Bool {
+    static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String, waiting: Int?) -> Bool {
         if best >= confident { return true }
         guard best > 0 else { return false }
         let rule = (rules[algorithm] ?? rules[defaultAlgorithm]!).thresholds(waiting: waiting)
