@@ -205,6 +205,42 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(match.price.explanation == "3.00 EUR = base 1.50 × 2.00 (collector's game)")
     }
 
+    /// v7 takes the count of waiting items from the lookup: with one sock waiting, a candidate 2.60
+    /// away and alone is a match under v7 (alone below 2.65 among few items), not under v4 (2.55).
+    @Test func v7LoosensWhereFewItemsWait() async throws {
+        let design = try #require(DesignCatalogue.make(count: 10, seed: 5).first { $0.kind == .sock })
+        let original = Fingerprint(image: Photographer.photograph(design, shot: 0, seed: 5).image)
+        // The same fingerprint with its layout moved until the learned distance is 2.60: the index
+        // codes (colour, spectrum, outline) stay the same, so the lookup finds it.
+        func moved(_ t: Float) -> Fingerprint {
+            var out = original
+            out.layout = original.layout.enumerated().map { $0.element + t * ($0.offset % 2 == 0 ? 1 : -1) }
+            return out
+        }
+        var (low, high): (Float, Float) = (0, 1)
+        while LearnedMetric.standard.distance(original, moved(high)) < 2.6 { high *= 2 }
+        for _ in 0..<40 {
+            let middle = (low + high) / 2
+            if LearnedMetric.standard.distance(original, moved(middle)) < 2.6 { low = middle } else { high = middle }
+        }
+        let query = moved(high)
+        #expect(abs(LearnedMetric.standard.distance(original, query) - 2.6) < 0.01)
+        for (algorithm, matches) in [("v4", false), ("v7", true)] {
+            let domain = DomainFleet(products: ProductCatalog.standard)
+            defer { Task { await domain.cleanUp() } }
+            let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
+            try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
+            let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []))
+            for (id, fingerprint) in [("waiting", original), ("query", query)] {
+                try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(),
+                                                  fingerprint: fingerprint, createdAt: 0))
+            }
+            #expect(try await role.handle(DomainJobs.Match(item: "waiting"), context: .forTesting(id: JobID("waiting"))) == .waiting)
+            let outcome = try await role.handle(DomainJobs.Match(item: "query"), context: .forTesting(id: JobID("query")))
+            #expect((outcome != .waiting) == matches, "\(algorithm): \(outcome)")
+        }
+    }
+
     /// v5 decides by the photos: a sock's second photo matches its first, but not its near miss in
     /// the same colours (which v4's rule takes when it waits alone, 1.83 away); without readable photos
     /// (items stored before photos were kept) v4's numbers decide.
