@@ -162,7 +162,7 @@ await runTool("match-bench") {
             // The index lookup and candidate fetch alone, timed apart (the match below repeats it).
             let filingOfQuery = products[query.item.product]!.filing(of: query.item)
             let lookupStart = ContinuousClock.now
-            let search = try await store.search(for: filingOfQuery, excludingUser: query.item.user, excludingItem: query.item.id)
+            let search = try await store.candidates(for: filingOfQuery, excludingUser: query.item.user, excludingItem: query.item.id)
             let candidates = search.items
             lookups.append((ContinuousClock.now - lookupStart).timeInterval * 1000)
             candidateCounts += candidates.count

@@ -85,15 +85,8 @@ public struct MatchStore: Sendable {
 
     /// Waiting items where `filing` looks for partners, most often found first (an item found in
     /// more trees, or under more exact keys, is likelier the partner), at most `limit`, excluding
-    /// `excludedUser`'s own items.
+    /// `excludedUser`'s own items; with how many items wait in the space searched.
     public func candidates(for filing: IndexFiling, excludingUser excludedUser: String, excludingItem: String, limit: Int = 100)
-        async throws -> [Item] {
-        try await search(for: filing, excludingUser: excludedUser, excludingItem: excludingItem, limit: limit).items
-    }
-
-    /// `candidates(for:excludingUser:excludingItem:limit:)` with the size of the space searched, in the
-    /// same round trips.
-    public func search(for filing: IndexFiling, excludingUser excludedUser: String, excludingItem: String, limit: Int = 100)
         async throws -> Candidates {
         var votes: [String: Int] = [:], waiting: Int?
         if !filing.lookIn.isEmpty {

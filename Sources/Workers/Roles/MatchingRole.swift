@@ -198,7 +198,7 @@ public struct MatchingRole: Sendable {
         let comparison = Self.photoComparison(for: algorithm, query: item)
         var verifier = Self.rules[algorithm]?.verification.map { PhotoVerifier($0, query: item, photos: photos) }
         attempts: for _ in 0..<5 {
-            let candidates = try await store.search(for: filing, excludingUser: item.user, excludingItem: item.id)
+            let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
             let scored = candidates.items.compactMap { candidate in product.compatibility(of: item, with: candidate, photos: comparison).map { (candidate, $0) } }
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
             guard let (best, bestScore) = scored.first else { break }

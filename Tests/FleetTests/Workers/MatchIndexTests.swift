@@ -32,7 +32,7 @@ import Testing
         let query = filing(shared + "bbbb9")
         try await store.store(item("q", user: "asker"))
         #expect(try await store.file("q", filing: query) == .waiting)
-        let search = try await store.search(for: query, excludingUser: "asker", excludingItem: "q")
+        let search = try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q")
         #expect(Set(search.items.map(\.id)) == ["i0", "i1", "i2"])
         #expect(search.waiting == 101, "the 100 items and the query wait in the space searched")
 
@@ -42,7 +42,7 @@ import Testing
             try await store.store(item("r\(n)", user: "v\(n)"))
             _ = try await store.file("r\(n)", filing: filing(String(repeating: "x", count: MatchStore.shallowestPrefix) + "1111\(n)", space: "rare"))
         }
-        #expect(try await store.candidates(for: few, excludingUser: "asker", excludingItem: "q").count == 5)
+        #expect(try await store.candidates(for: few, excludingUser: "asker", excludingItem: "q").items.count == 5)
         // Where one symbol more leaves only the query itself, its nearest codes one level up are taken.
         let lonely = String(repeating: "n", count: MatchStore.shallowestPrefix)
         for n in 0..<30 {
@@ -52,11 +52,11 @@ import Testing
         let middle = filing(lonely + "O" + "9999", space: "sparse")  // "O" sorts between s15's "N" and s16's "P"
         try await store.store(item("m", user: "asker"))
         _ = try await store.file("m", filing: middle)
-        let near = Set(try await store.candidates(for: middle, excludingUser: "asker", excludingItem: "m").map(\.id))
+        let near = Set(try await store.candidates(for: middle, excludingUser: "asker", excludingItem: "m").items.map(\.id))
         #expect(near.count == MatchStore.candidatesPerTree)
         #expect(near.contains("s15") && near.contains("s16") && !near.contains("s0") && !near.contains("s29"), "\(near.sorted())")
         // Nothing is found when even the shallowest prefix differs.
-        #expect(try await store.candidates(for: filing("y" + shared.dropFirst() + "bbbb9"), excludingUser: "asker", excludingItem: "q").isEmpty)
+        #expect(try await store.candidates(for: filing("y" + shared.dropFirst() + "bbbb9"), excludingUser: "asker", excludingItem: "q").items.isEmpty)
     }
 
     @Test func storedAttributesDecodeBackAndGarbageIsRefused() throws {
@@ -77,7 +77,7 @@ import Testing
             try await store.store(thing)
             _ = try await store.file(thing.id, filing: filed)
         }
-        #expect(try await store.candidates(for: boxFiling, excludingUser: "a", excludingItem: "box").map(\.id) == ["lid"])
+        #expect(try await store.candidates(for: boxFiling, excludingUser: "a", excludingItem: "box").items.map(\.id) == ["lid"])
         let result = try await store.recordMatch(box, filing: boxFiling, with: lid, partnerFiling: lidFiling, score: 1,
                                                  price: PriceSuggestion(baseCents: 300), algorithm: "v1")
         #expect(result.recorded)
@@ -96,7 +96,7 @@ import Testing
             try await store.store(thing)
             _ = try await store.file(thing.id, filing: filed)
         }
-        #expect(try await store.candidates(for: filing(code), excludingUser: "alice", excludingItem: "a").map(\.id) == ["b"])
+        #expect(try await store.candidates(for: filing(code), excludingUser: "alice", excludingItem: "a").items.map(\.id) == ["b"])
         let price = PriceSuggestion(baseCents: 100)
         let result = try await store.recordMatch(a, filing: filing(code), with: b, partnerFiling: filing(code), score: 0.9, price: price,
                                                  algorithm: "v1")
@@ -106,7 +106,7 @@ import Testing
             #expect(try await fleet.client.send("ZCARD", store.keys.tree("thing", tree)).int == 0)
             #expect(try await fleet.client.send("ZCARD", store.keys.tree("other", tree)).int == 1)
         }
-        #expect(try await store.candidates(for: filing(code), excludingUser: "nobody", excludingItem: "none").isEmpty)
+        #expect(try await store.candidates(for: filing(code), excludingUser: "nobody", excludingItem: "none").items.isEmpty)
         // Filing a matched item again leaves it out of the index.
         #expect(try await store.file("a", filing: filing(code)) == .matched)
         #expect(try await fleet.client.send("ZCARD", store.keys.tree("thing", "t0")).int == 0)
@@ -127,10 +127,10 @@ import Testing
         // The index is lost (or was built under an older scheme): nothing is found.
         _ = try await fleet.client.withConnection { try $0.deleteKeys(matching: fleet.keyspace.prefix + ":{match}:idx:*") }
         let query = Sock().filing(of: fresh)
-        #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").isEmpty)
+        #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").items.isEmpty)
         // Only the waiting sock is filed again: not the never-filed item, nor the unknown product.
         #expect(try await store.reindex(using: .standard, batch: 2) == 1)
-        #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").map(\.id) == ["w"])
+        #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").items.map(\.id) == ["w"])
         #expect(try await store.reindex(using: .standard) == 1)
         // Each batch files its waiting items in one round trip, several at a time.
         for k in 0..<6 {
@@ -140,6 +140,6 @@ import Testing
         }
         _ = try await fleet.client.withConnection { try $0.deleteKeys(matching: fleet.keyspace.prefix + ":{match}:idx:*") }
         #expect(try await store.reindex(using: .standard, batch: 4) == 7)
-        #expect(Set(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").map(\.id)) == Set(["w"] + (0..<6).map { "w\($0)" }))
+        #expect(Set(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").items.map(\.id)) == Set(["w"] + (0..<6).map { "w\($0)" }))
     }
 }
