@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|v2|v3|v4|v5|v6|v7]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v8]
                        [--cache DIR] [--dump FILE]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
@@ -21,7 +21,9 @@ let usage = """
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
     Versions that look at the photos themselves (v5) get them rendered again; that time is printed
-    apart.
+    apart. For versions that weigh what the best candidate has met (v8), every indexed item
+    first looks around itself as its match job would have (its candidates' scores noted in its
+    neighbours and its own in theirs); that survey is timed apart.
 
     --cache DIR keeps the fingerprints of generated photos in DIR (a file per seed, shot and
     fingerprint layout) so that a second run over 100,000 designs skips the twenty-odd minutes of
@@ -33,7 +35,9 @@ let usage = """
     number of scored candidates (compatible ones: same holes and diameter for button sets), the
     product, and how many items waited in the space searched (what the rule's numbers depend on;
     counted before the query is filed, so one fewer than the matching job counts for a product
-    that looks among its own space, such as socks).
+    that looks among its own space, such as socks), and dn: -ln of the best score the best
+    candidate has had from another item (-1 when it has not looked around, inf when nothing came
+    near).
 
     \(FleetEnvironment.help)
     """
@@ -131,6 +135,11 @@ await runTool("match-bench") {
         let all = DesignCatalogue.make(count: size + queryCount, seed: seed).filter { product(for: $0) != nil }
         let photos = RenderedPhotos(designs: Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) }), seed: seed)
         let role = MatchingRole(products: products, store: store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
+        // About two thirds of the designs are socks, gloves or button sets; the queries' absent designs
+        // come off the end, and what is left must still make an index.
+        guard all.count - queryCount >= queryCount else {
+            throw UsageError("--sizes \(size) with --queries \(queryCount) leaves \(max(0, all.count - queryCount)) photo designs to index, fewer than the queries; use a larger size or fewer queries")
+        }
         let indexed = Array(all.prefix(min(size, all.count - queryCount)))
         let absent = Array(all.suffix(queryCount))
         var started = ContinuousClock.now
@@ -142,6 +151,9 @@ await runTool("match-bench") {
             _ = try await store.file(item.id, filing: products[item.product]!.filing(of: item))
         }
         let filing = ContinuousClock.now - started
+        started = ContinuousClock.now
+        if MatchingRole.rules[algorithm]?.neighbours != nil { _ = try await role.survey() }
+        let survey = ContinuousClock.now - started
         let memory = (try await client.send("INFO", "memory").string ?? "").split(whereSeparator: \.isNewline)
             .first { $0.hasPrefix("used_memory:") }.flatMap { Double($0.dropFirst("used_memory:".count)) } ?? 0
         let step = max(1, indexed.count / queryCount)
@@ -172,7 +184,9 @@ await runTool("match-bench") {
                 let scores = candidates.compactMap { c in product.compatibility(of: query.item, with: c, photos: photos).map { (c.id, $0) } }.sorted { $0.1 > $1.1 }
                 func d(_ k: Int) -> String { scores.count > k ? String(format: "%.4f", -log(scores[k].1)) : "-1" }
                 let partnerFound = query.partner.map { p in scores.contains { $0.0 == p } } ?? false
-                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1)\n".utf8))
+                let neighbour = candidates.first { $0.id == scores.first?.0 }?.neighbours?.best(excluding: query.item.id)
+                let dn = neighbour.map { $0 > 0 ? String(format: "%.4f", -log($0)) : "inf" } ?? "-1"
+                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\n".utf8))
             }
             let clock = ContinuousClock.now
             let outcome = try await role.handle(DomainJobs.Match(item: query.item.id), context: context)
@@ -226,8 +240,8 @@ await runTool("match-bench") {
                    twins.count, textiles, Double(twins.values.reduce(0, +)) / Double(max(1, twins.count)), twinQueries,
                    Double(twinFound) / Double(max(1, twinQueries)), presentCount - twinQueries, Double(found - twinFound) / Double(max(1, presentCount - twinQueries))))
         say("   recall by product: " + perProduct.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.found)/\($0.value.total)" }.joined(separator: ", "))
-        say(String(format: "   (fingerprinting %.1f s on %d cores, filing %.1f s; Redis memory with the index filed %.0f MB)",
-                   fingerprinting.timeInterval, ProcessInfo.processInfo.activeProcessorCount, filing.timeInterval, memory / 1e6))
+        say(String(format: "   (fingerprinting %.1f s on %d cores, filing %.1f s, survey of the indexed items %.1f s; Redis memory with the index filed %.0f MB)",
+                   fingerprinting.timeInterval, ProcessInfo.processInfo.activeProcessorCount, filing.timeInterval, survey.timeInterval, memory / 1e6))
         // Leave the private Redis as we found it.
         _ = try await client.withConnection { try $0.deleteKeys(matching: keyspace.prefix + ":*") }
     }

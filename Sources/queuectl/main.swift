@@ -19,6 +19,8 @@ let usage = """
       matches [--user U]          recorded matches with their suggested prices, and vendor offers
       reindex                     file every waiting item again under its product's current index
                                   keys (after an upgrade that changed the index; safe to repeat)
+      survey                      let every waiting item that has not yet noted its closest
+                                  neighbours do so (after upgrading to matching v8; safe to repeat)
       flag NAME [VARIANT FALLBACK PERCENT]   show or set a feature flag's rollout by user
       flag NAME --rollback        send every user back to the fallback at once
 
@@ -156,6 +158,13 @@ await runTool("queuectl") {
         guard words2.count == 1 else { throw UsageError("usage: queuectl reindex") }
         let filed = try await MatchStore(client: client, keyspace: environment.keyspace).reindex(using: .standard)
         say("filed \(filed) waiting items under the current index")
+    case "survey":
+        guard words2.count == 1 else { throw UsageError("usage: queuectl survey") }
+        let store = MatchStore(client: client, keyspace: environment.keyspace)
+        let role = MatchingRole(products: .standard, store: store, flags: FeatureFlags(client: client, keyspace: environment.keyspace),
+                                vendors: VendorCatalog(entries: []))
+        let looked = try await role.survey()
+        say("\(looked) waiting items noted their closest neighbours")
     case "flag":
         guard words2.count >= 2 else { throw UsageError("usage: queuectl flag NAME [VARIANT FALLBACK PERCENT]") }
         let flags = FeatureFlags(client: client, keyspace: environment.keyspace)

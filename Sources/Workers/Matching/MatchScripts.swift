@@ -147,4 +147,36 @@ enum MatchScripts {
         redis.call('SADD', users, a[3], b[3])
         return {1, matchID}
         """)
+
+    /// noteNeighbours: adds scores to items' neighbours (`n1` the best score, `n1by` the item that gave
+    /// it, `n2` the best from any other item); a score from the item already holding `n1by` only
+    /// raises `n1`.
+    ///
+    /// Input:
+    ///   KEYS[i] item HASH (one may repeat)
+    ///   ARGV[1] how many leading KEYS are the searching item's own entries: they may start its
+    ///   neighbours; the others only add to neighbours already started. ARGV[2i], ARGV[2i + 1] the
+    ///   score and the id of the item that gave it, for KEYS[i]
+    /// Output:
+    ///   how many entries were applied (items matched, unknown, or not yet looked around are skipped)
+    static let noteNeighbours = RedisScript(name: "noteNeighbours", source: """
+        local own, applied = tonumber(ARGV[1]), 0
+        for i = 1, #KEYS do
+          local key, score, by = KEYS[i], tonumber(ARGV[2 * i]), ARGV[2 * i + 1]
+          local cur = redis.call('HMGET', key, 'state', 'n1', 'n1by', 'n2')
+          if (cur[1] == 'new' or cur[1] == 'waiting') and (cur[2] or i <= own) then
+            local n1, n1by, n2 = tonumber(cur[2] or '0'), cur[3] or '', tonumber(cur[4] or '0')
+            if by == n1by then
+              if score > n1 then n1 = score end
+            elseif score > n1 then
+              n2, n1, n1by = n1, score, by
+            elseif score > n2 then
+              n2 = score
+            end
+            redis.call('HSET', key, 'n1', string.format('%.6f', n1), 'n1by', n1by, 'n2', string.format('%.6f', n2))
+            applied = applied + 1
+          end
+        end
+        return applied
+        """)
 }

@@ -130,7 +130,27 @@ public struct MatchStore: Sendable {
     /// to run beside matching workers, since filing is idempotent and skips matched items. Items of
     /// products `products` does not know are left alone. Returns how many items were filed.
     public func reindex(using products: ProductCatalog, batch: Int = 500) async throws -> Int {
-        var cursor = "0", filed = 0
+        var filed = 0
+        try await forEachItem(batch: batch) { stored in
+            let calls = stored.compactMap { id, item, state -> ScriptCall? in
+                guard state == .waiting, let product = products[item.product] else { return nil }
+                return fileCall(id, product.filing(of: item))
+            }
+            if calls.isEmpty { return }
+            // The batch's filings in one round trip; each is its own atomic script, as `file` runs it.
+            let states = try await client.withConnection { connection in try connection.evaluate(calls) }
+            for (call, state) in zip(calls, states) {
+                if case .error(let message) = state { throw RedisCommandError(command: call.script.name, message: message) }
+                if state.string == ItemState.waiting.rawValue { filed += 1 }
+            }
+        }
+        return filed
+    }
+
+    /// Every stored item, a SCAN batch at a time (`batch` is SCAN's COUNT hint), each batch read in
+    /// one round trip. Items stored or changed meanwhile may be seen or not, and some twice.
+    public func forEachItem(batch: Int = 500, _ body: ([(id: String, item: Item, state: ItemState)]) async throws -> Void) async throws {
+        var cursor = "0"
         let itemPrefix = keys.itemPrefix
         repeat {
             let reply = try await client.send("SCAN", cursor, "MATCH", itemPrefix + "*", "COUNT", String(batch))
@@ -141,20 +161,29 @@ public struct MatchStore: Sendable {
             let replies = try await client.withConnection { connection in
                 try connection.pipeline(ids.map { Self.readItem(itemPrefix + $0) })
             }
-            let calls = zip(ids, replies).compactMap { id, reply -> ScriptCall? in
-                guard let stored = Self.decodeItem(id: id, fields: reply.array ?? []), stored.state == .waiting,
-                      let product = products[stored.item.product] else { return nil }
-                return fileCall(id, product.filing(of: stored.item))
+            let stored = zip(ids, replies).compactMap { id, reply in
+                Self.decodeItem(id: id, fields: reply.array ?? []).map { (id: id, item: $0.item, state: $0.state) }
             }
-            if calls.isEmpty { continue }
-            // The batch's filings in one round trip; each is its own atomic script, as `file` runs it.
-            let states = try await client.withConnection { connection in try connection.evaluate(calls) }
-            for (call, state) in zip(calls, states) {
-                if case .error(let message) = state { throw RedisCommandError(command: call.script.name, message: message) }
-                if state.string == ItemState.waiting.rawValue { filed += 1 }
-            }
+            if !stored.isEmpty { try await body(stored) }
         } while cursor != "0"
-        return filed
+    }
+
+    /// Notes what one search saw: `item`'s own best two scores among `scored` (its candidates, with
+    /// their compatibility scores under the learned metric), and `item`'s score in each candidate's
+    /// neighbours (only for candidates that have looked around themselves, so that an item's
+    /// neighbours always include its own search). Matched items are left alone. One round trip.
+    public func noteNeighbours(of item: Item, scored: [(item: Item, score: Double)]) async throws {
+        let top = scored.sorted { $0.score > $1.score }.prefix(2)
+        var own: [(String, Double, String)] = top.map { (item.id, $0.score, $0.item.id) }
+        if own.isEmpty { own = [(item.id, 0, "")] }
+        let entries = own + scored.map { ($0.item.id, $0.score, item.id) }
+        var call = ScriptCall(MatchScripts.noteNeighbours, keys: entries.map { keys.item($0.0) })
+        call.append(own.count)
+        for entry in entries {
+            call.append(String(format: "%.6f", entry.1))
+            call.append(entry.2)
+        }
+        _ = try await client.evaluate(call)
     }
 
     /// Records a match between two waiting items, exactly once. Returns whether this call recorded
@@ -250,16 +279,18 @@ public struct MatchStore: Sendable {
 
     /// Reads an item hash's fields in the order `decodeItem` expects them.
     static func readItem(_ key: String) -> RedisCommand {
-        RedisCommand("HMGET", key, "user", "product", "attrs", "fp", "created", "state", "match", "photo")
+        RedisCommand("HMGET", key, "user", "product", "attrs", "fp", "created", "state", "match", "photo", "n1", "n1by", "n2")
     }
 
     static func decodeItem(id: String, fields f: [RedisReply]) -> (item: Item, state: ItemState, match: String?)? {
-        guard f.count == 8, let user = f[0].string, let product = f[1].string else { return nil }
+        guard f.count == 11, let user = f[0].string, let product = f[1].string else { return nil }
         let attributes = f[2].bytes.flatMap(ItemAttributes.init(stored:)) ?? ItemAttributes()
         // Packed Float32s: decoding hundreds of candidates per match must stay cheap.
         let fingerprint = f[3].bytes.flatMap { $0.isEmpty ? nil : try? Fingerprint(packed: $0) }
         let item = Item(id: id, user: user, product: product, attributes: attributes, fingerprint: fingerprint, createdAt: f[4].int ?? 0,
-                        photo: f[7].string.flatMap { $0.isEmpty ? nil : $0 })
+                        photo: f[7].string.flatMap { $0.isEmpty ? nil : $0 },
+                        neighbours: f[8].string.flatMap(Double.init).map { Item.Neighbours(best: $0, bestBy: f[9].string ?? "",
+                                                                                           second: f[10].string.flatMap(Double.init) ?? 0) })
         return (item, ItemState(rawValue: f[5].string ?? "") ?? .new, f[6].string)
     }
 }

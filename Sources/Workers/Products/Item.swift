@@ -47,9 +47,12 @@ public struct Item: Sendable, Codable, Equatable {
     /// Where the item's photo is (a blob key), for a matcher that looks at the photos themselves
     /// (see `PhotoSource`); nil for items without a photo and those stored before it was kept.
     public var photo: String?
+    /// The closest other items this item has met, as the matcher keeps them (nil until the item has
+    /// looked around itself: its own match job, or a survey).
+    public var neighbours: Neighbours?
 
     public init(id: String, user: String, product: String, attributes: ItemAttributes, fingerprint: Fingerprint?, createdAt: Int,
-                photo: String? = nil) {
+                photo: String? = nil, neighbours: Neighbours? = nil) {
         self.id = id
         self.user = user
         self.product = product
@@ -57,6 +60,28 @@ public struct Item: Sendable, Codable, Equatable {
         self.fingerprint = fingerprint
         self.createdAt = createdAt
         self.photo = photo
+        self.neighbours = neighbours
+    }
+
+    /// The highest compatibility scores (under the learned photo metric) an item has had with other
+    /// items: the best with the item that gave it, and the best from any other item. Every match job
+    /// adds its own candidates' scores to its item and its score to each candidate's, so an item knows
+    /// how crowded its neighbourhood is: a query closer to it than anything it has met is likelier
+    /// its partner than one a twin matches as well (see `MatchingRole.Rule.neighbours`).
+    public struct Neighbours: Sendable, Codable, Equatable {
+        public var best: Double
+        public var bestBy: String
+        public var second: Double
+
+        public init(best: Double, bestBy: String, second: Double) {
+            self.best = best
+            self.bestBy = bestBy
+            self.second = second
+        }
+
+        /// The best score from an item other than `id` (the job's own item must not count as its
+        /// candidate's neighbour: its earlier run, or its partner racing it, may have noted it).
+        public func best(excluding id: String) -> Double { bestBy == id ? second : best }
     }
 
     /// The lowest photo similarity worth considering at all; the matcher decides among the rest.

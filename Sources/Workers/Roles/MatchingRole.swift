@@ -70,6 +70,12 @@ public struct MatchingRole: Sendable {
         /// Whether the photos themselves decide (nil: the numbers above do; with it, they decide
         /// only when a photo cannot be read).
         public let verification: Verification?
+        /// The numbers when the best candidate's neighbours are known (nil: `steps` always decide):
+        /// d1 must be below `ratio` × the smaller of d2 and dn, dn being −ln of the best score the
+        /// candidate has had from any other item, and below `ceiling`; when neither a runner-up nor
+        /// a neighbour is near, below `alone`. A query must be clearly closer than both its own
+        /// runner-up and anything its candidate has met (a symmetric ratio test).
+        public let neighbours: Thresholds?
 
         /// A rule with the same numbers whatever the catalogue's size.
         public init(metric: PhotoComparison.Metric, ratio: Double, ceiling: Double, alone: Double? = nil, verification: Verification? = nil) {
@@ -78,13 +84,15 @@ public struct MatchingRole: Sendable {
 
         /// A rule whose numbers depend on how many items wait: `steps` by increasing `waiting`, each
         /// with an `alone` distance or none with one.
-        public init(metric: PhotoComparison.Metric, steps: [Step], verification: Verification? = nil) {
+        public init(metric: PhotoComparison.Metric, steps: [Step], verification: Verification? = nil, neighbours: Thresholds? = nil) {
             precondition(!steps.isEmpty && zip(steps, steps.dropFirst()).allSatisfy { $0.waiting < $1.waiting }, "steps must grow in waiting items")
             precondition(steps.allSatisfy { ($0.thresholds.alone == nil) == (steps[0].thresholds.alone == nil) }, "every step or none has an alone distance")
             precondition(steps.dropFirst().allSatisfy { $0.waiting >= 2 }, "steps after the first start at 2 waiting items or more")
+            precondition(neighbours == nil || metric == .learned, "neighbours are noted under the learned metric")
             self.metric = metric
             self.steps = steps
             self.verification = verification
+            self.neighbours = neighbours
         }
 
         /// The numbers for a search among `waiting` items: up to the first step's count its numbers,
@@ -144,6 +152,13 @@ public struct MatchingRole: Sendable {
             .init(waiting: 3_000, .init(ratio: 0.59, ceiling: 2.6, alone: 2.55)),
             .init(waiting: 30_000, .init(ratio: 0.58, ceiling: 2.6, alone: 2.55)),
         ]),
+        // v7 where the best candidate has not looked around itself yet (an item filed before v8);
+        // otherwise the symmetric ratio test of `Rule.neighbours`.
+        "v8": Rule(metric: .learned, steps: [
+            .init(waiting: 400, .init(ratio: 0.66, ceiling: 2.7, alone: 2.65)),
+            .init(waiting: 3_000, .init(ratio: 0.59, ceiling: 2.6, alone: 2.55)),
+            .init(waiting: 30_000, .init(ratio: 0.58, ceiling: 2.6, alone: 2.55)),
+        ], neighbours: .init(ratio: 0.68, ceiling: 2.7, alone: 2.65)),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
@@ -197,10 +212,14 @@ public struct MatchingRole: Sendable {
         }
         let comparison = Self.photoComparison(for: algorithm, query: item)
         var verifier = Self.rules[algorithm]?.verification.map { PhotoVerifier($0, query: item, photos: photos) }
+        // What the last search scored, noted in the neighbours of the item and its candidates.
+        var seen: [(item: Item, score: Double)] = []
+        let notesNeighbours = (Self.rules[algorithm] ?? Self.rules[Self.defaultAlgorithm]!).metric == .learned && filing.similarity != nil
         attempts: for _ in 0..<5 {
             let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
             let scored = candidates.items.compactMap { candidate in product.compatibility(of: item, with: candidate, photos: comparison).map { (candidate, $0) } }
                 .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
+            seen = scored.map { (item: $0.0, score: $0.1) }
             guard let (best, bestScore) = scored.first else { break }
             let runnerUp = scored.count > 1 ? scored[1].1 : nil
             var verdict = PhotoVerifier.Verdict.unavailable
@@ -213,13 +232,14 @@ public struct MatchingRole: Sendable {
                 break attempts
             case .unavailable:
                 guard Self.decide(best: bestScore, runnerUp: runnerUp, confident: product.confidentScore, algorithm: algorithm,
-                                  waiting: candidates.waiting) else { break attempts }
+                                  waiting: candidates.waiting, neighbour: best.neighbours?.best(excluding: item.id)) else { break attempts }
                 (partner, score) = (best, bestScore)
             }
             guard let partnerProduct = products[partner.product] else { break }
             let price = product.price(of: item, matchedWith: partner)
             let result = try await store.recordMatch(item, filing: filing, with: partner, partnerFiling: partnerProduct.filing(of: partner),
                                                      score: score, price: price, algorithm: algorithm)
+            if notesNeighbours { try await store.noteNeighbours(of: item, scored: seen) }
             if result.recorded, let matchID = result.matchID {
                 try await announce(matchID, ifRecordedBy: item.id, context: context)
                 context.logger.info("matched", ["item.id": item.id, "match.id": matchID, "product": item.product])
@@ -231,6 +251,7 @@ public struct MatchingRole: Sendable {
             }
             // The partner was taken by someone else; look again.
         }
+        if notesNeighbours { try await store.noteNeighbours(of: item, scored: seen) }
         if let offer = product.fallbackOffer(for: item, from: vendors) {
             try await store.saveOffer(offer, for: item)
             context.enqueueOnSuccess(try NewJob(queue: DomainJobs.personalization, type: "activity",
@@ -240,12 +261,61 @@ public struct MatchingRole: Sendable {
         return .waiting
     }
 
-    /// Whether the best candidate is a match (see the type's summary).
-    static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String, waiting: Int?) -> Bool {
+    /// Looks around a waiting item without matching it: scores its candidates under the learned
+    /// metric and notes them in its neighbours and its score in theirs, as its match job would have.
+    /// For items filed before their match jobs noted neighbours (after an upgrade, `queuectl survey`),
+    /// and for benchmarks that file items without matching them. Returns whether it looked.
+    @discardableResult
+    public func lookAround(_ id: String) async throws -> Bool {
+        guard let stored = try await store.item(id), stored.state == .waiting, let product = products[stored.item.product] else { return false }
+        let item = stored.item, filing = product.filing(of: item)
+        guard filing.similarity != nil else { return false }
+        let comparison = PhotoComparison(.learned, query: item)
+        let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
+        let scored = candidates.items.compactMap { candidate in
+            product.compatibility(of: item, with: candidate, photos: comparison).map { (item: candidate, score: $0) }
+        }
+        try await store.noteNeighbours(of: item, scored: scored)
+        return true
+    }
+
+    /// Lets every waiting item that has not looked around yet do so (`lookAround`), a few at a time:
+    /// after an upgrade to a version that weighs neighbours (v8), the items filed before it would
+    /// otherwise be judged by the older numbers until each is met. Safe to repeat and to run beside
+    /// matching workers. Returns how many items looked around.
+    public func survey(batch: Int = 500) async throws -> Int {
+        var looked = 0
+        try await store.forEachItem(batch: batch) { stored in
+            let pending = stored.filter { $0.state == .waiting && $0.item.neighbours == nil }.map(\.id)
+            looked += try await withThrowingTaskGroup(of: Bool.self) { group in
+                var done = 0
+                for (k, id) in pending.enumerated() {
+                    // Four at a time: one item's scoring overlaps another's round trips.
+                    if k >= 4, try await group.next() == true { done += 1 }
+                    group.addTask { try await lookAround(id) }
+                }
+                for try await result in group where result { done += 1 }
+                return done
+            }
+        }
+        return looked
+    }
+
+    /// Whether the best candidate is a match (see the type's summary). `neighbour` is the best score
+    /// the candidate has had from another item than the job's (nil: it has not looked around yet).
+    static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String, waiting: Int?, neighbour: Double?) -> Bool {
         if best >= confident { return true }
         guard best > 0 else { return false }
-        let rule = (rules[algorithm] ?? rules[defaultAlgorithm]!).thresholds(waiting: waiting)
+        let chosen = rules[algorithm] ?? rules[defaultAlgorithm]!
         let d1 = -log(best)
+        if let symmetric = chosen.neighbours, let neighbour {
+            guard d1 < symmetric.ceiling else { return false }
+            func distance(_ score: Double?) -> Double { score.map { $0 > 0 ? -log(min($0, 1)) : .infinity } ?? .infinity }
+            let nearest = min(distance(runnerUp), distance(neighbour))
+            if nearest == .infinity { return d1 < (symmetric.alone ?? symmetric.ceiling) }
+            return d1 < symmetric.ratio * nearest
+        }
+        let rule = chosen.thresholds(waiting: waiting)
         guard d1 < rule.ceiling else { return false }
         if runnerUp == nil, let alone = rule.alone { return d1 < alone }
         let d2 = -log(max(min(runnerUp ?? Item.photoFloor, 1), 1e-12))

@@ -112,6 +112,46 @@ import Testing
         #expect(try await fleet.client.send("ZCARD", store.keys.tree("thing", "t0")).int == 0)
     }
 
+    /// Neighbours keep each item's best score with the item that gave it and the best from any other;
+    /// an item's own search starts them, others only add to started ones, matched items are left alone.
+    @Test func neighboursKeepTheBestTwoFromDifferentItems() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+        let code = String(repeating: "n", count: 16)
+        let (a, b, c, d, e) = (item("a", user: "u1"), item("b", user: "u2"), item("c", user: "u3"), item("d", user: "u4"), item("e", user: "u5"))
+        for thing in [a, b, c, d, e] {
+            try await store.store(thing)
+            _ = try await store.file(thing.id, filing: filing(code))
+        }
+        func neighbours(_ id: String) async throws -> Item.Neighbours? { try await store.item(id)?.item.neighbours }
+
+        try await store.noteNeighbours(of: a, scored: [(b, 0.2), (c, 0.5), (d, 0.1)])
+        #expect(try await neighbours("a") == Item.Neighbours(best: 0.5, bestBy: "c", second: 0.2))
+        #expect(try await neighbours("c") == nil, "c has not looked around itself yet")
+        try await store.noteNeighbours(of: c, scored: [])
+        #expect(try await neighbours("c") == Item.Neighbours(best: 0, bestBy: "", second: 0), "looked and met nothing")
+
+        try await store.noteNeighbours(of: d, scored: [(a, 0.3), (c, 0.4)])
+        #expect(try await neighbours("a") == Item.Neighbours(best: 0.5, bestBy: "c", second: 0.3), "d's 0.3 is a's best from another item than c")
+        #expect(try await neighbours("c") == Item.Neighbours(best: 0.4, bestBy: "d", second: 0))
+        #expect(try await neighbours("a")?.best(excluding: "c") == 0.3)
+        #expect(try await neighbours("a")?.best(excluding: "d") == 0.5)
+        // The same item again only raises its own score; a better one from another item demotes it.
+        try await store.noteNeighbours(of: c, scored: [(a, 0.6)])
+        #expect(try await neighbours("a") == Item.Neighbours(best: 0.6, bestBy: "c", second: 0.3))
+        try await store.noteNeighbours(of: e, scored: [(a, 0.9)])
+        #expect(try await neighbours("a") == Item.Neighbours(best: 0.9, bestBy: "e", second: 0.6))
+
+        let result = try await store.recordMatch(a, filing: filing(code), with: b, partnerFiling: filing(code), score: 0.9,
+                                                 price: PriceSuggestion(baseCents: 100), algorithm: "v8")
+        #expect(result.recorded)
+        try await store.noteNeighbours(of: b, scored: [])
+        try await store.noteNeighbours(of: d, scored: [(a, 0.95)])
+        #expect(try await neighbours("a") == Item.Neighbours(best: 0.9, bestBy: "e", second: 0.6), "a matched: left alone")
+        #expect(try await neighbours("b") == nil, "b matched before it looked around")
+    }
+
     @Test func reindexFilesWaitingItemsAgain() async throws {
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }

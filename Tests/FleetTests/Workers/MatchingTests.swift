@@ -241,6 +241,58 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         }
     }
 
+    /// v8 weighs what the best candidate has met: a query 2.60 from a waiting sock, alone, is a
+    /// match when the sock has met nothing (below v8's alone 2.65), and not when a stranger once came
+    /// 2.8 from it (the query must then be clearly closer than that), though v7 takes it either way.
+    /// The stranger's match job notes it in the sock's neighbours, through the role.
+    @Test func v8RefusesWhatTheCandidateHasMetAsClose() async throws {
+        let design = try #require(DesignCatalogue.make(count: 10, seed: 5).first { $0.kind == .sock })
+        let original = Fingerprint(image: Photographer.photograph(design, shot: 0, seed: 5).image)
+        // The fingerprint with its layout moved (index codes unchanged) to a learned distance `d`, on
+        // one side (+1) or the other (-1): the query and the stranger lie far apart from each other.
+        func moved(to d: Float, side: Float) -> Fingerprint {
+            func at(_ t: Float) -> Fingerprint {
+                var out = original
+                out.layout = original.layout.enumerated().map { $0.element + side * t * ($0.offset % 2 == 0 ? 1 : -1) }
+                return out
+            }
+            var (low, high): (Float, Float) = (0, 1)
+            while LearnedMetric.standard.distance(original, at(high)) < d { high *= 2 }
+            for _ in 0..<40 {
+                let middle = (low + high) / 2
+                if LearnedMetric.standard.distance(original, at(middle)) < d { low = middle } else { high = middle }
+            }
+            return at(high)
+        }
+        let query = moved(to: 2.6, side: 1), stranger = moved(to: 2.8, side: -1)
+        #expect(LearnedMetric.standard.distance(query, stranger) > 3.95, "the stranger is below the photo floor for the query")
+        for (algorithm, withStranger, matches) in [("v8", false, true), ("v8", true, false), ("v7", true, true)] {
+            let domain = DomainFleet(products: ProductCatalog.standard)
+            defer { Task { await domain.cleanUp() } }
+            let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
+            try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
+            let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []))
+            var arrivals = [("waiting", original)]
+            if withStranger { arrivals.append(("stranger", stranger)) }
+            for (id, fingerprint) in arrivals + [("query", query)] {
+                try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(),
+                                                  fingerprint: fingerprint, createdAt: 0))
+            }
+            for (id, _) in arrivals {
+                #expect(try await role.handle(DomainJobs.Match(item: id), context: .forTesting(id: JobID(id))) == .waiting)
+            }
+            let neighbours = try #require(try await domain.store.item("waiting")?.item.neighbours)
+            if withStranger {
+                #expect(neighbours.bestBy == "stranger")
+                #expect(abs(-log(neighbours.best) - 2.8) < 0.01)
+            } else {
+                #expect(neighbours.best == 0, "met nothing")
+            }
+            let outcome = try await role.handle(DomainJobs.Match(item: "query"), context: .forTesting(id: JobID("query")))
+            #expect((outcome != .waiting) == matches, "\(algorithm), stranger \(withStranger): \(outcome)")
+        }
+    }
+
     /// v5 decides by the photos: a sock's second photo matches its first, but not its near miss in
     /// the same colours (which v4's rule takes when it waits alone, 1.83 away); without readable photos
     /// (items stored before photos were kept) v4's numbers decide.

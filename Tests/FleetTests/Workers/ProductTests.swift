@@ -125,43 +125,43 @@ import Testing
 
     @Test func theMatcherNeedsAClearWinnerOrAConfidentScore() {
         // Stated sizes that fit are confident whatever the runner-up.
-        #expect(MatchingRole.decide(best: 0.9, runnerUp: 0.89, confident: 0.5, algorithm: "v1", waiting: nil))
+        #expect(MatchingRole.decide(best: 0.9, runnerUp: 0.89, confident: 0.5, algorithm: "v1", waiting: nil, neighbour: nil))
         // Photos: close (d1 < 2.6) and clearly closer than the runner-up (d1 < 0.65 d2).
-        #expect(MatchingRole.decide(best: 0.1, runnerUp: nil, confident: .infinity, algorithm: "v1", waiting: nil))
-        #expect(!MatchingRole.decide(best: 0.05, runnerUp: nil, confident: .infinity, algorithm: "v1", waiting: nil))
-        #expect(MatchingRole.decide(best: 0.1, runnerUp: 0.01, confident: .infinity, algorithm: "v1", waiting: nil))
-        #expect(!MatchingRole.decide(best: 0.9, runnerUp: 0.88, confident: .infinity, algorithm: "v1", waiting: nil))
+        #expect(MatchingRole.decide(best: 0.1, runnerUp: nil, confident: .infinity, algorithm: "v1", waiting: nil, neighbour: nil))
+        #expect(!MatchingRole.decide(best: 0.05, runnerUp: nil, confident: .infinity, algorithm: "v1", waiting: nil, neighbour: nil))
+        #expect(MatchingRole.decide(best: 0.1, runnerUp: 0.01, confident: .infinity, algorithm: "v1", waiting: nil, neighbour: nil))
+        #expect(!MatchingRole.decide(best: 0.9, runnerUp: 0.88, confident: .infinity, algorithm: "v1", waiting: nil, neighbour: nil))
         // d1 = 2, d2 = 2.9: ratio 0.69 passes v2's 0.70 but not v1's 0.65.
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v1", waiting: nil))
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v2", waiting: nil))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v1", waiting: nil, neighbour: nil))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v2", waiting: nil, neighbour: nil))
         // d1 = 2, d2 = 3.4: ratio 0.59 passes v1 but not v3's 0.55.
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v1", waiting: nil))
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v3", waiting: nil))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v1", waiting: nil, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v3", waiting: nil, neighbour: nil))
         // v4: d1 < 0.58 d2, or with no runner-up d1 < 2.55.
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v4", waiting: nil))
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.5), confident: .infinity, algorithm: "v4", waiting: nil))
-        #expect(MatchingRole.decide(best: exp(-2.4), runnerUp: nil, confident: .infinity, algorithm: "v4", waiting: nil))
-        #expect(!MatchingRole.decide(best: exp(-2.4), runnerUp: nil, confident: .infinity, algorithm: "v3", waiting: nil), "v3: 2.4 is over 0.55 × the floor's 3.91")
-        #expect(!MatchingRole.decide(best: exp(-2.58), runnerUp: nil, confident: .infinity, algorithm: "v4", waiting: nil))
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v9", waiting: nil))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v4", waiting: nil, neighbour: nil))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.5), confident: .infinity, algorithm: "v4", waiting: nil, neighbour: nil))
+        #expect(MatchingRole.decide(best: exp(-2.4), runnerUp: nil, confident: .infinity, algorithm: "v4", waiting: nil, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2.4), runnerUp: nil, confident: .infinity, algorithm: "v3", waiting: nil, neighbour: nil), "v3: 2.4 is over 0.55 × the floor's 3.91")
+        #expect(!MatchingRole.decide(best: exp(-2.58), runnerUp: nil, confident: .infinity, algorithm: "v4", waiting: nil, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v9", waiting: nil, neighbour: nil))
         // v6: d1 < 0.60 d2 and d1 < 2.7, or with no runner-up d1 < 2.65. d1 = 2, d2 = 3.4: ratio 0.588
         // passes v6 but not v4.
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v6", waiting: nil))
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.3), confident: .infinity, algorithm: "v6", waiting: nil))
-        #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v6", waiting: nil))
-        #expect(!MatchingRole.decide(best: exp(-2.68), runnerUp: nil, confident: .infinity, algorithm: "v6", waiting: nil))
-        #expect(!MatchingRole.decide(best: exp(-2.72), runnerUp: exp(-9), confident: .infinity, algorithm: "v6", waiting: nil), "over the ceiling")
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v6", waiting: nil, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.3), confident: .infinity, algorithm: "v6", waiting: nil, neighbour: nil))
+        #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v6", waiting: nil, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2.68), runnerUp: nil, confident: .infinity, algorithm: "v6", waiting: nil, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2.72), runnerUp: exp(-9), confident: .infinity, algorithm: "v6", waiting: nil, neighbour: nil), "over the ceiling")
         // v7 (the default, also for unknown versions): v4's numbers among 30,000 waiting items or
         // more, or when the count is unknown; among 400 or fewer, d1 < 0.66 d2 and d1 < 2.7, or alone
         // d1 < 2.65. d1 = 2, d2 = 3.1: ratio 0.645.
         #expect(MatchingRole.defaultAlgorithm == "v7")
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 300))
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 3_000))
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 50_000))
-        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: nil))
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v9", waiting: 300), "v7's numbers")
-        #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 100))
-        #expect(!MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 30_000))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 300, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 3_000, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 50_000, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: nil, neighbour: nil))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v9", waiting: 300, neighbour: nil), "v7's numbers")
+        #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 100, neighbour: nil))
+        #expect(!MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 30_000, neighbour: nil))
         #expect(MatchingRole.rules["v7"]!.thresholds(waiting: 40_000) == MatchingRole.rules["v4"]!.thresholds(waiting: nil))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
