@@ -268,9 +268,10 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     let alignment = PhotoAlignment(AlignableItem(image: images[0]), AlignableItem(image: images[1]))
     let distance = LearnedMetric.standard.distance(fingerprints[0], fingerprints[1])
     let rule = MatchingRole.rules[MatchingRole.defaultAlgorithm]!
-    let (few, many) = (rule.thresholds(waiting: 0), rule.thresholds(waiting: nil))
-    say(String(format: "learned distance d %.3f (similarity %.4f); the default matcher (%@) takes a best candidate only at d below %.2f, and below %.2f × the runner-up's d, among many waiting items (among few: %.2f and %.2f)",
-               distance, exp(-Double(distance)), MatchingRole.defaultAlgorithm, many.ceiling, many.ratio, few.ceiling, few.ratio))
+    let (few, many) = (rule.neighbourThresholds(waiting: 0) ?? rule.thresholds(waiting: 0), rule.neighbourThresholds(waiting: nil) ?? rule.thresholds(waiting: nil))
+    let against = rule.neighbours == nil ? "the runner-up's d" : "the smaller of the runner-up's d and that of the closest other item the candidate has met"
+    say(String(format: "learned distance d %.3f (similarity %.4f); the default matcher (%@) takes a best candidate only at d below %.2f, and below %.2f × %@, among many waiting items (among few: %.2f and %.2f)",
+               distance, exp(-Double(distance)), MatchingRole.defaultAlgorithm, many.ceiling, many.ratio, against, few.ceiling, few.ratio))
     for (path, mask) in zip([first, second], masks) {
         let inside = mask.pixels.filter { $0 > 127 }.count
         say(String(format: "item found in %.1f %% of %@ (%dx%d working size)", 100 * Double(inside) / Double(mask.pixels.count), path, mask.width, mask.height))

@@ -158,7 +158,7 @@ enum MatchScripts {
     ///   neighbours; the others only add to neighbours already started. ARGV[2i], ARGV[2i + 1] the
     ///   score and the id of the item that gave it, for KEYS[i]
     /// Output:
-    ///   how many entries were applied (items matched, unknown, or not yet looked around are skipped)
+    ///   how many items changed (items matched, unknown, or not yet looked around are skipped)
     static let noteNeighbours = RedisScript(name: "noteNeighbours", source: """
         local own, applied = tonumber(ARGV[1]), 0
         for i = 1, #KEYS do
@@ -166,15 +166,18 @@ enum MatchScripts {
           local cur = redis.call('HMGET', key, 'state', 'n1', 'n1by', 'n2')
           if (cur[1] == 'new' or cur[1] == 'waiting') and (cur[2] or i <= own) then
             local n1, n1by, n2 = tonumber(cur[2] or '0'), cur[3] or '', tonumber(cur[4] or '0')
+            local changed = not cur[2]
             if by == n1by then
-              if score > n1 then n1 = score end
+              if score > n1 then n1, changed = score, true end
             elseif score > n1 then
-              n2, n1, n1by = n1, score, by
+              n2, n1, n1by, changed = n1, score, by, true
             elseif score > n2 then
-              n2 = score
+              n2, changed = score, true
             end
-            redis.call('HSET', key, 'n1', string.format('%.6f', n1), 'n1by', n1by, 'n2', string.format('%.6f', n2))
-            applied = applied + 1
+            if changed then
+              redis.call('HSET', key, 'n1', string.format('%.6f', n1), 'n1by', n1by, 'n2', string.format('%.6f', n2))
+              applied = applied + 1
+            end
           end
         end
         return applied

@@ -171,12 +171,17 @@ public struct MatchStore: Sendable {
     /// Notes what one search saw: `item`'s own best two scores among `scored` (its candidates, with
     /// their compatibility scores under the learned metric), and `item`'s score in each candidate's
     /// neighbours (only for candidates that have looked around themselves, so that an item's
-    /// neighbours always include its own search). Matched items are left alone. One round trip.
+    /// neighbours always include its own search). Matched items are left alone. One round trip,
+    /// carrying only the scores that can change something by the candidates' neighbours as read.
     public func noteNeighbours(of item: Item, scored: [(item: Item, score: Double)]) async throws {
         let top = scored.sorted { $0.score > $1.score }.prefix(2)
         var own: [(String, Double, String)] = top.map { (item.id, $0.score, $0.item.id) }
         if own.isEmpty { own = [(item.id, 0, "")] }
-        let entries = own + scored.map { ($0.item.id, $0.score, item.id) }
+        let raising = scored.filter { candidate, score in
+            guard let known = candidate.neighbours else { return false }
+            return score > (known.bestBy == item.id ? known.best : known.second)
+        }
+        let entries = own + raising.map { ($0.item.id, $0.score, item.id) }
         var call = ScriptCall(MatchScripts.noteNeighbours, keys: entries.map { keys.item($0.0) })
         call.append(own.count)
         for entry in entries {

@@ -125,29 +125,35 @@ import Testing
             _ = try await store.file(thing.id, filing: filing(code))
         }
         func neighbours(_ id: String) async throws -> Item.Neighbours? { try await store.item(id)?.item.neighbours }
+        /// What `id`'s search notes, with every item read as the matching role reads its candidates.
+        func note(_ id: String, _ scores: [(String, Double)]) async throws {
+            var scored: [(item: Item, score: Double)] = []
+            for (other, score) in scores { scored.append((try #require(try await store.item(other)?.item), score)) }
+            try await store.noteNeighbours(of: try #require(try await store.item(id)?.item), scored: scored)
+        }
 
-        try await store.noteNeighbours(of: a, scored: [(b, 0.2), (c, 0.5), (d, 0.1)])
+        try await note("a", [("b", 0.2), ("c", 0.5), ("d", 0.1)])
         #expect(try await neighbours("a") == Item.Neighbours(best: 0.5, bestBy: "c", second: 0.2))
         #expect(try await neighbours("c") == nil, "c has not looked around itself yet")
-        try await store.noteNeighbours(of: c, scored: [])
+        try await note("c", [])
         #expect(try await neighbours("c") == Item.Neighbours(best: 0, bestBy: "", second: 0), "looked and met nothing")
 
-        try await store.noteNeighbours(of: d, scored: [(a, 0.3), (c, 0.4)])
+        try await note("d", [("a", 0.3), ("c", 0.4)])
         #expect(try await neighbours("a") == Item.Neighbours(best: 0.5, bestBy: "c", second: 0.3), "d's 0.3 is a's best from another item than c")
         #expect(try await neighbours("c") == Item.Neighbours(best: 0.4, bestBy: "d", second: 0))
         #expect(try await neighbours("a")?.best(excluding: "c") == 0.3)
         #expect(try await neighbours("a")?.best(excluding: "d") == 0.5)
         // The same item again only raises its own score; a better one from another item demotes it.
-        try await store.noteNeighbours(of: c, scored: [(a, 0.6)])
+        try await note("c", [("a", 0.6)])
         #expect(try await neighbours("a") == Item.Neighbours(best: 0.6, bestBy: "c", second: 0.3))
-        try await store.noteNeighbours(of: e, scored: [(a, 0.9)])
+        try await note("e", [("a", 0.9)])
         #expect(try await neighbours("a") == Item.Neighbours(best: 0.9, bestBy: "e", second: 0.6))
 
         let result = try await store.recordMatch(a, filing: filing(code), with: b, partnerFiling: filing(code), score: 0.9,
                                                  price: PriceSuggestion(baseCents: 100), algorithm: "v8")
         #expect(result.recorded)
-        try await store.noteNeighbours(of: b, scored: [])
-        try await store.noteNeighbours(of: d, scored: [(a, 0.95)])
+        try await note("b", [])
+        try await note("d", [("a", 0.95)])
         #expect(try await neighbours("a") == Item.Neighbours(best: 0.9, bestBy: "e", second: 0.6), "a matched: left alone")
         #expect(try await neighbours("b") == nil, "b matched before it looked around")
     }

@@ -293,6 +293,29 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         }
     }
 
+    /// After an upgrade to v8, `survey` lets the waiting items that have not looked around do so
+    /// (filing alone notes nothing); a second survey finds none left, and matched items are skipped.
+    @Test func aSurveyLetsWaitingItemsLookAroundOnce() async throws {
+        let domain = DomainFleet(products: ProductCatalog.standard)
+        defer { Task { await domain.cleanUp() } }
+        let role = MatchingRole(products: domain.products, store: domain.store, flags: FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace),
+                                vendors: VendorCatalog(entries: []))
+        let design = try #require(DesignCatalogue.make(count: 10, seed: 5).first { $0.kind == .sock })
+        for shot in 0..<3 {
+            let item = Item(id: "s\(shot)", user: "u\(shot)", product: "sock", attributes: ItemAttributes(),
+                            fingerprint: Fingerprint(image: Photographer.photograph(design, shot: shot, seed: 5).image), createdAt: 0)
+            try await domain.store.store(item)
+            _ = try await domain.store.file(item.id, filing: try domain.products.product(named: "sock").filing(of: item))
+            #expect(try await domain.store.item(item.id)?.item.neighbours == nil)
+        }
+        #expect(try await role.survey(batch: 2) == 3)
+        for shot in 0..<3 {
+            let neighbours = try #require(try await domain.store.item("s\(shot)")?.item.neighbours)
+            #expect(neighbours.best > 0 && neighbours.second > 0, "two photos of its design met")
+        }
+        #expect(try await role.survey() == 0)
+    }
+
     /// v5 decides by the photos: a sock's second photo matches its first, but not its near miss in
     /// the same colours (which v4's rule takes when it waits alone, 1.83 away); without readable photos
     /// (items stored before photos were kept) v4's numbers decide.

@@ -151,15 +151,31 @@ import Testing
         #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v6", waiting: nil, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2.68), runnerUp: nil, confident: .infinity, algorithm: "v6", waiting: nil, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2.72), runnerUp: exp(-9), confident: .infinity, algorithm: "v6", waiting: nil, neighbour: nil), "over the ceiling")
-        // v7 (the default, also for unknown versions): v4's numbers among 30,000 waiting items or
-        // more, or when the count is unknown; among 400 or fewer, d1 < 0.66 d2 and d1 < 2.7, or alone
-        // d1 < 2.65. d1 = 2, d2 = 3.1: ratio 0.645.
-        #expect(MatchingRole.defaultAlgorithm == "v7")
+        // v7: v4's numbers among 30,000 waiting items or more, or when the count is unknown; among
+        // 400 or fewer, d1 < 0.66 d2 and d1 < 2.7, or alone d1 < 2.65. d1 = 2, d2 = 3.1: ratio 0.645.
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 300, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 3_000, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 50_000, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: nil, neighbour: nil))
+        // v8 (the default, also for unknown versions): v7's numbers while the candidate has not
+        // looked around (neighbour nil); otherwise d1 below 0.72 (400 waiting items or fewer) to 0.60
+        // (3,000 or more) of the smaller of d2 and the candidate's closest other neighbour.
+        #expect(MatchingRole.defaultAlgorithm == "v8")
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v9", waiting: 300, neighbour: nil), "v7's numbers")
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v8", waiting: 3_000, neighbour: nil), "v7's numbers")
+        // d1 = 2, d2 = 2.9 (0.69): v7 refuses it among 300; v8 takes it when the candidate met
+        // nothing closer (neighbour 0, or 2.9 away) and refuses it when it met something 2.7 away.
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v7", waiting: 300, neighbour: nil))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v8", waiting: 300, neighbour: 0))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v8", waiting: 300, neighbour: exp(-2.9)))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v8", waiting: 300, neighbour: exp(-2.7)))
+        // Alone (no runner-up): the neighbour bounds it as the runner-up would; with neither, d1 < 2.75.
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: nil, confident: .infinity, algorithm: "v8", waiting: 300, neighbour: exp(-2.7)))
+        #expect(MatchingRole.decide(best: exp(-2.7), runnerUp: nil, confident: .infinity, algorithm: "v8", waiting: 300, neighbour: 0))
+        #expect(!MatchingRole.decide(best: exp(-2.7), runnerUp: nil, confident: .infinity, algorithm: "v8", waiting: 3_000, neighbour: 0), "alone 2.65 from 3,000 on")
+        // Many waiting: 0.60. d1 = 2, d2 = 3.4 (0.588) passes; a neighbour at 3.3 (0.606) does not.
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v8", waiting: 50_000, neighbour: exp(-3.4)))
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v8", waiting: 50_000, neighbour: exp(-3.3)))
         #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 100, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 30_000, neighbour: nil))
         #expect(MatchingRole.rules["v7"]!.thresholds(waiting: 40_000) == MatchingRole.rules["v4"]!.thresholds(waiting: nil))
