@@ -240,7 +240,7 @@ await runTool("match-bench") {
                    twins.count, textiles, Double(twins.values.reduce(0, +)) / Double(max(1, twins.count)), twinQueries,
                    Double(twinFound) / Double(max(1, twinQueries)), presentCount - twinQueries, Double(found - twinFound) / Double(max(1, presentCount - twinQueries))))
         say("   recall by product: " + perProduct.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.found)/\($0.value.total)" }.joined(separator: ", "))
-        say(String(format: "   (fingerprinting %.1f s on %d cores, filing %.1f s, survey of the indexed items %.1f s; Redis memory with the index filed %.0f MB)",
+        say(String(format: "   (fingerprinting %.1f s on %d cores, filing %.1f s, survey of the indexed items %.1f s; Redis memory with the index filed and surveyed %.0f MB)",
                    fingerprinting.timeInterval, ProcessInfo.processInfo.activeProcessorCount, filing.timeInterval, survey.timeInterval, memory / 1e6))
         // Leave the private Redis as we found it.
         _ = try await client.withConnection { try $0.deleteKeys(matching: keyspace.prefix + ":*") }
