@@ -230,6 +230,7 @@ public struct MatchingRole: Sendable {
         var verifier = Self.rules[algorithm]?.verification.map { PhotoVerifier($0, query: item, photos: photos) }
         // What the last search scored, noted in the neighbours of the item and its candidates.
         var seen: [(item: Item, score: Double)] = []
+        var matched: String?
         let notesNeighbours = (Self.rules[algorithm] ?? Self.rules[Self.defaultAlgorithm]!).metric == .learned && filing.similarity != nil
         attempts: for _ in 0..<5 {
             let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
@@ -255,19 +256,23 @@ public struct MatchingRole: Sendable {
             let price = product.price(of: item, matchedWith: partner)
             let result = try await store.recordMatch(item, filing: filing, with: partner, partnerFiling: partnerProduct.filing(of: partner),
                                                      score: score, price: price, algorithm: algorithm)
-            if notesNeighbours { try await store.noteNeighbours(of: item, scored: seen) }
             if result.recorded, let matchID = result.matchID {
                 try await announce(matchID, ifRecordedBy: item.id, context: context)
                 context.logger.info("matched", ["item.id": item.id, "match.id": matchID, "product": item.product])
-                return .matched(matchID)
+                matched = matchID
+                break
             }
             if let matchID = result.matchID {
                 // The partner's job matched this item while we looked; it announces the match.
-                return .matched(matchID)
+                matched = matchID
+                break
             }
             // The partner was taken by someone else; look again.
         }
+        // Once per job, whatever it decided: a failure here fails the job, and its rerun finds the
+        // match recorded and announces it again (the announcement goes with the ack).
         if notesNeighbours { try await store.noteNeighbours(of: item, scored: seen) }
+        if let matched { return .matched(matched) }
         if let offer = product.fallbackOffer(for: item, from: vendors) {
             try await store.saveOffer(offer, for: item)
             context.enqueueOnSuccess(try NewJob(queue: DomainJobs.personalization, type: "activity",
