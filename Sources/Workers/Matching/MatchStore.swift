@@ -132,9 +132,9 @@ public struct MatchStore: Sendable {
     public func reindex(using products: ProductCatalog, batch: Int = 500) async throws -> Int {
         var filed = 0
         try await forEachItem(batch: batch) { stored in
-            let calls = stored.compactMap { id, item, state -> ScriptCall? in
+            let calls = stored.compactMap { item, state -> ScriptCall? in
                 guard state == .waiting, let product = products[item.product] else { return nil }
-                return fileCall(id, product.filing(of: item))
+                return fileCall(item.id, product.filing(of: item))
             }
             if calls.isEmpty { return }
             // The batch's filings in one round trip; each is its own atomic script, as `file` runs it.
@@ -149,7 +149,7 @@ public struct MatchStore: Sendable {
 
     /// Every stored item, a SCAN batch at a time (`batch` is SCAN's COUNT hint), each batch read in
     /// one round trip. Items stored or changed meanwhile may be seen or not, and some twice.
-    public func forEachItem(batch: Int = 500, _ body: ([(id: String, item: Item, state: ItemState)]) async throws -> Void) async throws {
+    public func forEachItem(batch: Int = 500, _ body: ([(item: Item, state: ItemState)]) async throws -> Void) async throws {
         var cursor = "0"
         let itemPrefix = keys.itemPrefix
         repeat {
@@ -162,7 +162,7 @@ public struct MatchStore: Sendable {
                 try connection.pipeline(ids.map { Self.readItem(itemPrefix + $0) })
             }
             let stored = zip(ids, replies).compactMap { id, reply in
-                Self.decodeItem(id: id, fields: reply.array ?? []).map { (id: id, item: $0.item, state: $0.state) }
+                Self.decodeItem(id: id, fields: reply.array ?? []).map { (item: $0.item, state: $0.state) }
             }
             if !stored.isEmpty { try await body(stored) }
         } while cursor != "0"

@@ -179,9 +179,12 @@ public struct MatchingRole: Sendable {
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
 
+    /// The rule of an algorithm version (the default's for an unknown one).
+    static func rule(for algorithm: String) -> Rule { rules[algorithm] ?? rules[defaultAlgorithm]! }
+
     /// The photo comparison of an algorithm version (the default's for an unknown one).
     public static func photoComparison(for algorithm: String, query: Item? = nil) -> PhotoComparison {
-        PhotoComparison((rules[algorithm] ?? rules[defaultAlgorithm]!).metric, query: query)
+        PhotoComparison(rule(for: algorithm).metric, query: query)
     }
 
     public init(products: ProductCatalog, store: MatchStore, flags: FeatureFlags, vendors: VendorCatalog, photos: (any PhotoSource)? = nil) {
@@ -226,19 +229,17 @@ public struct MatchingRole: Sendable {
         guard try await store.file(item.id, filing: filing) != nil else {
             throw PermanentJobError("item \(item.id) vanished while filing it")
         }
-        let comparison = Self.photoComparison(for: algorithm, query: item)
-        var verifier = Self.rules[algorithm]?.verification.map { PhotoVerifier($0, query: item, photos: photos) }
+        let rule = Self.rule(for: algorithm)
+        let comparison = PhotoComparison(rule.metric, query: item)
+        var verifier = rule.verification.map { PhotoVerifier($0, query: item, photos: photos) }
         // What the last search scored, noted in the neighbours of the item and its candidates.
-        var seen: [(item: Item, score: Double)] = []
+        var scored: [(item: Item, score: Double)] = []
         var matched: String?
-        let notesNeighbours = (Self.rules[algorithm] ?? Self.rules[Self.defaultAlgorithm]!).metric == .learned && filing.similarity != nil
         attempts: for _ in 0..<5 {
             let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
-            let scored = candidates.items.compactMap { candidate in product.compatibility(of: item, with: candidate, photos: comparison).map { (candidate, $0) } }
-                .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.createdAt < $1.0.createdAt }
-            seen = scored.map { (item: $0.0, score: $0.1) }
+            scored = Self.score(candidates.items, against: item, product: product, photos: comparison)
             guard let (best, bestScore) = scored.first else { break }
-            let runnerUp = scored.count > 1 ? scored[1].1 : nil
+            let runnerUp = scored.count > 1 ? scored[1].score : nil
             var verdict = PhotoVerifier.Verdict.unavailable
             if bestScore < product.confidentScore, let looked = await verifier?.verdict(among: scored) { verdict = looked }
             let partner: Item, score: Double
@@ -271,7 +272,7 @@ public struct MatchingRole: Sendable {
         }
         // Once per job, whatever it decided: a failure here fails the job, and its rerun finds the
         // match recorded and announces it again (the announcement goes with the ack).
-        if notesNeighbours { try await store.noteNeighbours(of: item, scored: seen) }
+        if rule.metric == .learned && filing.similarity != nil { try await store.noteNeighbours(of: item, scored: scored) }
         if let matched { return .matched(matched) }
         if let offer = product.fallbackOffer(for: item, from: vendors) {
             try await store.saveOffer(offer, for: item)
@@ -282,21 +283,22 @@ public struct MatchingRole: Sendable {
         return .waiting
     }
 
+    /// The compatible candidates with their scores, best first (the earlier upload first among equals).
+    private static func score(_ candidates: [Item], against item: Item, product: any Product, photos: PhotoComparison) -> [(item: Item, score: Double)] {
+        candidates.compactMap { candidate in product.compatibility(of: item, with: candidate, photos: photos).map { (item: candidate, score: $0) } }
+            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.item.createdAt < $1.item.createdAt }
+    }
+
     /// Looks around a waiting item without matching it: scores its candidates under the learned
-    /// metric and notes them in its neighbours and its score in theirs, as its match job would have.
-    /// For items filed before their match jobs noted neighbours (after an upgrade, `queuectl survey`),
-    /// and for benchmarks that file items without matching them. Returns whether it looked.
-    @discardableResult
-    public func lookAround(_ id: String) async throws -> Bool {
-        guard let stored = try await store.item(id), stored.state == .waiting, let product = products[stored.item.product] else { return false }
-        let item = stored.item, filing = product.filing(of: item)
+    /// metric and notes them in its neighbours and its score in theirs, as its match job would have
+    /// (the note script skips the item if it was matched meanwhile). Returns whether it looked.
+    private func lookAround(_ item: Item) async throws -> Bool {
+        guard let product = products[item.product] else { return false }
+        let filing = product.filing(of: item)
         guard filing.similarity != nil else { return false }
-        let comparison = PhotoComparison(.learned, query: item)
         let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
-        let scored = candidates.items.compactMap { candidate in
-            product.compatibility(of: item, with: candidate, photos: comparison).map { (item: candidate, score: $0) }
-        }
-        try await store.noteNeighbours(of: item, scored: scored)
+        try await store.noteNeighbours(of: item, scored: Self.score(candidates.items, against: item, product: product,
+                                                                    photos: PhotoComparison(.learned, query: item)))
         return true
     }
 
@@ -307,13 +309,13 @@ public struct MatchingRole: Sendable {
     public func survey(batch: Int = 500) async throws -> Int {
         var looked = 0
         try await store.forEachItem(batch: batch) { stored in
-            let pending = stored.filter { $0.state == .waiting && $0.item.neighbours == nil }.map(\.id)
+            let pending = stored.filter { $0.state == .waiting && $0.item.neighbours == nil }.map(\.item)
             looked += try await withThrowingTaskGroup(of: Bool.self) { group in
                 var done = 0
-                for (k, id) in pending.enumerated() {
+                for (k, item) in pending.enumerated() {
                     // Four at a time: one item's scoring overlaps another's round trips.
                     if k >= 4, try await group.next() == true { done += 1 }
-                    group.addTask { try await lookAround(id) }
+                    group.addTask { try await lookAround(item) }
                 }
                 for try await result in group where result { done += 1 }
                 return done
@@ -327,7 +329,7 @@ public struct MatchingRole: Sendable {
     static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String, waiting: Int?, neighbour: Double?) -> Bool {
         if best >= confident { return true }
         guard best > 0 else { return false }
-        let chosen = rules[algorithm] ?? rules[defaultAlgorithm]!
+        let chosen = rule(for: algorithm)
         let d1 = -log(best)
         if let neighbour, let symmetric = chosen.neighbourThresholds(waiting: waiting) {
             guard d1 < symmetric.ceiling else { return false }
