@@ -6,7 +6,7 @@ import Workers
 
 let usage = """
     Usage: photolab demo-set DIR [--seed N]
-           photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR]
+           photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR] [--refine]
            photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K]
                                  [--hard-negatives R] [--neighbours K]
                                  [--cache DIR] [--check-designs N]
@@ -29,6 +29,8 @@ let usage = """
     the photo at working size beside it with the found item lit, backdrop taken in red and item
     parts missed in blue. For the photos within 10 %, it also prints the error with every pixel
     counted (the outline's own place) and how the found area compares with the true one.
+    --refine measures the graph-cut refinement instead (colour models and a minimum cut after the
+    first mask), which the fingerprint does not use (README: "A graph cut that was not adopted").
 
     train-metric photographs N designs (socks, gloves, button sets; default 3000) twice, learns the
     matcher's photo metric from the pairs (LearnedMetric.train: K dimensions, default 80) and writes
@@ -86,17 +88,17 @@ let usage = """
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours"], flags: [])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours"], flags: ["refine"])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
     switch arguments.positionals[0] {
     case "demo-set":
         guard arguments.positionals.count == 2 else { throw UsageError("usage: photolab demo-set DIR") }
         try writeDemoSet(to: arguments.positionals[1], seed: UInt64(try arguments.int("seed", default: 2026)))
     case "segmentation":
-        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR]") }
+        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR] [--refine]") }
         try measureSegmentation(designs: try arguments.int("designs", default: 300, range: 1...1_000_000),
                             seed: UInt64(try arguments.int("seed", default: 1)), worst: try arguments.int("worst", default: 10, range: 0...1000),
-                            writingTo: arguments.value("write"))
+                            writingTo: arguments.value("write"), refine: arguments.flag("refine"))
     case "train-metric":
         guard arguments.positionals.count == 1, let out = arguments.value("out") else {
             throw UsageError("usage: photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K] [--hard-negatives R] [--neighbours K] [--cache DIR] [--check-designs N]")
@@ -177,13 +179,13 @@ func writeDemoSet(to path: String, seed: UInt64) throws {
     for line in lines { say(line) }
 }
 
-func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo directory: String?) throws {
+func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo directory: String?, refine: Bool = false) throws {
     let designs = DesignCatalogue.make(count: count, seed: seed).filter { [.sock, .glove, .buttonSet].contains($0.kind) }
     var errors: [(error: Double, missedMost: Bool, label: String, design: ItemDesign, shot: Int)] = []
     var strict: [Double] = [], areaRatios: [Double] = []
     for design in designs {
         for shot in 0..<2 {
-            let measured = segmentationError(design, shot: shot, seed: seed)
+            let measured = segmentationError(design, shot: shot, seed: seed, refine: refine)
             errors.append((measured.error, measured.missedMost, "\(design.label) shot \(shot)", design, shot))
             strict.append(measured.strict)
             areaRatios.append(measured.areaRatio)
@@ -209,7 +211,7 @@ func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo
         var line = String(format: "  %.2f %@ %@", entry.error, entry.missedMost ? "missed" : "extra ", entry.label)
         if let directory {
             let path = "\(directory)/\(String(format: "%03d", rank + 1))-\(entry.design.id)-\(entry.shot).png"
-            try writePNG(segmentationPicture(entry.design, shot: entry.shot, seed: seed), to: path)
+            try writePNG(segmentationPicture(entry.design, shot: entry.shot, seed: seed, refine: refine), to: path)
             line += "  " + path
         }
         say(line)
@@ -301,9 +303,9 @@ func writePNG(_ image: DecodedImage, to path: String) throws {
 
 /// The photo at the mask's size beside the same photo with the found item lit: backdrop taken in red,
 /// item parts missed in blue, the rest of the backdrop dimmed.
-func segmentationPicture(_ design: ItemDesign, shot: Int, seed: UInt64) -> DecodedImage {
+func segmentationPicture(_ design: ItemDesign, shot: Int, seed: UInt64, refine: Bool = false) -> DecodedImage {
     let photo = Photographer.photograph(design, shot: shot, seed: seed).image
-    let mask = ObjectSegmentation.maskImage(for: photo)
+    let mask = ObjectSegmentation.maskImage(for: photo, refine: refine)
     return maskedPicture(photo, mask: mask, truth: Photographer.groundTruthMask(design, shot: shot, seed: seed, width: mask.width, height: mask.height))
 }
 
@@ -332,8 +334,8 @@ func maskedPicture(_ photo: DecodedImage, mask: DecodedImage, truth: [Bool]?) ->
 /// pixels missed plus the backdrop pixels taken, more than 2 pixels from the outline (where blur makes
 /// either answer fair), over the item's area; whether missed pixels are the larger part; every pixel
 /// the two disagree on, over the item's area; and the found area over the true one.
-func segmentationError(_ design: ItemDesign, shot: Int, seed: UInt64) -> (error: Double, missedMost: Bool, strict: Double, areaRatio: Double) {
-    let mask = ObjectSegmentation.maskImage(for: Photographer.photograph(design, shot: shot, seed: seed).image)
+func segmentationError(_ design: ItemDesign, shot: Int, seed: UInt64, refine: Bool = false) -> (error: Double, missedMost: Bool, strict: Double, areaRatio: Double) {
+    let mask = ObjectSegmentation.maskImage(for: Photographer.photograph(design, shot: shot, seed: seed).image, refine: refine)
     let w = mask.width, h = mask.height
     let truth = Photographer.groundTruthMask(design, shot: shot, seed: seed, width: w, height: h)
     func near(_ i: Int, _ value: Bool) -> Bool {

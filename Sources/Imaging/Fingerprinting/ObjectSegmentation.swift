@@ -6,7 +6,9 @@ import Foundation
 /// shows backdrop. A smooth backdrop model (a plane per colour feature, fitted robustly to the border)
 /// absorbs lighting gradients; pixels far from it are foreground, except colours of clutter that reaches
 /// the border; gaps are closed, the regions near the centre kept (a button set is several regions),
-/// thin bridges to touching clutter cut, and holes filled.
+/// thin bridges to touching clutter cut, and holes filled. On request (`refine`, for diagnostics only:
+/// not used by the fingerprint, see README "A graph cut that was not adopted"), colour models and a
+/// graph cut then refine that mask, unless what they find is implausible or under two fifths of it.
 public enum ObjectSegmentation {
     /// A binary mask over the working image.
     struct Mask {
@@ -18,16 +20,16 @@ public enum ObjectSegmentation {
 
     /// The detected item as a black-and-white image at working resolution (white = item), for debugging
     /// and for showing a user what was recognised.
-    public static func maskImage(for image: DecodedImage) -> DecodedImage {
+    public static func maskImage(for image: DecodedImage, refine: Bool = false) -> DecodedImage {
         let working = WorkingImage(image)
-        let mask = segment(working)
+        let mask = segment(working, refine: refine)
         return DecodedImage(width: mask.width, height: mask.height, layout: .grayscale, pixels: mask.inside.map { $0 ? 255 : 0 })
     }
 
     static let minimumContrast: Float = 0.09
     static let intensityWeight: Float = 0.4
 
-    static func segment(_ img: WorkingImage) -> Mask {
+    static func segment(_ img: WorkingImage, refine: Bool = false) -> Mask {
         let w = img.width, h = img.height, n = w * h
         var features = [Float](repeating: 0, count: n * 3)
         for i in 0..<n {
@@ -41,7 +43,7 @@ public enum ObjectSegmentation {
         for y in 0..<h {
             for x in 0..<w where x < band || y < band || x >= w - band || y >= h - band { border.append(y * w + x) }
         }
-        let residual = backgroundResidual(features, border, w, h)
+        let (residual, departures) = backgroundResidual(features, border, w, h)
         var mask = Mask(width: w, height: h, inside: [Bool](repeating: false, count: n))
         var borderResiduals = border.map { residual[$0] }
         borderResiduals.sort()
@@ -63,6 +65,12 @@ public enum ObjectSegmentation {
         for _ in 0..<cut { trimmed = morph(trimmed, erode: false) }
         trimmed = keepCentralRegions(trimmed, keepSatellites: mask.area > 0 && isFragmented(trimmed))
         if trimmed.area > mask.area / 2 { mask = filledHoles(trimmed) }
+        if refine {
+            // A refinement that loses most of the first mask has mistaken the item's colours for the backdrop's.
+            let refinedMask = filledHoles(keepCentralRegions(refined(mask, features: features, departures: departures)))
+            let refinedShare = Float(refinedMask.area) / Float(n)
+            if refinedShare >= 0.01 && refinedShare <= 0.9 && refinedMask.area * 5 >= mask.area * 2 { return refinedMask }
+        }
         let share = Float(mask.area) / Float(n)
         if share < 0.01 || share > 0.9 { return centralEllipse(w, h) }
         return mask
@@ -71,7 +79,7 @@ public enum ObjectSegmentation {
     /// Distance of every pixel's features from a smooth backdrop model: a plane per feature fitted to the
     /// border band by iteratively reweighted least squares, so that lighting gradients across the backdrop
     /// are expected and clutter at the border barely pulls the fit.
-    static func backgroundResidual(_ f: [Float], _ border: [Int], _ w: Int, _ h: Int) -> [Float] {
+    static func backgroundResidual(_ f: [Float], _ border: [Int], _ w: Int, _ h: Int) -> (distance: [Float], departure: [Float]) {
         var weights = [Float](repeating: 1, count: border.count)
         var planes = [[Float]](repeating: [0, 0, 0], count: 3)
         let sx = 2 / Float(w), sy = 2 / Float(h)
@@ -104,14 +112,18 @@ public enum ObjectSegmentation {
                 weights[j] = t < 1 ? (1 - t * t) * (1 - t * t) : 0   // Tukey biweight
             }
         }
-        var out = [Float](repeating: 0, count: w * h)
+        var out = [Float](repeating: 0, count: w * h), departure = [Float](repeating: 0, count: 3 * w * h)
         for i in 0..<(w * h) {
             let x = Float(i % w) * sx - 1, y = Float(i / w) * sy - 1
             var s: Float = 0
-            for d in 0..<3 { let e = f[3 * i + d] - (planes[d][0] + planes[d][1] * x + planes[d][2] * y); s += e * e }
+            for d in 0..<3 {
+                let e = f[3 * i + d] - (planes[d][0] + planes[d][1] * x + planes[d][2] * y)
+                departure[3 * i + d] = e
+                s += e * e
+            }
             out[i] = s.squareRoot()
         }
-        return out
+        return (out, departure)
     }
 
     /// Clutter that reaches the photo's edge (a magazine, a toy) also shows up next to the item. Colours
