@@ -8,6 +8,9 @@ extension ObjectSegmentation {
     /// colour changes; three rounds, each learning from the last. It takes off most clutter that
     /// touches the item and halves the error of the outline's place (README has the figures). An
     /// item in its backdrop's colours stays as hard as before: nothing tells its pixels apart.
+    /// Not used by the fingerprint: it loses a stripe of a clean studio shot, and its small changes to
+    /// a nearly round item's outline turn the fingerprint's frame (README "A graph cut that was not
+    /// adopted"); `photolab segmentation --refine` measures it.
     static func refined(_ initial: Mask, features f: [Float], departures r: [Float], rounds: Int = 3) -> Mask {
         let w = initial.width, h = initial.height, n = w * h
         guard initial.area > 0, initial.area < n else { return initial }
