@@ -90,6 +90,9 @@ let usage = """
 await runTool("photolab") {
     let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours"], flags: ["refine"])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
+    if arguments.flag("refine") && arguments.positionals[0] != "segmentation" {
+        throw UsageError("--refine applies to 'photolab segmentation' only; the fingerprint does not refine")
+    }
     switch arguments.positionals[0] {
     case "demo-set":
         guard arguments.positionals.count == 2 else { throw UsageError("usage: photolab demo-set DIR") }
