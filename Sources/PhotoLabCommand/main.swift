@@ -6,7 +6,7 @@ import Workers
 
 let usage = """
     Usage: photolab demo-set DIR [--seed N]
-           photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR] [--refine]
+           photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR] [--first-mask]
            photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K]
                                  [--hard-negatives R] [--neighbours K]
                                  [--cache DIR] [--check-designs N]
@@ -29,8 +29,8 @@ let usage = """
     the photo at working size beside it with the found item lit, backdrop taken in red and item
     parts missed in blue. For the photos within 10 %, it also prints the error with every pixel
     counted (the outline's own place) and how the found area compares with the true one.
-    --refine measures the graph-cut refinement instead (colour models and a minimum cut after the
-    first mask), which the fingerprint does not use (README: "A graph cut that was not adopted").
+    --first-mask measures the first mask alone, without the graph-cut refinement (colour models
+    and a minimum cut) that the fingerprint applies to it.
 
     train-metric photographs N designs (socks, gloves, button sets; default 3000) twice, learns the
     matcher's photo metric from the pairs (LearnedMetric.train: K dimensions, default 80) and writes
@@ -88,20 +88,20 @@ let usage = """
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours"], flags: ["refine"])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours"], flags: ["first-mask"])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
-    if arguments.flag("refine") && arguments.positionals[0] != "segmentation" {
-        throw UsageError("--refine applies to 'photolab segmentation' only; the fingerprint does not refine")
+    if arguments.flag("first-mask") && arguments.positionals[0] != "segmentation" {
+        throw UsageError("--first-mask applies to 'photolab segmentation' only; the fingerprint always refines its first mask")
     }
     switch arguments.positionals[0] {
     case "demo-set":
         guard arguments.positionals.count == 2 else { throw UsageError("usage: photolab demo-set DIR") }
         try writeDemoSet(to: arguments.positionals[1], seed: UInt64(try arguments.int("seed", default: 2026)))
     case "segmentation":
-        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR] [--refine]") }
+        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR] [--first-mask]") }
         try measureSegmentation(designs: try arguments.int("designs", default: 300, range: 1...1_000_000),
                             seed: UInt64(try arguments.int("seed", default: 1)), worst: try arguments.int("worst", default: 10, range: 0...1000),
-                            writingTo: arguments.value("write"), refine: arguments.flag("refine"))
+                            writingTo: arguments.value("write"), refine: !arguments.flag("first-mask"))
     case "train-metric":
         guard arguments.positionals.count == 1, let out = arguments.value("out") else {
             throw UsageError("usage: photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K] [--hard-negatives R] [--neighbours K] [--cache DIR] [--check-designs N]")
@@ -182,7 +182,7 @@ func writeDemoSet(to path: String, seed: UInt64) throws {
     for line in lines { say(line) }
 }
 
-func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo directory: String?, refine: Bool = false) throws {
+func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo directory: String?, refine: Bool = true) throws {
     let designs = DesignCatalogue.make(count: count, seed: seed).filter { [.sock, .glove, .buttonSet].contains($0.kind) }
     var errors: [(error: Double, missedMost: Bool, label: String, design: ItemDesign, shot: Int)] = []
     var strict: [Double] = [], areaRatios: [Double] = []
@@ -306,7 +306,7 @@ func writePNG(_ image: DecodedImage, to path: String) throws {
 
 /// The photo at the mask's size beside the same photo with the found item lit: backdrop taken in red,
 /// item parts missed in blue, the rest of the backdrop dimmed.
-func segmentationPicture(_ design: ItemDesign, shot: Int, seed: UInt64, refine: Bool = false) -> DecodedImage {
+func segmentationPicture(_ design: ItemDesign, shot: Int, seed: UInt64, refine: Bool = true) -> DecodedImage {
     let photo = Photographer.photograph(design, shot: shot, seed: seed).image
     let mask = ObjectSegmentation.maskImage(for: photo, refine: refine)
     return maskedPicture(photo, mask: mask, truth: Photographer.groundTruthMask(design, shot: shot, seed: seed, width: mask.width, height: mask.height))
@@ -337,7 +337,7 @@ func maskedPicture(_ photo: DecodedImage, mask: DecodedImage, truth: [Bool]?) ->
 /// pixels missed plus the backdrop pixels taken, more than 2 pixels from the outline (where blur makes
 /// either answer fair), over the item's area; whether missed pixels are the larger part; every pixel
 /// the two disagree on, over the item's area; and the found area over the true one.
-func segmentationError(_ design: ItemDesign, shot: Int, seed: UInt64, refine: Bool = false) -> (error: Double, missedMost: Bool, strict: Double, areaRatio: Double) {
+func segmentationError(_ design: ItemDesign, shot: Int, seed: UInt64, refine: Bool = true) -> (error: Double, missedMost: Bool, strict: Double, areaRatio: Double) {
     let mask = ObjectSegmentation.maskImage(for: Photographer.photograph(design, shot: shot, seed: seed).image, refine: refine)
     let w = mask.width, h = mask.height
     let truth = Photographer.groundTruthMask(design, shot: shot, seed: seed, width: w, height: h)

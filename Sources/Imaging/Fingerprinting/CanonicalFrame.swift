@@ -13,7 +13,7 @@ struct CanonicalFrame {
     /// +1 or -1: reflection applied to `u` and `v` before scaling.
     let flipU: Float, flipV: Float
     /// Robust half extents (image pixels) along `u` and `v`, and the offset of their midpoints.
-    let halfU: Float, halfV: Float, midU: Float, midV: Float
+    private(set) var halfU: Float, halfV: Float, midU: Float, midV: Float
     /// sqrt(λ1 / λ2) of the mask covariance; near 1 means the axis direction is arbitrary.
     let elongation: Float
     /// Mask area over the area of its oriented bounding box.
@@ -73,6 +73,18 @@ struct CanonicalFrame {
         let phi3 = (e30 - 3 * e12) * (e30 - 3 * e12) + (3 * e21 - e03) * (3 * e21 - e03)
         huMoments = [logf(phi1 + 1e-6), 0.5 * logf(phi2 + 1e-5), 0.5 * logf(phi3 + 1e-5)]
         solidity = min(1, n / (4 * halfU * halfV))
+    }
+
+    /// This frame with the same scale along both axes (the geometric mean of the two extents) and its
+    /// origin at the centroid, as far as `weight` (0...1) says. An item whose axis is ill-defined (nearly
+    /// round, or a group of buttons) has extents along `u` and `v` that change as the axis turns; an
+    /// even scale samples it alike however the axis falls.
+    func evenlyScaled(_ weight: Float) -> CanonicalFrame {
+        let w = max(0, min(1, weight)), even = (halfU * halfV).squareRoot()
+        var frame = self
+        frame.halfU = halfU + w * (even - halfU); frame.halfV = halfV + w * (even - halfV)
+        frame.midU = (1 - w) * midU; frame.midV = (1 - w) * midV
+        return frame
     }
 
     /// Image pixel coordinates of canonical point (u, v), both in -1...1 over the item.

@@ -30,7 +30,11 @@ extension Fingerprint {
     }
 
     private init(_ img: WorkingImage, mask: ObjectSegmentation.Mask) {
-        let frame = CanonicalFrame(mask)
+        let outline = CanonicalFrame(mask)
+        // Several separate parts (a button set) have an axis that depends on how they happened to lie.
+        let parts = ObjectSegmentation.labelledRegions(mask).regions.filter { $0.area * 10 >= mask.area }.count
+        axisConfidence = parts > 1 ? 0 : max(0, min(1, (outline.elongation - 1.15) / 0.35))
+        let frame = outline.evenlyScaled(1 - axisConfidence)
         // The interior stays clear of the outline, where blur mixes item and backdrop colours.
         var interior = mask
         for _ in 0..<3 { interior = ObjectSegmentation.morph(interior, erode: true) }
@@ -59,13 +63,10 @@ extension Fingerprint {
         orientation = Self.orientationHistogram(img, inner, frame)
         spectrum = Self.patternSpectrum(img, interior, frame, axis: principal)
         version = Self.currentVersion
-        logAspect = logf(frame.halfU / frame.halfV)
-        solidity = frame.solidity
-        shapeMoments = frame.huMoments
+        logAspect = logf(outline.halfU / outline.halfV)
+        solidity = outline.solidity
+        shapeMoments = outline.huMoments
         logBrightness = logf(bright + 0.02)
-        // Several separate parts (a button set) have an axis that depends on how they happened to lie.
-        let parts = ObjectSegmentation.labelledRegions(mask).regions.filter { $0.area * 10 >= mask.area }.count
-        axisConfidence = parts > 1 ? 0 : max(0, min(1, (frame.elongation - 1.15) / 0.35))
     }
 
     /// Soft 3-D histogram of interior pixels over chroma and lightness relative to `bright`, square-rooted.

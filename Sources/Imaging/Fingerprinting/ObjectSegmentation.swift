@@ -6,9 +6,9 @@ import Foundation
 /// shows backdrop. A smooth backdrop model (a plane per colour feature, fitted robustly to the border)
 /// absorbs lighting gradients; pixels far from it are foreground, except colours of clutter that reaches
 /// the border; gaps are closed, the regions near the centre kept (a button set is several regions),
-/// thin bridges to touching clutter cut, and holes filled. On request (`refine`, for diagnostics only:
-/// not used by the fingerprint, see README "A graph cut that was not adopted"), colour models and a
-/// graph cut then refine that mask, unless what they find is implausible or under two fifths of it.
+/// thin bridges to touching clutter cut, and holes filled. Colour models and a graph cut then refine
+/// that first mask (`refined`), unless what they find is implausible or under two fifths of it;
+/// `refine: false` gives the first mask alone, for diagnostics.
 public enum ObjectSegmentation {
     /// A binary mask over the working image.
     struct Mask {
@@ -20,7 +20,7 @@ public enum ObjectSegmentation {
 
     /// The detected item as a black-and-white image at working resolution (white = item), for debugging
     /// and for showing a user what was recognised.
-    public static func maskImage(for image: DecodedImage, refine: Bool = false) -> DecodedImage {
+    public static func maskImage(for image: DecodedImage, refine: Bool = true) -> DecodedImage {
         let working = WorkingImage(image)
         let mask = segment(working, refine: refine)
         return DecodedImage(width: mask.width, height: mask.height, layout: .grayscale, pixels: mask.inside.map { $0 ? 255 : 0 })
@@ -29,7 +29,7 @@ public enum ObjectSegmentation {
     static let minimumContrast: Float = 0.09
     static let intensityWeight: Float = 0.4
 
-    static func segment(_ img: WorkingImage, refine: Bool = false) -> Mask {
+    static func segment(_ img: WorkingImage, refine: Bool = true) -> Mask {
         let w = img.width, h = img.height, n = w * h
         var features = [Float](repeating: 0, count: n * 3)
         for i in 0..<n {

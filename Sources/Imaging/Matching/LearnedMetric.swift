@@ -12,7 +12,7 @@ import Foundation
 /// `LearnedMetric.standard` is the one the matcher uses; `photolab train-metric` makes it.
 public struct LearnedMetric: Sendable {
     /// Length of `Fingerprint.featureVector`.
-    public static var inputDimensions: Int { Fingerprint.packedFloatCount }
+    public static var inputDimensions: Int { Fingerprint.featureCount }
     /// Dimensions of the learned space.
     public let outputDimensions: Int
     /// The map, `outputDimensions` rows of `inputDimensions` values, row-major.
@@ -128,15 +128,80 @@ public struct LearnedMetricError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Fingerprint {
+    /// Length of `featureVector`: every packed value and the orientation histogram's three harmonic magnitudes.
+    public static var featureCount: Int { packedFloatCount + 3 }
+
     /// Every value of the fingerprint in `packed()` order, with the pattern contrast and transition
-    /// counts on a log scale (as `distance(to:)` compares them): the input of `LearnedMetric`.
+    /// counts on a log scale (as `distance(to:)` compares them), then the orientation histogram's
+    /// harmonic magnitudes: the input of `LearnedMetric`.
+    ///
+    /// The parts read along the item's axes (layout, orientation, spectrum, transitions along `u` and
+    /// `v`) are blended toward values that do not depend on the axes, as far as the axis is unreliable
+    /// (`1 - axisConfidence`): a nearly round item or a group of buttons has an axis that a few pixels
+    /// of outline turn by any angle, so for them only what survives any turn is compared (layout cells
+    /// averaged over their band of distance from the centre, spectrum sectors averaged per band,
+    /// orientation flat with its harmonic magnitudes kept, one transition count).
     public var featureVector: [Float] {
         var x = packedValues
         let scalars = Self.packedFloatCount - 10
         x[scalars] = logf(max(0, contrast) + 0.05)
         x[scalars + 1] = log1pf(max(0, frequencyU))
         x[scalars + 2] = log1pf(max(0, frequencyV))
-        return x
+        let axis = hasCurrentLayout ? max(0, min(1, axisConfidence.isFinite ? axisConfidence : 0)) : 1
+        let magnitudes = Self.harmonicMagnitudes(Array(x[FeatureRange.orientation]))
+        if axis < 1 {
+            func blend(_ range: Range<Int>, toward invariant: (Int) -> Float) {
+                let values = range.map(invariant)
+                for (k, i) in range.enumerated() { x[i] = axis * x[i] + (1 - axis) * values[k] }
+            }
+            let layout = Array(x[FeatureRange.layout])
+            blend(FeatureRange.layout) { i in
+                let offset = i - FeatureRange.layout.lowerBound, cell = offset / 4, value = offset % 4
+                let band = FeatureRange.layoutBands[cell]
+                return band.reduce(0) { $0 + layout[4 * $1 + value] } / Float(band.count)
+            }
+            let spectrum = Array(x[FeatureRange.spectrum]), sectors = Self.spectrumSectors
+            blend(FeatureRange.spectrum) { i in
+                let band = (i - FeatureRange.spectrum.lowerBound) / sectors
+                return spectrum[(band * sectors)..<((band + 1) * sectors)].reduce(0, +) / Float(sectors)
+            }
+            blend(FeatureRange.orientation) { _ in 1 / Float(Self.orientationBins) }
+            let transitions = (x[scalars + 1] + x[scalars + 2]) / 2
+            blend((scalars + 1)..<(scalars + 3)) { _ in transitions }
+        }
+        return x + magnitudes
+    }
+
+    /// |F1|, |F2|, |F3| of a circular histogram (times 2, as `distance(to:)` compares them): unchanged
+    /// when the histogram turns.
+    static func harmonicMagnitudes(_ h: [Float]) -> [Float] {
+        let n = h.count
+        return (1...3).map { k in
+            var re: Float = 0, im: Float = 0
+            for i in 0..<n {
+                let angle = 2 * Float.pi * Float(k * i) / Float(n)
+                re += h[i] * cosf(angle); im += h[i] * sinf(angle)
+            }
+            return 2 * (re * re + im * im).squareRoot()
+        }
+    }
+
+    /// Where the axis-bound parts sit in `featureVector`, and for each layout cell the cells of its band
+    /// of distance from the centre.
+    enum FeatureRange {
+        static let layout = (chromaBins * chromaBins * lightnessBins)..<(chromaBins * chromaBins * lightnessBins + 4 * layoutSide * layoutSide)
+        static let orientation = (layout.upperBound + 4 * ringCount)..<(layout.upperBound + 4 * ringCount + orientationBins)
+        static let spectrum = orientation.upperBound..<(orientation.upperBound + spectrumBands * spectrumSectors)
+        static let layoutBands: [[Int]] = (0..<(layoutSide * layoutSide)).map { cell in
+            let side = layoutSide
+            // Three bands of distance from the centre (of six on a 6 × 6 grid): a turn of any angle
+            // keeps a cell's content near its distance, not among the cells a quarter turn would name.
+            func band(_ c: Int) -> Int {
+                let a = 2 * (c % side) - (side - 1), b = 2 * (c / side) - (side - 1)
+                return (a * a + b * b) * 3 / (2 * (side - 1) * (side - 1) + 1)
+            }
+            return (0..<(side * side)).filter { band($0) == band(cell) }
+        }
     }
 
     /// Whether the parts have the sizes of the current layout version.
@@ -149,10 +214,9 @@ extension Fingerprint {
 
     /// For each axis flip, where each value of `featureVector` comes from (`FlipMaps` over the vector).
     public static let featureFlips: [[Int]] = FlipMaps.all.map { maps in
-        let colourCount = chromaBins * chromaBins * lightnessBins
-        let layoutStart = colourCount, ringsStart = layoutStart + 4 * layoutSide * layoutSide
-        let orientationStart = ringsStart + 4 * ringCount, spectrumStart = orientationStart + orientationBins
-        var order = Array(0..<packedFloatCount)
+        let layoutStart = FeatureRange.layout.lowerBound, orientationStart = FeatureRange.orientation.lowerBound
+        let spectrumStart = FeatureRange.spectrum.lowerBound
+        var order = Array(0..<featureCount)
         for (cell, source) in maps.cells.enumerated() {
             for c in 0..<4 { order[layoutStart + 4 * cell + c] = layoutStart + 4 * source + c }
         }

@@ -29,6 +29,31 @@ final class LearnedMetricTests: XCTestCase {
         XCTAssertEqual(metric.distance(from: metric.flippedProjections(left), to: right), metric.distance(left, right), accuracy: 1e-4)
     }
 
+    /// A button set's axis is wherever a few pixels of outline put it: turning its layout, orientation
+    /// histogram and spectrum in the frame must not move its features, while a sock's must move.
+    func testFeaturesOfAnItemWithoutAnAxisIgnoreHowTheFrameTurned() {
+        let striped = ItemDesign(id: 0, kind: .sock, pattern: Shots.stripes, shape: Shots.sockShape)
+        var round = Shots.fingerprint(striped, vary: false)
+        round.axisConfidence = 0   // as if it were round
+        var turned = round
+        // A quarter turn of the layout grid and the spectrum's sectors, a third of a turn of the orientations.
+        let side = Fingerprint.layoutSide, sectors = Fingerprint.spectrumSectors, bins = Fingerprint.orientationBins
+        turned.layout = (0..<(side * side)).flatMap { cell -> [Float] in
+            let source = (side - 1 - cell % side) * side + cell / side
+            return Array(round.layout[(4 * source)..<(4 * source + 4)])
+        }
+        turned.spectrum = round.spectrum.indices.map { round.spectrum[($0 / sectors) * sectors + ($0 % sectors + 2) % sectors] }
+        turned.orientation = (0..<bins).map { round.orientation[($0 + bins / 3) % bins] }
+        (turned.frequencyU, turned.frequencyV) = (round.frequencyV, round.frequencyU)
+        XCTAssertNotEqual(turned.layout, round.layout)
+        XCTAssertEqual(Fingerprint.featureCount, round.featureVector.count)
+        for (a, b) in zip(round.featureVector, turned.featureVector) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+
+        var sock = round, turnedSock = turned
+        sock.axisConfidence = 1; turnedSock.axisConfidence = 1
+        XCTAssertGreaterThan(zip(sock.featureVector, turnedSock.featureVector).map { abs($0 - $1) }.reduce(0, +), 0.1)
+    }
+
     func testAnotherLayoutVersionIsNeverClose() {
         let sock = ItemDesign(id: 0, kind: .sock, pattern: Shots.stripes, shape: Shots.sockShape)
         let a = Shots.fingerprint(sock, vary: false)

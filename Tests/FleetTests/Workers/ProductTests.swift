@@ -157,10 +157,9 @@ import Testing
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 3_000, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: 50_000, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v7", waiting: nil, neighbour: nil))
-        // v8 (the default, also for unknown versions): v7's numbers while the candidate has not
+        // v8: v7's numbers while the candidate has not
         // looked around (neighbour nil); otherwise d1 below 0.72 (400 waiting items or fewer) to 0.60
         // (3,000 or more) of the smaller of d2 and the candidate's closest other neighbour.
-        #expect(MatchingRole.defaultAlgorithm == "v8")
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v9", waiting: 300, neighbour: nil), "v7's numbers")
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v8", waiting: 3_000, neighbour: nil), "v7's numbers")
         // d1 = 2, d2 = 2.9 (0.69): v7 refuses it among 300; v8 takes it when the candidate met
@@ -176,6 +175,15 @@ import Testing
         // Many waiting: 0.60. d1 = 2, d2 = 3.4 (0.588) passes; a neighbour at 3.3 (0.606) does not.
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v8", waiting: 50_000, neighbour: exp(-3.4)))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v8", waiting: 50_000, neighbour: exp(-3.3)))
+        // v9 (the default, also for unknown versions): v8's form, 0.66 (ceiling 2.8) among 400 or
+        // fewer, 0.56 (ceiling 2.3) from 3,000. d1 = 2 against 2.9 (0.69) is refused among 300, against
+        // 3.1 (0.645) taken; d1 = 2.4 against 5 (0.48) is over the ceiling from 3,000 on, where v8 takes it.
+        #expect(MatchingRole.defaultAlgorithm == "v9")
+        #expect(MatchingRole.rule(for: "v99").neighbours?.last?.thresholds == MatchingRole.rules["v9"]!.neighbours?.last?.thresholds)
+        #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v9", waiting: 300, neighbour: 0))
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v9", waiting: 300, neighbour: 0))
+        #expect(!MatchingRole.decide(best: exp(-2.4), runnerUp: exp(-5), confident: .infinity, algorithm: "v9", waiting: 3_000, neighbour: 0))
+        #expect(MatchingRole.decide(best: exp(-2.4), runnerUp: exp(-5), confident: .infinity, algorithm: "v8", waiting: 3_000, neighbour: 0))
         #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 100, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 30_000, neighbour: nil))
         #expect(MatchingRole.rules["v7"]!.thresholds(waiting: 40_000) == MatchingRole.rules["v4"]!.thresholds(waiting: nil))
