@@ -75,6 +75,14 @@ struct CanonicalFrame {
         solidity = min(1, n / (4 * halfU * halfV))
     }
 
+    /// How well defined the long axis of `mask` is, 0...1 (`Fingerprint.axisConfidence`): 0 for a nearly
+    /// round outline or several separate parts (a button set's axis depends on how they happened to
+    /// lie), 1 from an elongation of 1.5.
+    func axisConfidence(of mask: ObjectSegmentation.Mask) -> Float {
+        let parts = ObjectSegmentation.labelledRegions(mask).regions.filter { $0.area * 10 >= mask.area }.count
+        return parts > 1 ? 0 : max(0, min(1, (elongation - 1.15) / 0.35))
+    }
+
     /// This frame with the same scale along both axes (the geometric mean of the two extents) and its
     /// origin at the centroid, as far as `weight` (0...1) says. An item whose axis is ill-defined (nearly
     /// round, or a group of buttons) has extents along `u` and `v` that change as the axis turns; an

@@ -1,10 +1,12 @@
 extension Fingerprint {
     /// The item as the fingerprint sees it: cut out, rotated onto its long axis, reflected and stretched
-    /// to a square of `side` pixels (background black). For debugging and for showing users what matched.
+    /// to a square of `side` pixels (evenly, as far as its axis is unreliable; background black). For
+    /// debugging and for showing users what matched.
     public static func canonicalView(of image: DecodedImage, side: Int = 64) -> DecodedImage {
         let img = WorkingImage(image)
         let mask = ObjectSegmentation.segment(img)
-        let frame = CanonicalFrame(mask)
+        let outline = CanonicalFrame(mask)
+        let frame = outline.evenlyScaled(1 - outline.axisConfidence(of: mask))
         let maskPlane = mask.inside.map { $0 ? Float(1) : 0 }
         var pixels = [UInt8](repeating: 0, count: side * side * 3)
         img.red.withUnsafeBufferPointer { rp in

@@ -146,18 +146,17 @@ extension Fingerprint {
     /// Compares orientation histograms by the magnitudes of their circular Fourier coefficients, which
     /// do not change when the whole histogram rotates (the item's axis is unknown for round items).
     static func spectrumDistance(_ a: [Float], _ b: [Float]) -> Float {
-        var s: Float = 0
-        let n = a.count, table = FourierTable.orientation
-        for k in 1...3 {
-            var ar: Float = 0, ai: Float = 0, br: Float = 0, bi: Float = 0
-            for i in 0..<n {
-                let c = table.cos[(k - 1) * n + i], sn = table.sin[(k - 1) * n + i]
-                ar += a[i] * c; ai += a[i] * sn
-                br += b[i] * c; bi += b[i] * sn
-            }
-            s += abs((ar * ar + ai * ai).squareRoot() - (br * br + bi * bi).squareRoot())
+        l1(harmonicMagnitudes(a), harmonicMagnitudes(b))
+    }
+
+    /// |F1|, |F2|, |F3| of an orientation histogram, times 2: unchanged when the histogram turns.
+    static func harmonicMagnitudes(_ h: [Float]) -> [Float] {
+        let n = h.count, table = FourierTable.orientation
+        return (1...3).map { k in
+            var re: Float = 0, im: Float = 0
+            for i in 0..<n { re += h[i] * table.cos[(k - 1) * n + i]; im += h[i] * table.sin[(k - 1) * n + i] }
+            return 2 * (re * re + im * im).squareRoot()
         }
-        return 2 * s
     }
 }
 

@@ -31,9 +31,7 @@ extension Fingerprint {
 
     private init(_ img: WorkingImage, mask: ObjectSegmentation.Mask) {
         let outline = CanonicalFrame(mask)
-        // Several separate parts (a button set) have an axis that depends on how they happened to lie.
-        let parts = ObjectSegmentation.labelledRegions(mask).regions.filter { $0.area * 10 >= mask.area }.count
-        axisConfidence = parts > 1 ? 0 : max(0, min(1, (outline.elongation - 1.15) / 0.35))
+        axisConfidence = outline.axisConfidence(of: mask)
         let frame = outline.evenlyScaled(1 - axisConfidence)
         // The interior stays clear of the outline, where blur mixes item and backdrop colours.
         var interior = mask

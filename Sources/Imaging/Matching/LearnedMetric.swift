@@ -172,20 +172,6 @@ extension Fingerprint {
         return x + magnitudes
     }
 
-    /// |F1|, |F2|, |F3| of a circular histogram (times 2, as `distance(to:)` compares them): unchanged
-    /// when the histogram turns.
-    static func harmonicMagnitudes(_ h: [Float]) -> [Float] {
-        let n = h.count
-        return (1...3).map { k in
-            var re: Float = 0, im: Float = 0
-            for i in 0..<n {
-                let angle = 2 * Float.pi * Float(k * i) / Float(n)
-                re += h[i] * cosf(angle); im += h[i] * sinf(angle)
-            }
-            return 2 * (re * re + im * im).squareRoot()
-        }
-    }
-
     /// Where the axis-bound parts sit in `featureVector`, and for each layout cell the cells of its band
     /// of distance from the centre.
     enum FeatureRange {

@@ -52,6 +52,13 @@ final class LearnedMetricTests: XCTestCase {
         var sock = round, turnedSock = turned
         sock.axisConfidence = 1; turnedSock.axisConfidence = 1
         XCTAssertGreaterThan(zip(sock.featureVector, turnedSock.featureVector).map { abs($0 - $1) }.reduce(0, +), 0.1)
+
+        // Half-way, the blend still commutes with the axis flips: a mirrored photo is as far as the photo.
+        var half = round, mirrored = round.mirrored()
+        half.axisConfidence = 0.5; mirrored.axisConfidence = 0.5
+        let metric = LearnedMetric.standard
+        XCTAssertEqual(metric.distance(half, mirrored), 0, accuracy: 1e-3)
+        XCTAssertEqual(metric.distance(from: metric.flippedProjections(half), to: mirrored), metric.distance(mirrored, half), accuracy: 1e-3)
     }
 
     func testAnotherLayoutVersionIsNeverClose() {

@@ -160,7 +160,7 @@ import Testing
         // v8: v7's numbers while the candidate has not
         // looked around (neighbour nil); otherwise d1 below 0.72 (400 waiting items or fewer) to 0.60
         // (3,000 or more) of the smaller of d2 and the candidate's closest other neighbour.
-        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v9", waiting: 300, neighbour: nil), "v7's numbers")
+        #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v99", waiting: 300, neighbour: nil), "v7's numbers")
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v8", waiting: 3_000, neighbour: nil), "v7's numbers")
         // d1 = 2, d2 = 2.9 (0.69): v7 refuses it among 300; v8 takes it when the candidate met
         // nothing closer (neighbour 0, or 2.9 away) and refuses it when it met something 2.7 away.
