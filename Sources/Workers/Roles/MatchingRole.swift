@@ -179,9 +179,9 @@ public struct MatchingRole: Sendable {
         ]),
         // v8 with the numbers chosen, the same way, for the tenth session's fingerprint (the graph-cut
         // refinement of the outline) and metric (axis-free features for items without a clear axis,
-        // learned again): the loosest of a grid keeping false matches at or below 0.83 % on
+        // learned again): of a grid, the highest mean recall keeping false matches at or below 0.83 % on
         // match-bench's per-query dumps of four photo seeds (about 650 and 5,800 items), replayed by
-        // ops/choose-rule; an in-sample figure (README has the figures, and those with each dump held out).
+        // ops/choose-rule; an in-sample figure (README has the figures, and those with each seed held out).
         "v9": Rule(metric: .learned, steps: v7Steps, neighbours: [
             .init(waiting: 400, .init(ratio: 0.66, ceiling: 2.8, alone: 2.75)),
             .init(waiting: 3_000, .init(ratio: 0.56, ceiling: 2.3, alone: 2.25)),
