@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "FleetCommand", dependencies: ["QueueKit"]),
         .executableTarget(name: "WorkersCommand", dependencies: ["Workers", "FleetCommand"]),
         .executableTarget(name: "ProducerCommand", dependencies: ["Producer", "Workers", "FleetCommand"]),
-        .executableTarget(name: "queuectl", dependencies: ["QueueKit", "Workers", "FleetCommand"]),
+        .executableTarget(name: "queuectl", dependencies: ["QueueKit", "Workers", "Producer", "Imaging", "FleetCommand"]),
         .executableTarget(name: "Bench", dependencies: ["QueueKit", "FleetCommand"]),
         .executableTarget(name: "PhotoLabCommand", dependencies: ["Imaging", "PhotoLab", "Workers", "FleetCommand"]),
         .executableTarget(name: "MatchBench", dependencies: ["QueueKit", "Workers", "Imaging", "PhotoLab", "FleetCommand"]),

@@ -4,9 +4,9 @@ import Synchronization
 
 /// Fingerprints of one shot of generated designs, by design id, so that benchmarks and training that
 /// photograph tens of thousands of designs do it once. With a directory, they are read from and
-/// appended to a file per seed, shot and fingerprint layout (records of a little-endian UInt32 design
-/// id and a packed fingerprint); a changed layout or working size gets a new file, any other change
-/// to the fingerprint's computation needs the directory deleted.
+/// appended to a file per seed, shot, fingerprint layout, method and working size (records of a
+/// little-endian UInt32 design id and a packed fingerprint), so a change that raises
+/// `Fingerprint.currentMethod` starts new files.
 public final class FingerprintCache: Sendable {
     /// The file, or nil for a cache kept in memory only.
     public let path: String?
@@ -18,7 +18,7 @@ public final class FingerprintCache: Sendable {
     public init(directory: String?, seed: UInt64, shot: Int) {
         self.seed = seed
         self.shot = shot
-        path = directory.map { "\($0)/match-bench-seed\(seed)-shot\(shot)-v\(Fingerprint.currentVersion)-\(Fingerprint.packedByteCount)-w\(Fingerprint.workingLongSide).bin" }
+        path = directory.map { "\($0)/match-bench-seed\(seed)-shot\(shot)-v\(Fingerprint.currentVersion)-m\(Fingerprint.currentMethod)-\(Fingerprint.packedByteCount)-w\(Fingerprint.workingLongSide).bin" }
         var loaded: [Int: Fingerprint] = [:]
         if let path, let data = FileManager.default.contents(atPath: path) {
             let bytes = [UInt8](data), record = 4 + Fingerprint.packedByteCount

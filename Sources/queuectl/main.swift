@@ -1,5 +1,7 @@
 import FleetCommand
 import Foundation
+import Imaging
+import Producer
 import QueueKit
 import Workers
 
@@ -19,13 +21,16 @@ let usage = """
       matches [--user U]          recorded matches with their suggested prices, and vendor offers
       reindex                     file every waiting item again under its product's current index
                                   keys (after an upgrade that changed the index; safe to repeat)
+      refingerprint               ask the uploads workers to compute again, from its photo, the
+                                  fingerprint of every waiting item made by an older method (after
+                                  an upgrade that changed it; safe to repeat)
       survey                      let every waiting item that has not yet noted its closest
                                   neighbours do so (after upgrading to matching v8; safe to repeat)
       flag NAME [VARIANT FALLBACK PERCENT]   show or set a feature flag's rollout by user
       flag NAME --rollback        send every user back to the fallback at once
 
     Options:
-      --json       machine-readable output (stats, dlq list, queues)
+      --json       machine-readable output (stats, dlq list, queues, refingerprint)
       --limit N    how many dead jobs to list or requeue (default 20 for list, 1000 for requeue)
 
     \(FleetEnvironment.help)
@@ -158,6 +163,19 @@ await runTool("queuectl") {
         guard words2.count == 1 else { throw UsageError("usage: queuectl reindex") }
         let filed = try await MatchStore(client: client, keyspace: environment.keyspace).reindex(using: .standard)
         say("filed \(filed) waiting items under the current index")
+    case "refingerprint":
+        guard words2.count == 1 else { throw UsageError("usage: queuectl refingerprint") }
+        // Waits out a full uploads queue as long as a batch of the fleet's work takes, not an app's 5 s.
+        let producer = Producer(queue: JobQueue(client: client, keyspace: environment.keyspace), patience: .seconds(600))
+        let census = try await UploadsRole.requestRefingerprints(in: MatchStore(client: client, keyspace: environment.keyspace)) { jobs in
+            try await producer.enqueue(jobs)
+        }
+        if arguments.flag("json") { return try printJSON(census) }
+        say("asked the uploads workers to fingerprint \(census.requested) waiting items again (method \(Fingerprint.currentMethod))")
+        say("\(census.current) waiting items are current, \(census.notWaiting) items are matched or not yet filed")
+        if census.withoutPhoto > 0 {
+            say("\(census.withoutPhoto) waiting items keep their older fingerprint: they were stored before items kept their photo's key")
+        }
     case "survey":
         guard words2.count == 1 else { throw UsageError("usage: queuectl survey") }
         let store = MatchStore(client: client, keyspace: environment.keyspace)

@@ -8,6 +8,12 @@
 public struct Fingerprint: Sendable, Codable, Equatable {
     /// Layout version; fingerprints of different versions must not be compared.
     public static let currentVersion = 1
+    /// How fingerprints are computed, within one layout: 1 from the first mask alone (until
+    /// 2026-12-03), 2 from the outline refined by a graph cut, with items that have no clear axis
+    /// sampled evenly. Fingerprints of different methods compare, a little worse than of one method;
+    /// the matcher keeps each item's (`Item.fingerprintMethod`) so that older ones can be computed
+    /// again from their photos (`queuectl refingerprint`). Raise it with any change to the computation.
+    public static let currentMethod = 2
     /// Side of the layout grid (cells per axis).
     public static let layoutSide = 6
     /// Chroma bins per axis and relative-lightness bins of the colour histogram.

@@ -7,7 +7,8 @@ public struct MatchKeys: Sendable {
 
     public init(_ keyspace: Keyspace) { base = "\(keyspace.prefix):{match}:" }
 
-    /// HASH of one item: user, product, attrs (JSON), fp (packed Float32s), created, state, match.
+    /// HASH of one item: user, product, attrs (JSON), fp (packed Float32s), fpm (the fingerprint's
+    /// method), created, photo (blob key), state, match, and n1, n1by, n2 (its neighbours).
     public func item(_ id: String) -> String { base + "item:" + id }
     /// SET of waiting item ids filed under an index key.
     public func index(_ key: String) -> String { base + "idx:" + key }

@@ -7,16 +7,49 @@ enum MatchScripts {
     /// Input:
     ///   KEYS[1] item HASH
     ///   ARGV[1] user; ARGV[2] product; ARGV[3] attributes JSON; ARGV[4] packed fingerprint ("" = none);
-    ///   ARGV[5] created (ms); ARGV[6] the photo's blob key ("" = none)
+    ///   ARGV[5] created (ms); ARGV[6] the photo's blob key ("" = none); ARGV[7] the fingerprint's method
     /// Output:
     ///   the item's state: "new", "waiting" or "matched"
     static let storeItem = RedisScript(name: "storeItem", source: """
         local item = KEYS[1]
         if redis.call('EXISTS', item) == 0 then
           redis.call('HSET', item, 'user', ARGV[1], 'product', ARGV[2], 'attrs', ARGV[3], 'fp', ARGV[4],
-                     'created', ARGV[5], 'photo', ARGV[6], 'state', 'new')
+                     'created', ARGV[5], 'photo', ARGV[6], 'fpm', ARGV[7], 'state', 'new')
         end
         return redis.call('HGET', item, 'state')
+        """)
+
+    /// refreshFingerprint: replaces a waiting item's fingerprint by one computed again (a newer
+    /// method), moving it in the index from the old fingerprint's entries to the new one's and
+    /// forgetting the neighbours it met under the old one.
+    ///
+    /// Input:
+    ///   KEYS[1] item HASH; KEYS[2..] index keys, the old entries' first, then the new entries'
+    ///   ARGV[1] item id; ARGV[2] packed fingerprint; ARGV[3] its method; ARGV[4] the method the
+    ///   caller read (the item is left alone if it changed meanwhile); ARGV[5] how many of KEYS[2..]
+    ///   are old entries; ARGV[6..] per index key: "s" (a SET of ids) or "z" and the member (a code ZSET)
+    /// Output:
+    ///   "refreshed", or the state that stopped it: "new", "matched", "changed" (another run
+    ///   refreshed it first) or nil (no such item)
+    static let refreshFingerprint = RedisScript(name: "refreshFingerprint", source: """
+        local item, id = KEYS[1], ARGV[1]
+        local current = redis.call('HMGET', item, 'state', 'fpm')
+        if current[1] ~= 'waiting' then return current[1] end
+        local old = tonumber(ARGV[5])
+        if (current[2] or '1') ~= ARGV[4] then return 'changed' end
+        for i = 2, #KEYS do
+          local entry = ARGV[i + 4]
+          if i <= old + 1 then
+            if entry == 's' then redis.call('SREM', KEYS[i], id) else redis.call('ZREM', KEYS[i], string.sub(entry, 2)) end
+          elseif entry == 's' then
+            redis.call('SADD', KEYS[i], id)
+          else
+            redis.call('ZADD', KEYS[i], 0, string.sub(entry, 2))
+          end
+        end
+        redis.call('HSET', item, 'fp', ARGV[2], 'fpm', ARGV[3])
+        redis.call('HDEL', item, 'n1', 'n1by', 'n2')
+        return 'refreshed'
         """)
 
     /// fileItem: files an unmatched item in the index, where partners looking for it find it.

@@ -28,8 +28,27 @@ public struct MatchStore: Sendable {
         call.append(item.fingerprint?.packed() ?? [])
         call.append(item.createdAt)
         call.append(item.photo ?? "")
+        call.append(item.fingerprintMethod)
         let state = try await client.evaluate(call).string ?? ""
         return ItemState(rawValue: state) ?? .new
+    }
+
+    /// Replaces a waiting item's fingerprint by `fresh`'s (computed again by a newer method) in one
+    /// step: the item leaves the index entries of `filing` (its old fingerprint's) for those of
+    /// `freshFiling`, and forgets its neighbours, which were met under the old fingerprint. `item` is
+    /// the item as read; it is left alone if it was matched or refreshed since. Returns whether it
+    /// was refreshed.
+    public func refreshFingerprint(of item: Item, filing: IndexFiling, to fresh: Item, freshFiling: IndexFiling) async throws -> Bool {
+        guard let fingerprint = fresh.fingerprint else { return false }
+        let old = indexEntries(of: item.id, filing), new = indexEntries(of: item.id, freshFiling)
+        var call = ScriptCall(MatchScripts.refreshFingerprint, keys: [keys.item(item.id)] + (old + new).map(\.key))
+        call.append(item.id)
+        call.append(fingerprint.packed())
+        call.append(fresh.fingerprintMethod)
+        call.append(item.fingerprintMethod)
+        call.append(old.count)
+        for entry in old + new { call.append(entry.entry) }
+        return try await client.evaluate(call).string == "refreshed"
     }
 
     /// Whether an item is stored (in any state).
@@ -284,18 +303,20 @@ public struct MatchStore: Sendable {
 
     /// Reads an item hash's fields in the order `decodeItem` expects them.
     static func readItem(_ key: String) -> RedisCommand {
-        RedisCommand("HMGET", key, "user", "product", "attrs", "fp", "created", "state", "match", "photo", "n1", "n1by", "n2")
+        RedisCommand("HMGET", key, "user", "product", "attrs", "fp", "created", "state", "match", "photo", "n1", "n1by", "n2", "fpm")
     }
 
     static func decodeItem(id: String, fields f: [RedisReply]) -> (item: Item, state: ItemState, match: String?)? {
-        guard f.count == 11, let user = f[0].string, let product = f[1].string else { return nil }
+        guard f.count == 12, let user = f[0].string, let product = f[1].string else { return nil }
         let attributes = f[2].bytes.flatMap(ItemAttributes.init(stored:)) ?? ItemAttributes()
         // Packed Float32s: decoding hundreds of candidates per match must stay cheap.
         let fingerprint = f[3].bytes.flatMap { $0.isEmpty ? nil : try? Fingerprint(packed: $0) }
         let item = Item(id: id, user: user, product: product, attributes: attributes, fingerprint: fingerprint, createdAt: f[4].int ?? 0,
                         photo: f[7].string.flatMap { $0.isEmpty ? nil : $0 },
                         neighbours: f[8].string.flatMap(Double.init).map { Item.Neighbours(best: $0, bestBy: f[9].string ?? "",
-                                                                                           second: f[10].string.flatMap(Double.init) ?? 0) })
+                                                                                           second: f[10].string.flatMap(Double.init) ?? 0) },
+                        // Items stored before the method was kept have the first method's fingerprints.
+                        fingerprintMethod: f[11].int ?? 1)
         return (item, ItemState(rawValue: f[5].string ?? "") ?? .new, f[6].string)
     }
 }

@@ -42,6 +42,9 @@ public struct Item: Sendable, Codable, Equatable {
     public var product: String
     public var attributes: ItemAttributes
     public var fingerprint: Fingerprint?
+    /// How `fingerprint` was computed (`Fingerprint.currentMethod` when it was made; 1 for items
+    /// stored before the method was kept). `queuectl refingerprint` computes older ones again.
+    public var fingerprintMethod: Int
     /// ms since 1970.
     public var createdAt: Int
     /// Where the item's photo is (a blob key), for a matcher that looks at the photos themselves
@@ -52,12 +55,13 @@ public struct Item: Sendable, Codable, Equatable {
     public var neighbours: Neighbours?
 
     public init(id: String, user: String, product: String, attributes: ItemAttributes, fingerprint: Fingerprint?, createdAt: Int,
-                photo: String? = nil, neighbours: Neighbours? = nil) {
+                photo: String? = nil, neighbours: Neighbours? = nil, fingerprintMethod: Int = Fingerprint.currentMethod) {
         self.id = id
         self.user = user
         self.product = product
         self.attributes = attributes
         self.fingerprint = fingerprint
+        self.fingerprintMethod = fingerprintMethod
         self.createdAt = createdAt
         self.photo = photo
         self.neighbours = neighbours

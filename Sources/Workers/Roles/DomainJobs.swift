@@ -23,6 +23,13 @@ public enum DomainJobs {
         }
     }
 
+    /// `refingerprint` on `uploads`: compute a waiting item's fingerprint again from its photo, by
+    /// the current method (`queuectl refingerprint` asks for it after the method changed).
+    public struct Refingerprint: Codable, Sendable, Equatable {
+        public var item: String
+        public init(item: String) { self.item = item }
+    }
+
     /// `match` on `matching`: find a partner for a stored item.
     public struct Match: Codable, Sendable, Equatable {
         public var item: String

@@ -4,7 +4,8 @@ import QueueKit
 
 /// The uploads worker: reads an upload's photo from the blob store, decodes it (JPEG, PNG),
 /// fingerprints it, stores the item, and enqueues its matching job atomically with the ack.
-/// Anything wrong with the upload goes to the dead-letter queue with the reason.
+/// Anything wrong with the upload goes to the dead-letter queue with the reason. It also computes
+/// stored items' fingerprints again when the method changed (`refingerprint` jobs).
 public struct UploadsRole: Sendable {
     public let products: ProductCatalog
     public let blobs: BlobStore
@@ -21,6 +22,9 @@ public struct UploadsRole: Sendable {
     public func register(into handlers: inout JobHandlers) {
         handlers.register("upload", payload: DomainJobs.Upload.self) { upload, context in
             try await handle(upload, context: context)
+        }
+        handlers.register("refingerprint", payload: DomainJobs.Refingerprint.self) { request, context in
+            try await handle(request, context: context)
         }
     }
 
@@ -44,12 +48,7 @@ public struct UploadsRole: Sendable {
         }
         let fingerprint: Fingerprint?
         do {
-            fingerprint = try await PhotoWork.run { [blobs, maxPixels] in
-                Fingerprint(image: try ImageDecoder.decode(try blobs.get(upload.blob), maxPixels: maxPixels,
-                                                           reducedFor: Fingerprint.workingLongSide))
-            }
-        } catch let error as ImageDecodingError {
-            throw PermanentJobError("photo refused: \(error.message)")
+            fingerprint = try await self.fingerprint(ofPhoto: upload.blob)
         } catch let error as BlobError {
             if product.needsPhoto { throw PermanentJobError(error.description) }
             fingerprint = nil
@@ -59,5 +58,103 @@ public struct UploadsRole: Sendable {
                         photo: fingerprint == nil ? nil : upload.blob)
         try await store.store(item)
         context.enqueueOnSuccess(match)
+    }
+
+    /// Computes a waiting item's fingerprint again from its photo by the current method, moves it
+    /// to its new place in the index (`MatchStore.refreshFingerprint`) and asks for its match again
+    /// (with the ack), so that it looks around with the new fingerprint: a partner the old one
+    /// missed may be waiting. Items already current, matched, or not yet filed are left alone; an
+    /// item whose photo cannot be read goes to the dead-letter queue with the reason and keeps its
+    /// fingerprint.
+    func handle(_ request: DomainJobs.Refingerprint, context: JobContext) async throws {
+        guard let stored = try await store.item(request.item) else {
+            throw PermanentJobError("item \(request.item) does not exist")
+        }
+        let item = stored.item
+        guard stored.state == .waiting, item.fingerprint != nil, item.fingerprintMethod < Fingerprint.currentMethod else { return }
+        guard let product = products[item.product] else {
+            throw PermanentJobError("item \(item.id) is a '\(item.product)', which this worker does not know")
+        }
+        guard let photo = item.photo else {
+            throw PermanentJobError("item \(item.id) keeps its fingerprint: it was stored before items kept their photo's key")
+        }
+        var fresh = item
+        do {
+            fresh.fingerprint = try await fingerprint(ofPhoto: photo)
+        } catch let error as BlobError {
+            throw PermanentJobError("item \(item.id) keeps its fingerprint: \(error.description)")
+        }
+        fresh.fingerprintMethod = Fingerprint.currentMethod
+        fresh.neighbours = nil
+        guard try await store.refreshFingerprint(of: item, filing: product.filing(of: item), to: fresh, freshFiling: product.filing(of: fresh))
+        else { return }
+        context.enqueueOnSuccess(try NewJob(queue: DomainJobs.matching, type: "match", encoding: DomainJobs.Match(item: item.id)))
+    }
+
+    /// The fingerprint of a photo in the blob store, decoded and computed off the cooperative pool.
+    /// Throws `BlobError` when the photo cannot be read, and a permanent job error with the reason
+    /// when it cannot be decoded.
+    private func fingerprint(ofPhoto key: String) async throws -> Fingerprint {
+        do {
+            return try await PhotoWork.run { [blobs, maxPixels] in
+                Fingerprint(image: try ImageDecoder.decode(try blobs.get(key), maxPixels: maxPixels,
+                                                           reducedFor: Fingerprint.workingLongSide))
+            }
+        } catch let error as ImageDecodingError {
+            throw PermanentJobError("photo refused: \(error.message)")
+        }
+    }
+}
+
+extension UploadsRole {
+    /// What `requestRefingerprints` found among the stored items.
+    public struct RefingerprintCensus: Sendable, Equatable, Codable {
+        /// Waiting items with a fingerprint older than the current method: asked for.
+        public var requested = 0
+        /// Waiting items with an older fingerprint and no photo key (stored before items kept it):
+        /// they keep their fingerprint.
+        public var withoutPhoto = 0
+        /// Waiting items whose fingerprint is current, or that have none.
+        public var current = 0
+        /// Items matched or not yet filed, left alone.
+        public var notWaiting = 0
+
+        public init() {}
+    }
+
+    /// The job that fingerprints `item` again. Its idempotency key names the item and the method, so
+    /// a request repeated within a day adds nothing.
+    public static func refingerprintJob(for item: String) throws -> NewJob {
+        try NewJob(queue: DomainJobs.uploads, type: "refingerprint", encoding: DomainJobs.Refingerprint(item: item),
+                   idempotencyKey: "refingerprint:\(item):m\(Fingerprint.currentMethod)")
+    }
+
+    /// Asks for every waiting item whose fingerprint is older than the current method to be
+    /// fingerprinted again, handing `enqueue` the jobs of each SCAN batch (the caller waits out a
+    /// full queue). Safe to repeat and to run beside the workers.
+    public static func requestRefingerprints(in store: MatchStore, batch: Int = 500,
+                                             enqueue: @Sendable ([NewJob]) async throws -> Void) async throws -> RefingerprintCensus {
+        var census = RefingerprintCensus()
+        // SCAN may return an item twice; each is counted once.
+        var seen = Set<String>()
+        try await store.forEachItem(batch: batch) { stored in
+            var jobs: [NewJob] = []
+            for (item, state) in stored where seen.insert(item.id).inserted {
+                if state != .waiting {
+                    census.notWaiting += 1
+                } else if item.fingerprint == nil || item.fingerprintMethod >= Fingerprint.currentMethod {
+                    census.current += 1
+                } else if item.photo == nil {
+                    census.withoutPhoto += 1
+                } else {
+                    jobs.append(try refingerprintJob(for: item.id))
+                }
+            }
+            if !jobs.isEmpty {
+                try await enqueue(jobs)
+                census.requested += jobs.count
+            }
+        }
+        return census
     }
 }

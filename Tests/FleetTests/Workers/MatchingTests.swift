@@ -159,6 +159,80 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(try await domain.store.item("it-up-1")?.item.fingerprint == stored.item.fingerprint)
     }
 
+    /// After the fingerprint's method changed, `queuectl refingerprint` (`requestRefingerprints`)
+    /// asks the uploads workers for every waiting item with an older fingerprint. The worker computes
+    /// it again from the photo, moves the item in the index, forgets its neighbours and asks for its
+    /// match again. Current, matched and photo-less items are counted and left alone; a rerun of the
+    /// job changes nothing, and an item whose photo is gone keeps its fingerprint with a reason.
+    @Test func olderFingerprintsAreComputedAgainFromThePhotos() async throws {
+        let domain = DomainFleet()
+        defer { Task { await domain.cleanUp() } }
+        let socks = DesignCatalogue.make(count: 30, seed: 4).filter { $0.kind == .sock }
+        let sock = try domain.products.product(named: "sock")
+        let shot = photo(of: socks[0], shot: 0)
+        let key = try domain.blobs.put(shot)
+        // Stored as items were before the method was kept: a fingerprint (here another sock's, so that
+        // a new one cannot be mistaken for it), no `fpm` field, neighbours met under the old fingerprint.
+        let other = Fingerprint(image: Photographer.photograph(socks[1], shot: 0, seed: 21).image)
+        func stored(_ id: String, photo: String?, legacy: Bool, state: String = "waiting") async throws -> Item {
+            let item = Item(id: id, user: "user-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: other, createdAt: 1, photo: photo)
+            try await domain.store.store(item)
+            _ = try await domain.store.file(id, filing: sock.filing(of: item))
+            if legacy { _ = try await domain.fleet.client.send("HDEL", domain.store.keys.item(id), "fpm") }
+            _ = try await domain.fleet.client.send("HSET", domain.store.keys.item(id), "state", state, "n1", "0.5", "n1by", "x", "n2", "0.1")
+            return try #require(try await domain.store.item(id)?.item)
+        }
+        let old = try await stored("old", photo: key, legacy: true)
+        #expect(old.fingerprintMethod == 1)
+        _ = try await stored("no-photo", photo: nil, legacy: true)
+        _ = try await stored("current", photo: key, legacy: false)
+        _ = try await stored("matched", photo: key, legacy: true, state: "matched")
+        _ = try await stored("gone", photo: String(repeating: "0", count: 64), legacy: true)
+
+        let requested = Mutex<[NewJob]>([])
+        let census = try await UploadsRole.requestRefingerprints(in: domain.store, batch: 2) { jobs in requested.withLock { $0 += jobs } }
+        var expected = UploadsRole.RefingerprintCensus()
+        (expected.requested, expected.withoutPhoto, expected.current, expected.notWaiting) = (2, 1, 1, 1)
+        #expect(census == expected)
+        #expect(requested.withLock { jobs in Set(jobs.map(\.type)) == ["refingerprint"] && jobs.count == 2 })
+
+        // Through the queue: the uploads worker runs the job, and the item's match is asked for again.
+        try await domain.fleet.producer().enqueue(try UploadsRole.refingerprintJob(for: "old"))
+        try await withWorker(try domain.worker(roles: ["uploads"])) {
+            try await eventually("refingerprinted") { try await domain.fleet.stats("uploads").done == 1 }
+        }
+        #expect(try await domain.fleet.stats("matching").ready == 1)
+        let fresh = try #require(try await domain.store.item("old"))
+        let expectedFingerprint = Fingerprint(image: try ImageDecoder.decode(shot, reducedFor: Fingerprint.workingLongSide))
+        #expect(fresh.state == .waiting && fresh.item.fingerprint == expectedFingerprint)
+        #expect(fresh.item.fingerprintMethod == Fingerprint.currentMethod && fresh.item.neighbours == nil)
+        // The item left its old codes for its new ones (a code both share stays).
+        let oldCodes = try #require(sock.filing(of: old).similarity), newCodes = try #require(sock.filing(of: fresh.item).similarity)
+        #expect(oldCodes.codes != newCodes.codes)
+        func filed(_ code: BucketCode, in space: String) async throws -> Bool {
+            try await domain.fleet.client.send("ZSCORE", domain.store.keys.tree(space, code.tree), code.symbols + "|old").string != nil
+        }
+        for code in newCodes.codes { #expect(try await filed(code, in: newCodes.space)) }
+        for code in oldCodes.codes where !newCodes.codes.contains(code) { #expect(try await filed(code, in: oldCodes.space) == false) }
+
+        // A rerun changes nothing and asks for nothing; the next request finds the item current.
+        let role = UploadsRole(products: domain.products, blobs: domain.blobs, store: domain.store)
+        let rerun = JobContext.forTesting(id: JobID("rerun"))
+        try await role.handle(DomainJobs.Refingerprint(item: "old"), context: rerun)
+        #expect(rerun.pendingFollowUps.isEmpty)
+        #expect(try await UploadsRole.requestRefingerprints(in: domain.store) { _ in }.current == 2)
+        // Without a readable photo the item keeps its fingerprint, and the job says why.
+        for (id, says) in [("gone", "keeps its fingerprint"), ("no-photo", "before items kept their photo's key"), ("nobody", "does not exist")] {
+            do {
+                try await role.handle(DomainJobs.Refingerprint(item: id), context: .forTesting(id: JobID(id)))
+                Issue.record("refingerprinting '\(id)' succeeded")
+            } catch let error as PermanentJobError {
+                #expect(error.description.contains(says), "\(error)")
+            }
+        }
+        #expect(try await domain.store.item("gone")?.item.fingerprint == other)
+    }
+
     /// Two workers handle the two halves of a pair at the same moment, many times over: each pair
     /// is matched exactly once.
     @Test func racingWorkersRecordEachMatchOnce() async throws {
