@@ -14,12 +14,18 @@ extension Fingerprint {
     func hashes(scheme: BucketScheme) -> [[Int]] {
         let x = bucketEmbedding()
         let projections = scheme == .forest ? Self.forestProjections : Self.makeProjections(count: scheme.bands * scheme.hashesPerBand)
-        return (0..<scheme.bands).map { band in
-            (0..<scheme.hashesPerBand).map { hIndex in
-                let p = projections[band * scheme.hashesPerBand + hIndex]
-                var dot: Float = 0
-                for i in x.indices { dot += p.direction[i] * x[i] }
-                return Int((dot / scheme.width + p.offset).rounded(.down))
+        return x.withUnsafeBufferPointer { x in
+            (0..<scheme.bands).map { band in
+                (0..<scheme.hashesPerBand).map { hIndex in
+                    let p = projections[band * scheme.hashesPerBand + hIndex]
+                    // In index order, one term at a time: a code must not change with how the sum is grouped.
+                    let dot = p.direction.withUnsafeBufferPointer { direction in
+                        var dot: Float = 0
+                        for i in 0..<min(x.count, direction.count) { dot += direction[i] * x[i] }
+                        return dot
+                    }
+                    return Int((dot / scheme.width + p.offset).rounded(.down))
+                }
             }
         }
     }

@@ -34,11 +34,14 @@ extension Fingerprint {
         guard bytes.count == Self.packedByteCount else { throw .wrongLength(bytes.count, expected: Self.packedByteCount) }
         var cursor = 1
         func take(_ count: Int) -> [Float] {
-            (0..<count).map { _ in
-                var bits: UInt32 = 0
-                for k in 0..<4 { bits |= UInt32(bytes[cursor + k]) << (8 * k) }
-                cursor += 4
-                return Float(bitPattern: bits)
+            defer { cursor += 4 * count }
+            return bytes.withUnsafeBytes { raw in
+                [Float](unsafeUninitializedCapacity: count) { floats, initialized in
+                    for k in 0..<count {
+                        floats[k] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: cursor + 4 * k, as: UInt32.self)))
+                    }
+                    initialized = count
+                }
             }
         }
         version = Int(versionByte)
