@@ -61,7 +61,7 @@ public final class Worker: Sendable {
             DelayedPromoter(configuration: configuration),
             LeaseRecoverer(configuration: configuration),
             DeadLetterTrimmer(configuration: configuration),
-        ])
+        ] + (configuration.clock.correction.map { [ClockSync(configuration: configuration, correction: $0)] } ?? []))
         let completerThread = DedicatedThread(name: "queuekit.complete") { completer.run() }
         let backgroundThread = DedicatedThread(name: "queuekit.background") { background.run() }
         let fetcherThread = DedicatedThread(name: "queuekit.fetch") {

@@ -24,6 +24,8 @@ public struct WorkerConfiguration: Sendable {
     public var shutdownGrace: Duration
     /// This process's name in leases and logs: `host:pid:random`.
     public var workerID: String
+    /// The time leases, retries and due times are written in. Default: the system clock, corrected
+    /// by Redis' (see `JobClock`), so that workers on hosts whose clocks disagree agree on leases.
     public var clock: JobClock
     public var logger: Logger
     /// Whether to refuse to start when Redis may evict keys. Default true.

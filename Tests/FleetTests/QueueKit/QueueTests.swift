@@ -130,6 +130,35 @@ final class Recorder: Sendable {
         #expect(stats.done == 1 && stats.dead == 0 && stats.inFlight == 0 && stats.recovered == 1)
     }
 
+    /// A worker on a host whose clock is a minute behind writes its lease deadlines in Redis' time
+    /// (its clock corrected by Redis' TIME), so a worker on a correct host does not take its running
+    /// job away; without the correction, the deadline would look a minute past and the job run twice.
+    @Test func aHostWhoseClockIsBehindKeepsItsLeases() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let q = fleet.queue()
+        try await fleet.producer().enqueue(NewJob(queue: q, type: "sleep", payload: Array(#"{"ms":3000}"#.utf8), maxAttempts: 3))
+        func worker(behind: Duration) -> (Worker, ClockCorrection) {
+            let correction = ClockCorrection()
+            var configuration = fleet.workerConfiguration(concurrency: 1, lease: .seconds(2))
+            configuration.clock = JobClock(correctedBy: correction) { Int(Date().timeIntervalSince1970 * 1000) - behind.milliseconds }
+            configuration.recoverInterval = .milliseconds(200)
+            var handlers = JobHandlers()
+            DiagnosticJobs.register(into: &handlers)
+            return (Worker(configuration: configuration, handlers: handlers), correction)
+        }
+        let (slow, slowCorrection) = worker(behind: .seconds(60)), (right, _) = worker(behind: .zero)
+        try await withWorker(slow) {
+            try await eventually("the slow host leased the job") { try await fleet.stats().inFlight == 1 }
+            #expect(abs(slowCorrection.milliseconds - 60_000) < 1_000, "measured \(slowCorrection.milliseconds) ms")
+            try await withWorker(right) {
+                try await eventually("done", timeout: .seconds(20)) { try await fleet.stats().done == 1 }
+            }
+        }
+        let stats = try await fleet.stats()
+        #expect(stats.recovered == 0 && stats.retried == 0, "\(stats)")
+    }
+
     @Test func anExpiredLeaseOnTheLastAttemptIsDead() async throws {
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }
