@@ -6,10 +6,12 @@ import Synchronization
 ///
 /// Lease deadlines, retry times and due times are written by one process and compared by another,
 /// so processes on different hosts must agree on the time. A clock with a `correction` (the
-/// system clock has the process's) is corrected by Redis' own clock: a worker measures how far its
-/// host's clock is from Redis' at start and every minute after (`ClockCorrection`), and reads the
-/// time corrected by it, so a host whose clock is off neither loses its leases to other workers
-/// nor keeps a dead worker's leases from them.
+/// system clock has the process's) is corrected by Redis' own clock once a worker measured it: a
+/// worker measures how far its host's clock is from Redis' at start and every minute after
+/// (`ClockCorrection`), and reads the time corrected by it, so a host whose clock is off neither
+/// loses its leases to other workers nor keeps a dead worker's leases from them. A process without
+/// a worker (a producer, queuectl) reads its system clock uncorrected: the due time of a delayed
+/// job it enqueues is as right as its host's clock.
 public struct JobClock: Sendable {
     private let read: @Sendable () -> Int
     /// The correction this clock adds (nil: it is read as it is, like a test's clock).
@@ -54,16 +56,24 @@ public final class ClockCorrection: Sendable {
     public var milliseconds: Int { value.load(ordering: .relaxed) }
 
     /// Measures the correction of `clock` on `connection` (Redis' TIME against the middle of the
-    /// round trip), keeps it, and returns how much it changed.
+    /// round trip, the quickest of three; none if every round trip took over a second), keeps it,
+    /// and returns how much it changed.
     @discardableResult
     func measure(_ clock: JobClock, on connection: RedisConnection) throws -> Int {
-        let before = clock.uncorrected()
-        let reply = try connection.send("TIME").array ?? []
-        let after = clock.uncorrected()
-        guard reply.count == 2, let seconds = reply[0].int, let micros = reply[1].int else {
-            throw RedisCommandError(command: "TIME", message: "unexpected reply \(reply)")
+        // Connecting (or a reconnect's backoff) must not count as the round trip.
+        try connection.connect()
+        var best: (roundTrip: Int, correction: Int)?
+        for _ in 0..<3 {
+            let before = clock.uncorrected()
+            let reply = try connection.send("TIME").array ?? []
+            let after = clock.uncorrected()
+            guard reply.count == 2, let seconds = reply[0].int, let micros = reply[1].int else {
+                throw RedisCommandError(command: "TIME", message: "unexpected reply \(reply)")
+            }
+            let sample = (roundTrip: after - before, correction: seconds * 1000 + micros / 1000 - (before + after) / 2)
+            if best.map({ sample.roundTrip < $0.roundTrip }) ?? true { best = sample }
         }
-        let measured = seconds * 1000 + micros / 1000 - (before + after) / 2
-        return measured - value.exchange(measured, ordering: .relaxed)
+        guard let best, best.roundTrip <= 1_000 else { return 0 }
+        return best.correction - value.exchange(best.correction, ordering: .relaxed)
     }
 }

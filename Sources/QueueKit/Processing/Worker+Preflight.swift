@@ -12,10 +12,17 @@ extension Worker {
         guard !configuration.queues.isEmpty else { throw WorkerStartError(message: "no queues to work on") }
         guard !handlers.types.isEmpty else { throw WorkerStartError(message: "no job handlers registered") }
         let client = RedisClient(configuration.redis.named("\(configuration.workerID):preflight"))
-        let clock = configuration.clock
+        let clock = configuration.clock, log = configuration.logger
         let policy: String? = try await client.withConnection { connection in
             defer { connection.disconnect() }
-            if let correction = clock.correction { try correction.measure(clock, on: connection) }
+            if let correction = clock.correction {
+                do {
+                    try correction.measure(clock, on: connection)
+                } catch let error as RedisCommandError {
+                    // An ACL may deny TIME: the worker runs on its host's clock, as before.
+                    log.warning("cannot read Redis' clock (\(error.message)); leases follow this host's clock")
+                }
+            }
             do {
                 let reply = try connection.send("CONFIG", "GET", "maxmemory-policy")
                 return reply.array?.dropFirst().first?.string

@@ -56,17 +56,21 @@ enum MatchScripts {
     ///
     /// Input:
     ///   KEYS[1] item HASH; KEYS[2..] index keys
-    ///   ARGV[1] item id; ARGV[2..] per index key: "s" (a SET: add the id) or "z" followed by the
-    ///   member (a code ZSET: add the member with score 0)
+    ///   ARGV[1] item id; ARGV[2] the fingerprint method the caller's filing was made from ("" for
+    ///   any); ARGV[3..] per index key: "s" (a SET: add the id) or "z" followed by the member (a
+    ///   code ZSET: add the member with score 0)
     /// Output:
-    ///   the item's state: "waiting" (filed), "matched" (left alone) or nil (no such item)
+    ///   the item's state: "waiting" (filed), "matched" (left alone), "changed" (left alone: its
+    ///   fingerprint was computed again since the caller read it) or nil (no such item)
     static let fileItem = RedisScript(name: "fileItem", source: """
         local item, id = KEYS[1], ARGV[1]
-        local state = redis.call('HGET', item, 'state')
+        local current = redis.call('HMGET', item, 'state', 'fpm')
+        local state = current[1]
         if state == 'new' or state == 'waiting' then
+          if ARGV[2] ~= '' and (current[2] or '1') ~= ARGV[2] then return 'changed' end
           redis.call('HSET', item, 'state', 'waiting')
           for i = 2, #KEYS do
-            local entry = ARGV[i]
+            local entry = ARGV[i + 1]
             if entry == 's' then redis.call('SADD', KEYS[i], id) else redis.call('ZADD', KEYS[i], 0, string.sub(entry, 2)) end
           end
           return 'waiting'
@@ -151,22 +155,26 @@ enum MatchScripts {
     ///   KEYS[5] user B's matches ZSET; KEYS[6] users SET; KEYS[7..] index keys of A, then of B
     ///   (item A is the one whose job records the match: it is stored as `by`)
     ///   ARGV[1] match id; ARGV[2] item A id; ARGV[3] item B id; ARGV[4] now (ms); ARGV[5] score;
-    ///   ARGV[6] price JSON; ARGV[7] algorithm; ARGV[8] count of A's index keys;
-    ///   ARGV[9..] per index key "s" (a SET holding the id) or "z" followed by the ZSET member
+    ///   ARGV[6] price JSON; ARGV[7] algorithm; ARGV[8] count of A's index keys; ARGV[9], ARGV[10]
+    ///   the fingerprint methods of A and B as the caller read them;
+    ///   ARGV[11..] per index key "s" (a SET holding the id) or "z" followed by the ZSET member
     /// Output:
-    ///   {1, match id} recorded; {0, existing match id or ""} one of the items was taken
+    ///   {1, match id} recorded; {0, existing match id or ""} one of the items was taken, or its
+    ///   fingerprint was computed again since the caller read it (the caller looks again)
     static let recordMatch = RedisScript(name: "recordMatch", source: """
         local itemA, itemB, match, userA, userB, users = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
         local matchID, idA, idB, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-        local a = redis.call('HMGET', itemA, 'state', 'match', 'user', 'product')
-        local b = redis.call('HMGET', itemB, 'state', 'match', 'user', 'product')
+        local a = redis.call('HMGET', itemA, 'state', 'match', 'user', 'product', 'fpm')
+        local b = redis.call('HMGET', itemB, 'state', 'match', 'user', 'product', 'fpm')
         if a[1] ~= 'waiting' then return {0, a[2] or ''} end
         if b[1] ~= 'waiting' then return {0, ''} end
+        -- Index entries are those of the fingerprints read: a refreshed item would keep its new ones.
+        if (a[5] or '1') ~= ARGV[9] or (b[5] or '1') ~= ARGV[10] then return {0, ''} end
         redis.call('HSET', itemA, 'state', 'matched', 'match', matchID)
         redis.call('HSET', itemB, 'state', 'matched', 'match', matchID)
         local countA = tonumber(ARGV[8])
         for i = 7, #KEYS do
-          local entry = ARGV[i + 2]
+          local entry = ARGV[i + 4]
           if entry == 's' then
             redis.call('SREM', KEYS[i], (i < 7 + countA) and idA or idB)
           else
@@ -188,16 +196,19 @@ enum MatchScripts {
     /// Input:
     ///   KEYS[i] item HASH (one may repeat)
     ///   ARGV[1] how many leading KEYS are the searching item's own entries: they may start its
-    ///   neighbours; the others only add to neighbours already started. ARGV[2i], ARGV[2i + 1] the
-    ///   score and the id of the item that gave it, for KEYS[i]
+    ///   neighbours; the others only add to neighbours already started. ARGV[2] the fingerprint
+    ///   method of the searching item as read (its own entries are skipped if it changed: they were
+    ///   scored with the old fingerprint). ARGV[2i + 1], ARGV[2i + 2] the score and the id of the
+    ///   item that gave it, for KEYS[i]
     /// Output:
     ///   how many items changed (items matched, unknown, or not yet looked around are skipped)
     static let noteNeighbours = RedisScript(name: "noteNeighbours", source: """
         local own, applied = tonumber(ARGV[1]), 0
         for i = 1, #KEYS do
-          local key, score, by = KEYS[i], tonumber(ARGV[2 * i]), ARGV[2 * i + 1]
-          local cur = redis.call('HMGET', key, 'state', 'n1', 'n1by', 'n2')
-          if (cur[1] == 'new' or cur[1] == 'waiting') and (cur[2] or i <= own) then
+          local key, score, by = KEYS[i], tonumber(ARGV[2 * i + 1]), ARGV[2 * i + 2]
+          local cur = redis.call('HMGET', key, 'state', 'n1', 'n1by', 'n2', 'fpm')
+          local fresh = i > own or (cur[5] or '1') == ARGV[2]
+          if fresh and (cur[1] == 'new' or cur[1] == 'waiting') and (cur[2] or i <= own) then
             local n1, n1by, n2 = tonumber(cur[2] or '0'), cur[3] or '', tonumber(cur[4] or '0')
             local changed = not cur[2]
             if by == n1by then

@@ -33,6 +33,13 @@ public struct MatchStore: Sendable {
         return ItemState(rawValue: state) ?? .new
     }
 
+    /// Thrown when an item's fingerprint was computed again (`queuectl refingerprint`) after the
+    /// caller read it: what the caller was about to write came from the old one.
+    public struct FingerprintChangedError: Error, Sendable, CustomStringConvertible {
+        public let item: String
+        public var description: String { "item \(item)'s fingerprint was computed again meanwhile" }
+    }
+
     /// Replaces a waiting item's fingerprint by `fresh`'s (computed again by a newer method) in one
     /// step: the item leaves the index entries of `filing` (its old fingerprint's) for those of
     /// `freshFiling`, and forgets its neighbours, which were met under the old fingerprint. `item` is
@@ -57,14 +64,22 @@ public struct MatchStore: Sendable {
     }
 
     /// Files an item in the index (if it is still unmatched); returns its state, nil if unknown.
-    public func file(_ id: String, filing: IndexFiling) async throws -> ItemState? {
-        try await client.evaluate(fileCall(id, filing)).string.flatMap(ItemState.init(rawValue:))
+    /// Given the fingerprint `method` the filing was made from, throws `FingerprintChangedError`
+    /// (and files nothing) when the item's fingerprint was computed again since.
+    public func file(_ id: String, filing: IndexFiling, method: Int? = nil) async throws -> ItemState? {
+        let state = try await client.evaluate(fileCall(id, filing, method: method)).string
+        if state == Self.changed { throw FingerprintChangedError(item: id) }
+        return state.flatMap(ItemState.init(rawValue:))
     }
 
-    private func fileCall(_ id: String, _ filing: IndexFiling) -> ScriptCall {
+    /// What the scripts answer for an item whose fingerprint was computed again since it was read.
+    static let changed = "changed"
+
+    private func fileCall(_ id: String, _ filing: IndexFiling, method: Int?) -> ScriptCall {
         let entries = indexEntries(of: id, filing)
         var call = ScriptCall(MatchScripts.fileItem, keys: [keys.item(id)] + entries.map(\.key))
         call.append(id)
+        call.append(method.map(String.init) ?? "")
         for entry in entries { call.append(entry.entry) }
         return call
     }
@@ -153,7 +168,7 @@ public struct MatchStore: Sendable {
         try await forEachItem(batch: batch) { stored in
             let calls = stored.compactMap { item, state -> ScriptCall? in
                 guard state == .waiting, let product = products[item.product] else { return nil }
-                return fileCall(item.id, product.filing(of: item))
+                return fileCall(item.id, product.filing(of: item), method: item.fingerprintMethod)
             }
             if calls.isEmpty { return }
             // The batch's filings in one round trip; each is its own atomic script, as `file` runs it.
@@ -203,6 +218,7 @@ public struct MatchStore: Sendable {
         let entries = own + raising.map { ($0.item.id, $0.score, item.id) }
         var call = ScriptCall(MatchScripts.noteNeighbours, keys: entries.map { keys.item($0.0) })
         call.append(own.count)
+        call.append(item.fingerprintMethod)
         for entry in entries {
             call.append(String(format: "%.6f", entry.1))
             call.append(entry.2)
@@ -227,6 +243,8 @@ public struct MatchStore: Sendable {
         call.append(try JSONEncoder().encode(price))
         call.append(algorithm)
         call.append(entriesA.count)
+        call.append(item.fingerprintMethod)
+        call.append(partner.fingerprintMethod)
         for entry in entriesA + entriesB { call.append(entry.entry) }
         let reply = try await client.evaluate(call).array ?? []
         let recorded = reply.first?.int == 1

@@ -88,6 +88,10 @@ public struct Item: Sendable, Codable, Equatable {
         public func best(excluding id: String) -> Double { bestBy == id ? second : best }
     }
 
+    /// Whether the item has a fingerprint made by an older method than the current one
+    /// (`queuectl refingerprint` has such fingerprints computed again).
+    public var hasOlderFingerprint: Bool { fingerprint != nil && fingerprintMethod < Fingerprint.currentMethod }
+
     /// The lowest photo similarity worth considering at all; the matcher decides among the rest.
     public static let photoFloor = 0.02
 }

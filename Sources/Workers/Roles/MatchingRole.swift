@@ -237,8 +237,13 @@ public struct MatchingRole: Sendable {
         let filing = product.filing(of: item)
         let algorithm = try await flags.variant(of: Self.algorithmFlag, for: item.user, default: Self.defaultAlgorithm)
         // File first, then search: of two partners processed at once, at least one sees the other.
-        guard try await store.file(item.id, filing: filing) != nil else {
-            throw PermanentJobError("item \(item.id) vanished while filing it")
+        do {
+            guard try await store.file(item.id, filing: filing, method: item.fingerprintMethod) != nil else {
+                throw PermanentJobError("item \(item.id) vanished while filing it")
+            }
+        } catch is MatchStore.FingerprintChangedError {
+            // Computed again meanwhile: the refresh filed it under its new codes and asked for its match again.
+            return .waiting
         }
         let rule = Self.rule(for: algorithm)
         let comparison = PhotoComparison(rule.metric, query: item)

@@ -71,7 +71,7 @@ public struct UploadsRole: Sendable {
             throw PermanentJobError("item \(request.item) does not exist")
         }
         let item = stored.item
-        guard stored.state == .waiting, item.fingerprint != nil, item.fingerprintMethod < Fingerprint.currentMethod else { return }
+        guard stored.state == .waiting, item.hasOlderFingerprint else { return }
         guard let product = products[item.product] else {
             throw PermanentJobError("item \(item.id) is a '\(item.product)', which this worker does not know")
         }
@@ -142,7 +142,7 @@ extension UploadsRole {
             for (item, state) in stored where seen.insert(item.id).inserted {
                 if state != .waiting {
                     census.notWaiting += 1
-                } else if item.fingerprint == nil || item.fingerprintMethod >= Fingerprint.currentMethod {
+                } else if !item.hasOlderFingerprint {
                     census.current += 1
                 } else if item.photo == nil {
                     census.withoutPhoto += 1
@@ -150,9 +150,11 @@ extension UploadsRole {
                     jobs.append(try refingerprintJob(for: item.id))
                 }
             }
-            if !jobs.isEmpty {
-                try await enqueue(jobs)
-                census.requested += jobs.count
+            // In small batches: each is enqueued whole or refused whole against the queue's depth limit.
+            for start in stride(from: 0, to: jobs.count, by: 100) {
+                let batch = Array(jobs[start..<min(start + 100, jobs.count)])
+                try await enqueue(batch)
+                census.requested += batch.count
             }
         }
         return census

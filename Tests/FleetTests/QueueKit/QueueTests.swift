@@ -137,10 +137,10 @@ final class Recorder: Sendable {
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }
         let q = fleet.queue()
-        try await fleet.producer().enqueue(NewJob(queue: q, type: "sleep", payload: Array(#"{"ms":3000}"#.utf8), maxAttempts: 3))
+        try await fleet.producer().enqueue(NewJob(queue: q, type: "sleep", payload: Array(#"{"ms":4000}"#.utf8), maxAttempts: 3))
         func worker(behind: Duration) -> (Worker, ClockCorrection) {
             let correction = ClockCorrection()
-            var configuration = fleet.workerConfiguration(concurrency: 1, lease: .seconds(2))
+            var configuration = fleet.workerConfiguration(concurrency: 1, lease: .seconds(3))
             configuration.clock = JobClock(correctedBy: correction) { Int(Date().timeIntervalSince1970 * 1000) - behind.milliseconds }
             configuration.recoverInterval = .milliseconds(200)
             var handlers = JobHandlers()

@@ -215,6 +215,21 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         for code in newCodes.codes { #expect(try await filed(code, in: newCodes.space)) }
         for code in oldCodes.codes where !newCodes.codes.contains(code) { #expect(try await filed(code, in: oldCodes.space) == false) }
 
+        // Whatever was read before the refresh cannot write the old fingerprint's traces back: filing
+        // (a match job's first step, or reindex) throws, a match is not recorded, neighbours are not noted.
+        await #expect(throws: MatchStore.FingerprintChangedError.self) {
+            try await domain.store.file("old", filing: sock.filing(of: old), method: old.fingerprintMethod)
+        }
+        for code in oldCodes.codes where !newCodes.codes.contains(code) { #expect(try await filed(code, in: oldCodes.space) == false) }
+        #expect(try await domain.store.refreshFingerprint(of: old, filing: sock.filing(of: old), to: fresh.item, freshFiling: sock.filing(of: fresh.item)) == false)
+        let current = try #require(try await domain.store.item("current")?.item)
+        let raced = try await domain.store.recordMatch(old, filing: sock.filing(of: old), with: current, partnerFiling: sock.filing(of: current),
+                                                       score: 0.9, price: PriceSuggestion(baseCents: 1, factors: []), algorithm: "v9")
+        #expect(!raced.recorded && raced.matchID == nil)
+        try await domain.store.noteNeighbours(of: old, scored: [(item: current, score: 0.9)])
+        #expect(try await domain.store.item("old")?.item.neighbours == nil)
+        #expect(try await domain.store.item("old")?.state == .waiting)
+
         // A rerun changes nothing and asks for nothing; the next request finds the item current.
         let role = UploadsRole(products: domain.products, blobs: domain.blobs, store: domain.store)
         let rerun = JobContext.forTesting(id: JobID("rerun"))
