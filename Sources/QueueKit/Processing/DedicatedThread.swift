@@ -60,6 +60,25 @@ final class StopSignal: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    /// Whether `stop()` is called within `timeout` (at once if it already was).
+    func wait(atMost timeout: Duration) async -> Bool {
+        let once = ResumeOnce()
+        return await withCheckedContinuation { continuation in
+            once.set(continuation)
+            whenStopped { once.resume(returning: true) }
+            let (seconds, attoseconds) = timeout.components
+            let nanoseconds = max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { once.resume(returning: false) }
+        }
+    }
+
+    /// A signal that stops when the first of `signals` does.
+    static func first(of signals: [StopSignal]) -> StopSignal {
+        let any = StopSignal()
+        for signal in signals { signal.whenStopped { any.stop() } }
+        return any
+    }
+
     /// Returns once `stop()` has been called.
     func wait() async {
         await withCheckedContinuation { continuation in
@@ -69,5 +88,16 @@ final class StopSignal: Sendable {
             }
             if stopped { continuation.resume() }
         }
+    }
+}
+
+/// A continuation resumed by whichever of several callbacks comes first.
+private final class ResumeOnce: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+
+    func set(_ continuation: CheckedContinuation<Bool, Never>) { self.continuation.withLock { $0 = continuation } }
+
+    func resume(returning value: Bool) {
+        continuation.withLock { stored -> CheckedContinuation<Bool, Never>? in defer { stored = nil }; return stored }?.resume(returning: value)
     }
 }

@@ -6,8 +6,9 @@ import Synchronization
 /// own (fetch, completion, background duties); handlers run as tasks.
 ///
 /// A stop (`requestStop()`, or SIGTERM/SIGINT wired by the executable) stops leasing, lets running
-/// jobs finish within the grace period, hands back the leases of the ones that did not, reports
-/// everything and returns.
+/// jobs finish within the grace period, hands back the leases of the ones that did not, cancels
+/// their handlers, reports everything and returns: within a second after the grace period even
+/// when a handler ignores cancellation (it is left running; its outcome is not reported).
 public final class Worker: Sendable {
     public let configuration: WorkerConfiguration
     public let handlers: JobHandlers
@@ -27,12 +28,16 @@ public final class Worker: Sendable {
         self.handlers = handlers
     }
 
+    /// How long `run()` waits, after the grace period, for cancelled handlers to return before it
+    /// returns without them.
+    static let cancellationPatience: Duration = .seconds(1)
+
     /// Asks the worker to stop; `run()` returns after the drain.
     public func requestStop() { stopSignal.stop() }
 
     public var counts: WorkerCounters { counters.withLock { $0 } }
 
-    /// Checks Redis, then processes jobs until `requestStop()`.
+    /// Checks Redis, then processes jobs until `requestStop()` (or until the calling task is cancelled).
     /// Throws `WorkerStartError` or a Redis error when it cannot start.
     public func run() async throws {
         try await preflight()
@@ -71,35 +76,42 @@ public final class Worker: Sendable {
         // A stop must also wake a fetch thread that waits for free slots.
         stopSignal.whenStopped { slots.close() }
 
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await withDiscardingTaskGroup { running in
-                    for await batch in jobs {
-                        for job in batch {
-                            running.addTask {
-                                let outcome = await self.execute(job)
-                                self.leases.remove(job)
-                                completer.submit(outcome)
-                                slots.giveBack(1)
-                            }
+        // Handlers run in a task of their own, so that one which ignores cancellation (stuck in a C
+        // call, say) cannot keep the worker from stopping: after the grace period its job is handed
+        // back and the worker stops without it.
+        let handlersReturned = StopSignal()
+        let processing = Task {
+            await withDiscardingTaskGroup { running in
+                for await batch in jobs {
+                    for job in batch {
+                        running.addTask {
+                            let outcome = await self.execute(job)
+                            self.leases.remove(job)
+                            completer.submit(outcome)
+                            slots.giveBack(1)
                         }
                     }
                 }
-                return true
             }
-            group.addTask { [stopSignal, configuration] in
-                await stopSignal.wait()
-                try? await Task.sleep(for: configuration.shutdownGrace)
-                return false
+            handlersReturned.stop()
+        }
+        // Cancelling the task that runs `run()` stops the worker as `requestStop()` does.
+        await withTaskCancellationHandler {
+            await StopSignal.first(of: [stopSignal, handlersReturned]).wait()
+        } onCancel: { [stopSignal] in
+            stopSignal.stop()
+        }
+        if await !handlersReturned.wait(atMost: configuration.shutdownGrace) {
+            // The grace period ran out: hand back what is still running so it runs again promptly.
+            let unfinished = self.leases.removeAll()
+            let count = unfinished.values.reduce(0) { $0 + $1.count }
+            log.warning("grace period over; handing back \(count) unfinished jobs", ["worker.id": configuration.workerID])
+            completer.submit(unfinished.flatMap { queue, jobs in jobs.map { JobOutcome.release(queue, $0.key, $0.value) } })
+            processing.cancel()
+            if await !handlersReturned.wait(atMost: Self.cancellationPatience) {
+                log.warning("handlers still running after cancellation; stopping without them (their jobs were handed back)",
+                            ["worker.id": configuration.workerID])
             }
-            if await group.next() == false {
-                // The grace period ran out: hand back what is still running so it runs again promptly.
-                let unfinished = self.leases.removeAll()
-                let count = unfinished.values.reduce(0) { $0 + $1.count }
-                log.warning("grace period over; handing back \(count) unfinished jobs", ["worker.id": configuration.workerID])
-                completer.submit(unfinished.flatMap { queue, jobs in jobs.map { JobOutcome.release(queue, $0.key, $0.value) } })
-            }
-            group.cancelAll()
         }
         await fetcherThread.join()
         completer.finish()

@@ -177,6 +177,32 @@ final class Recorder: Sendable {
 }
 
 @Suite struct WorkerTests {
+    @Test func aHandlerThatIgnoresCancellationDoesNotHoldUpTheStop() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let q = fleet.queue()
+        // A handler stuck where cancellation does not reach (a C call, a lock): it returns only when
+        // the test lets it, at the end.
+        let stuck = StopSignal()
+        defer { stuck.stop() }
+        var handlers = JobHandlers()
+        handlers.register("stuck", payload: DiagnosticJobs.Empty.self) { _, _ in await stuck.wait() }
+        let worker = Worker(configuration: fleet.workerConfiguration(grace: .seconds(1)), handlers: handlers)
+        let returned = Atomic<Bool>(false)
+        let running = Task {
+            try await worker.run()
+            returned.store(true, ordering: .sequentiallyConsistent)
+        }
+        let id = try await fleet.producer().enqueue(NewJob(queue: q, type: "stuck"))
+        try await eventually("the job is running") { try await fleet.stats().inFlight == 1 }
+        worker.requestStop()
+        try await eventually("run() returned with the handler still stuck") { returned.load(ordering: .sequentiallyConsistent) }
+        try await running.value
+        let stats = try await fleet.stats()
+        #expect(stats.ready == 1 && stats.inFlight == 0 && stats.done == 0 && stats.dead == 0)
+        #expect(try await fleet.client.send("LINDEX", fleet.keyspace.queue(q).ready, "0").string == id.rawValue)
+    }
+
     @Test func retriesWithBackoffThenBuriesWithEveryError() async throws {
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }
