@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v9]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v10]
                        [--cache DIR] [--dump FILE]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
@@ -21,7 +21,7 @@ let usage = """
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
     Versions that look at the photos themselves (v5) get them rendered again; that time is printed
-    apart. For versions that weigh what the best candidate has met (v8, v9), every indexed item
+    apart. For versions that weigh what the best candidate has met (v8 to v10), every indexed item
     first looks around itself as its match job would have (its candidates' scores noted in its
     neighbours and its own in theirs); that survey is timed apart.
 
@@ -174,7 +174,8 @@ await runTool("match-bench") {
             // The index lookup and candidate fetch alone, timed apart (the match below repeats it).
             let filingOfQuery = products[query.item.product]!.filing(of: query.item)
             let lookupStart = ContinuousClock.now
-            let search = try await store.candidates(for: filingOfQuery, excludingUser: query.item.user, excludingItem: query.item.id)
+            let search = try await store.candidates(for: filingOfQuery, excludingUser: query.item.user, excludingItem: query.item.id,
+                                                    limit: MatchingRole.rules[algorithm]!.candidates)
             let candidates = search.items
             lookups.append((ContinuousClock.now - lookupStart).timeInterval * 1000)
             candidateCounts += candidates.count

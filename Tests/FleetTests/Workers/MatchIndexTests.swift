@@ -59,6 +59,32 @@ import Testing
         #expect(try await store.candidates(for: filing("y" + shared.dropFirst() + "bbbb9"), excludingUser: "asker", excludingItem: "q").items.isEmpty)
     }
 
+    @Test func aLimitKeepsTheCandidatesFoundInTheMostTrees() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+        let base = String(repeating: "a", count: MatchStore.shallowestPrefix)
+        // Sharing the query's code in a tree, or (nil) under another shallowest prefix, where the query does not look.
+        let far = String(repeating: "z", count: MatchStore.shallowestPrefix) + "0000"
+        func codes(_ perTree: [String?]) -> IndexFiling {
+            IndexFiling(fileUnder: [], lookIn: [], similarity: SimilarityFiling(
+                space: "thing", partnerSpace: "thing",
+                codes: perTree.enumerated().map { BucketCode(tree: "t\($0.offset)", symbols: $0.element.map { base + $0 } ?? far) }))
+        }
+        // "three" shares the query's code in three trees, "two" in two, "one" in one.
+        let filed = ["three": ["1111", "2222", "3333"], "two": ["1111", "2222", nil], "one": [nil, nil, "3333"]]
+        for (id, perTree) in filed {
+            try await store.store(item(id, user: id))
+            #expect(try await store.file(id, filing: codes(perTree)) == .waiting)
+        }
+        let query = codes(["1111", "2222", "3333"])
+        try await store.store(item("q", user: "asker"))
+        _ = try await store.file("q", filing: query)
+        #expect(try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q").items.map(\.id) == ["three", "two", "one"])
+        #expect(try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q", limit: 2).items.map(\.id) == ["three", "two"])
+        #expect(try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q", limit: 1).items.map(\.id) == ["three"])
+    }
+
     @Test func storedAttributesDecodeBackAndGarbageIsRefused() throws {
         let attributes = ItemAttributes(["count": "6", "holes": "4", "note": "vert émeraude"])
         #expect(ItemAttributes(stored: Array(try JSONEncoder().encode(attributes))) == attributes)

@@ -175,11 +175,16 @@ import Testing
         // Many waiting: 0.60. d1 = 2, d2 = 3.4 (0.588) passes; a neighbour at 3.3 (0.606) does not.
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v8", waiting: 50_000, neighbour: exp(-3.4)))
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v8", waiting: 50_000, neighbour: exp(-3.3)))
-        // v9 (the default, also for unknown versions): v8's form, 0.66 (ceiling 2.8) among 400 or
-        // fewer, 0.56 (ceiling 2.3) from 3,000. d1 = 2 against 2.9 (0.69) is refused among 300, against
-        // 3.1 (0.645) taken; d1 = 2.4 against 5 (0.48) is over the ceiling from 3,000 on, where v8 takes it.
-        #expect(MatchingRole.defaultAlgorithm == "v9")
-        #expect(MatchingRole.rule(for: "v99").neighbours?.last?.thresholds == MatchingRole.rules["v9"]!.neighbours?.last?.thresholds)
+        // v9: v8's form, 0.66 (ceiling 2.8) among 400 or fewer, 0.56 (ceiling 2.3) from 3,000. d1 = 2
+        // against 2.9 (0.69) is refused among 300, against 3.1 (0.645) taken; d1 = 2.4 against 5 (0.48)
+        // is over the ceiling from 3,000 on, where v8 takes it. v10 (the default, also for unknown
+        // versions) decides as v9 among 30 candidates, not 100.
+        #expect(MatchingRole.defaultAlgorithm == "v10")
+        #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
+        for waiting in [300, 1_000, 3_000, 50_000] {
+            #expect(MatchingRole.rule(for: "v99").neighbourThresholds(waiting: waiting) == MatchingRole.rules["v9"]!.neighbourThresholds(waiting: waiting))
+            #expect(MatchingRole.rule(for: "v99").thresholds(waiting: waiting) == MatchingRole.rules["v9"]!.thresholds(waiting: waiting))
+        }
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-2.9), confident: .infinity, algorithm: "v9", waiting: 300, neighbour: 0))
         #expect(MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.1), confident: .infinity, algorithm: "v9", waiting: 300, neighbour: 0))
         #expect(!MatchingRole.decide(best: exp(-2.4), runnerUp: exp(-5), confident: .infinity, algorithm: "v9", waiting: 3_000, neighbour: 0))
@@ -192,5 +197,6 @@ import Testing
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
         #expect(MatchingRole.photoComparison(for: "v6").metric == .learned)
         #expect(MatchingRole.photoComparison(for: "v9").metric == .learned)
+        #expect(MatchingRole.photoComparison(for: "v99").metric == .learned)
     }
 }
