@@ -68,12 +68,13 @@ await runTool("producer") {
     let client = RedisClient(environment.redis)
     let queue = JobQueue(client: client, keyspace: environment.keyspace)
     let producer = Producer(queue: queue, patience: .milliseconds(try arguments.int("patience-ms", default: 5000)))
-    let job = NewJob(
-        queue: queueName, type: type, payload: Array(payload.utf8),
-        maxAttempts: try arguments.int("max-attempts", default: 5, range: 1...1000),
-        runAt: delay > 0 ? JobClock.system.now() + delay : nil,
-        tenant: arguments.value("tenant"), idempotencyKey: idempotencyKey)
+    let maxAttempts = try arguments.int("max-attempts", default: 5, range: 1...1000)
     try await client.connect()
+    // The due time by Redis' clock, so that the delay holds on a host whose clock is off.
+    let job = NewJob(
+        queue: queueName, type: type, payload: Array(payload.utf8), maxAttempts: maxAttempts,
+        runAt: delay > 0 ? try await queue.now() + delay : nil,
+        tenant: arguments.value("tenant"), idempotencyKey: idempotencyKey)
     if count == 1 {
         say(try await producer.enqueue(job).rawValue)
         return

@@ -9,9 +9,9 @@ import Synchronization
 /// system clock has the process's) is corrected by Redis' own clock once a worker measured it: a
 /// worker measures how far its host's clock is from Redis' at start and every minute after
 /// (`ClockCorrection`), and reads the time corrected by it, so a host whose clock is off neither
-/// loses its leases to other workers nor keeps a dead worker's leases from them. A process without
-/// a worker (a producer, queuectl) reads its system clock uncorrected: the due time of a delayed
-/// job it enqueues is as right as its host's clock.
+/// loses its leases to other workers nor keeps a dead worker's leases from them. A producer
+/// (`JobQueue.now()`) measures the same correction on its first enqueue and once a minute after, so
+/// the jobs it stamps and the due times computed from it are in Redis' time too.
 public struct JobClock: Sendable {
     private let read: @Sendable () -> Int
     /// The correction this clock adds (nil: it is read as it is, like a test's clock).
@@ -65,15 +65,23 @@ public final class ClockCorrection: Sendable {
         var best: (roundTrip: Int, correction: Int)?
         for _ in 0..<3 {
             let before = clock.uncorrected()
-            let reply = try connection.send("TIME").array ?? []
+            let reply = try connection.send("TIME")
             let after = clock.uncorrected()
-            guard reply.count == 2, let seconds = reply[0].int, let micros = reply[1].int else {
+            guard let redisNow = reply.timeMilliseconds else {
                 throw RedisCommandError(command: "TIME", message: "unexpected reply \(reply)")
             }
-            let sample = (roundTrip: after - before, correction: seconds * 1000 + micros / 1000 - (before + after) / 2)
+            let sample = (roundTrip: after - before, correction: redisNow - (before + after) / 2)
             if best.map({ sample.roundTrip < $0.roundTrip }) ?? true { best = sample }
         }
         guard let best, best.roundTrip <= 1_000 else { return 0 }
         return best.correction - value.exchange(best.correction, ordering: .relaxed)
+    }
+}
+
+extension RedisReply {
+    /// A `TIME` reply (seconds and microseconds) in milliseconds since 1970; nil for any other reply.
+    var timeMilliseconds: Int? {
+        guard let parts = array, parts.count == 2, let seconds = parts[0].int, let micros = parts[1].int else { return nil }
+        return seconds * 1000 + micros / 1000
     }
 }

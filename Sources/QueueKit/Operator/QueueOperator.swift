@@ -27,6 +27,9 @@ public struct QueueOperator: Sendable {
             RedisCommand("LLEN", keys.ready), RedisCommand("ZCARD", keys.inflight), RedisCommand("ZCARD", keys.delayed),
             RedisCommand("ZCARD", keys.dead), RedisCommand("HGETALL", keys.stats), RedisCommand("HGETALL", keys.config),
             RedisCommand("LINDEX", keys.ready, "-1"),
+            // Redis' clock, which workers' clocks are corrected by: the oldest job's age does not
+            // depend on this host's clock.
+            RedisCommand("TIME"),
         ]
         let (replies, oldestEnqueued) = try await client.withConnection { connection -> ([RedisReply], Int?) in
             let replies = try connection.pipeline(commands)
@@ -36,7 +39,9 @@ public struct QueueOperator: Sendable {
             }
             return (replies, oldest)
         }
-        for reply in replies { if case .error(let message) = reply { throw RedisCommandError(command: "stats", message: message) } }
+        for reply in replies.prefix(7) { if case .error(let message) = reply { throw RedisCommandError(command: "stats", message: message) } }
+        // An ACL may deny TIME: then this host's clock tells the age.
+        let now = replies[7].timeMilliseconds ?? clock.now()
         let counters = Self.hash(replies[4])
         let config = Self.hash(replies[5])
         return QueueStats(
@@ -45,7 +50,7 @@ public struct QueueOperator: Sendable {
             retried: Int(counters["retried"] ?? "") ?? 0, recovered: Int(counters["recovered"] ?? "") ?? 0,
             refused: Int(counters["refused"] ?? "") ?? 0, deferred: Int(counters["deferred"] ?? "") ?? 0, paused: config["paused"] == "1",
             maxDepth: Int(config["max_depth"] ?? "") ?? 0,
-            oldestReadyAgeMs: oldestEnqueued.map { max(0, clock.now() - $0) } ?? 0)
+            oldestReadyAgeMs: oldestEnqueued.map { max(0, now - $0) } ?? 0)
     }
 
     /// The most recently dead jobs of a queue, newest first, with every attempt's error.

@@ -21,6 +21,8 @@ public final class JobQueue: Sendable {
     public let keyspace: Keyspace
     public let options: Options
     private let registered = Mutex<Set<QueueName>>([])
+    /// When `now()` last measured the clock's correction (nil: not yet).
+    private let clockMeasured = Mutex<ContinuousClock.Instant?>(nil)
 
     public init(client: RedisClient, keyspace: Keyspace = Keyspace(), options: Options = Options()) {
         self.client = client
@@ -40,7 +42,9 @@ public final class JobQueue: Sendable {
     @discardableResult
     public func enqueue(_ jobs: [NewJob]) async throws -> [JobID] {
         guard let queue = jobs.first?.queue else { return [] }
-        let call = try enqueueCall(jobs, queue: queue)
+        // Every job is checked before anything is sent.
+        for job in jobs { try validate(job, queue: queue) }
+        let call = enqueueCall(jobs, queue: queue, now: try await now())
         let register = !registered.withLock { $0.contains(queue) }
         let queuesKey = keyspace.queues
         let reply = try await client.withConnection { connection in
@@ -51,18 +55,39 @@ public final class JobQueue: Sendable {
         return try Self.readEnqueueReply(reply, queue: queue, count: jobs.count)
     }
 
-    /// Builds the enqueueJobs call, checking each job before anything is sent.
-    func enqueueCall(_ jobs: [NewJob], queue: QueueName) throws(EnqueueError) -> ScriptCall {
+    /// The time in milliseconds since 1970 by Redis' clock, as far as this producer knows it: its
+    /// clock corrected by Redis' `TIME`, measured on the first call and again once a minute (see
+    /// `JobClock`). Compute a delayed job's `runAt` from it, so that the delay holds on a host whose
+    /// clock is off. A clock without a correction (a test's) is read as it is.
+    public func now() async throws -> Int {
+        let clock = options.clock
+        guard let correction = clock.correction else { return clock.now() }
+        let due = clockMeasured.withLock { last in last.map { ContinuousClock.now - $0 >= Self.clockInterval } ?? true }
+        if due {
+            do {
+                _ = try await client.withConnection { connection in try correction.measure(clock, on: connection) }
+            } catch is RedisCommandError {
+                // An ACL may deny TIME: this producer goes on with its host's clock, as a worker does.
+            }
+            clockMeasured.withLock { $0 = ContinuousClock.now }
+        }
+        return clock.now()
+    }
+
+    /// How often `now()` measures the clock's correction again.
+    static let clockInterval: Duration = .seconds(60)
+
+    /// Builds the enqueueJobs call for jobs already checked.
+    func enqueueCall(_ jobs: [NewJob], queue: QueueName, now: Int) -> ScriptCall {
         let keys = keyspace.queue(queue)
         var call = ScriptCall(Scripts.enqueueJobs, keys: [keys.ready, keys.delayed, keys.inflight, keys.marker, keys.stats, keys.config])
         call.append(keys.jobPrefix)
         call.append(keys.idempotencyPrefix)
-        call.append(options.clock.now())
+        call.append(now)
         call.append(options.defaultMaxDepth)
         call.append(options.defaultRetryAfter.milliseconds)
         call.append(jobs.count)
         for job in jobs {
-            try validate(job, queue: queue)
             call.append(JobID.make().rawValue)
             call.append(JobEnvelope.currentVersion)
             call.append(job.type)

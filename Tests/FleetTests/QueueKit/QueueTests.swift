@@ -159,6 +159,37 @@ final class Recorder: Sendable {
         #expect(stats.recovered == 0 && stats.retried == 0, "\(stats)")
     }
 
+    /// A producer on a host whose clock is ten minutes behind enqueues by Redis' clock: the job's
+    /// enqueue time, and the due time of a delayed job computed from `now()`, are Redis' time, so the
+    /// delay holds for workers (whose clocks follow Redis'); queuectl's age of the oldest ready job
+    /// is Redis' too, whatever its host's clock says.
+    @Test func producersAndOperatorsFollowRedisClock() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let q = fleet.queue()
+        let keys = fleet.keyspace.queue(q)
+        var options = JobQueue.Options()
+        let correction = ClockCorrection()
+        options.clock = JobClock(correctedBy: correction) { Int(Date().timeIntervalSince1970 * 1000) - 600_000 }
+        let producer = fleet.producer(options)
+        func redisNow() async throws -> Int {
+            let time = try await fleet.client.send("TIME").array ?? []
+            return time[0].int! * 1000 + time[1].int! / 1000
+        }
+        let ready = try await producer.enqueue(NewJob(queue: q, type: "noop"))
+        let delayed = try await producer.enqueue(NewJob(queue: q, type: "noop", runAt: try await producer.now() + 30_000))
+        let now = try await redisNow()
+        #expect(abs(correction.milliseconds - 600_000) < 1_000, "measured \(correction.milliseconds) ms")
+        let enqueued = try await fleet.client.send("HGET", keys.job(ready), "enq").int ?? 0
+        #expect(abs(now - enqueued) < 5_000, "enqueued at \(enqueued), Redis' clock \(now)")
+        let due = try await fleet.client.send("ZSCORE", keys.delayed, delayed.rawValue).int ?? 0
+        #expect(abs(due - (now + 30_000)) < 5_000, "due at \(due), Redis' clock \(now)")
+
+        let ahead = QueueOperator(client: fleet.client, keyspace: fleet.keyspace, clock: .shifted(by: .seconds(600)))
+        let age = try await ahead.stats(of: q).oldestReadyAgeMs
+        #expect(age < 60_000, "the oldest ready job is \(age) ms old by a clock ten minutes ahead")
+    }
+
     @Test func anExpiredLeaseOnTheLastAttemptIsDead() async throws {
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }
