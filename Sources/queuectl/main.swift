@@ -22,7 +22,7 @@ let usage = """
       reindex                     file every waiting item again under its product's current index
                                   keys (after an upgrade that changed the index; safe to repeat)
       refingerprint               ask the uploads workers to compute again, from its photo, the
-                                  fingerprint of every waiting item made by an older method (after
+                                  fingerprint of every unmatched item made by an older method (after
                                   an upgrade that changed it; safe to repeat)
       survey                      let every waiting item that has not yet noted its closest
                                   neighbours do so (after upgrading to matching v8; safe to repeat)
@@ -171,10 +171,10 @@ await runTool("queuectl") {
             try await producer.enqueue(jobs)
         }
         if arguments.flag("json") { return try printJSON(census) }
-        say("asked the uploads workers to fingerprint \(census.requested) waiting items again (method \(Fingerprint.currentMethod))")
-        say("\(census.current) waiting items are current, \(census.notWaiting) items are matched or not yet filed")
+        say("asked the uploads workers to fingerprint \(census.requested) unmatched items again (method \(Fingerprint.currentMethod))")
+        say("\(census.current) unmatched items are current, \(census.matched) items are matched")
         if census.withoutPhoto > 0 {
-            say("\(census.withoutPhoto) waiting items keep their older fingerprint: they were stored before items kept their photo's key")
+            say("\(census.withoutPhoto) unmatched items keep their older fingerprint: they were stored before items kept their photo's key")
         }
     case "survey":
         guard words2.count == 1 else { throw UsageError("usage: queuectl survey") }

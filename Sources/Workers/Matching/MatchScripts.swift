@@ -21,7 +21,8 @@ enum MatchScripts {
 
     /// refreshFingerprint: replaces a waiting item's fingerprint by one computed again (a newer
     /// method), moving it in the index from the old fingerprint's entries to the new one's and
-    /// forgetting the neighbours it met under the old one.
+    /// forgetting the neighbours it met under the old one. An item not yet filed (state "new": its
+    /// match job has not run) only takes the new fingerprint; its match job files it.
     ///
     /// Input:
     ///   KEYS[1] item HASH; KEYS[2..] index keys, the old entries' first, then the new entries'
@@ -29,15 +30,16 @@ enum MatchScripts {
     ///   caller read (the item is left alone if it changed meanwhile); ARGV[5] how many of KEYS[2..]
     ///   are old entries; ARGV[6..] per index key: "s" (a SET of ids) or "z" and the member (a code ZSET)
     /// Output:
-    ///   "refreshed", or the state that stopped it: "new", "matched", "changed" (another run
-    ///   refreshed it first) or nil (no such item)
+    ///   "refreshed", or the state that stopped it: "matched", "changed" (another run refreshed it
+    ///   first) or nil (no such item)
     static let refreshFingerprint = RedisScript(name: "refreshFingerprint", source: """
         local item, id = KEYS[1], ARGV[1]
         local current = redis.call('HMGET', item, 'state', 'fpm')
-        if current[1] ~= 'waiting' then return current[1] end
+        local state = current[1]
+        if state ~= 'waiting' and state ~= 'new' then return state end
         local old = tonumber(ARGV[5])
         if (current[2] or '1') ~= ARGV[4] then return 'changed' end
-        for i = 2, #KEYS do
+        for i = 2, (state == 'waiting' and #KEYS or 1) do
           local entry = ARGV[i + 4]
           if i <= old + 1 then
             if entry == 's' then redis.call('SREM', KEYS[i], id) else redis.call('ZREM', KEYS[i], string.sub(entry, 2)) end

@@ -40,11 +40,11 @@ public struct MatchStore: Sendable {
         public var description: String { "item \(item)'s fingerprint was computed again meanwhile" }
     }
 
-    /// Replaces a waiting item's fingerprint by `fresh`'s (computed again by a newer method) in one
-    /// step: the item leaves the index entries of `filing` (its old fingerprint's) for those of
-    /// `freshFiling`, and forgets its neighbours, which were met under the old fingerprint. `item` is
-    /// the item as read; it is left alone if it was matched or refreshed since. Returns whether it
-    /// was refreshed.
+    /// Replaces an unmatched item's fingerprint by `fresh`'s (computed again by a newer method) in one
+    /// step: a waiting item leaves the index entries of `filing` (its old fingerprint's) for those of
+    /// `freshFiling`, and forgets its neighbours, which were met under the old fingerprint; an item
+    /// not yet filed only takes the new fingerprint. `item` is the item as read; it is left alone if
+    /// it was matched or refreshed since. Returns whether it was refreshed.
     public func refreshFingerprint(of item: Item, filing: IndexFiling, to fresh: Item, freshFiling: IndexFiling) async throws -> Bool {
         guard let fingerprint = fresh.fingerprint else { return false }
         let old = indexEntries(of: item.id, filing), new = indexEntries(of: item.id, freshFiling)

@@ -63,15 +63,17 @@ public struct UploadsRole: Sendable {
     /// Computes a waiting item's fingerprint again from its photo by the current method, moves it
     /// to its new place in the index (`MatchStore.refreshFingerprint`) and asks for its match again
     /// (with the ack), so that it looks around with the new fingerprint: a partner the old one
-    /// missed may be waiting. Items already current, matched, or not yet filed are left alone; an
-    /// item whose photo cannot be read goes to the dead-letter queue with the reason and keeps its
-    /// fingerprint.
+    /// missed may be waiting. An item not yet filed (stored by a worker of the older method, its
+    /// match job still queued) takes the new fingerprint too, and its match is asked for all the
+    /// same: a match job that read the old one stops when it files. Items already current or
+    /// matched are left alone; an item whose photo cannot be read goes to the dead-letter queue with
+    /// the reason and keeps its fingerprint.
     func handle(_ request: DomainJobs.Refingerprint, context: JobContext) async throws {
         guard let stored = try await store.item(request.item) else {
             throw PermanentJobError("item \(request.item) does not exist")
         }
         let item = stored.item
-        guard stored.state == .waiting, item.hasOlderFingerprint else { return }
+        guard stored.state == .waiting || stored.state == .new, item.hasOlderFingerprint else { return }
         guard let product = products[item.product] else {
             throw PermanentJobError("item \(item.id) is a '\(item.product)', which this worker does not know")
         }
@@ -109,15 +111,16 @@ public struct UploadsRole: Sendable {
 extension UploadsRole {
     /// What `requestRefingerprints` found among the stored items.
     public struct RefingerprintCensus: Sendable, Equatable, Codable {
-        /// Waiting items with a fingerprint older than the current method: asked for.
+        /// Unmatched items (waiting, or stored and not yet filed) with a fingerprint older than the
+        /// current method: asked for.
         public var requested = 0
-        /// Waiting items with an older fingerprint and no photo key (stored before items kept it):
+        /// Unmatched items with an older fingerprint and no photo key (stored before items kept it):
         /// they keep their fingerprint.
         public var withoutPhoto = 0
-        /// Waiting items whose fingerprint is current, or that have none.
+        /// Unmatched items whose fingerprint is current, or that have none.
         public var current = 0
-        /// Items matched or not yet filed, left alone.
-        public var notWaiting = 0
+        /// Matched items, left alone.
+        public var matched = 0
 
         public init() {}
     }
@@ -129,7 +132,7 @@ extension UploadsRole {
                    idempotencyKey: "refingerprint:\(item):m\(Fingerprint.currentMethod)")
     }
 
-    /// Asks for every waiting item whose fingerprint is older than the current method to be
+    /// Asks for every unmatched item whose fingerprint is older than the current method to be
     /// fingerprinted again, handing `enqueue` the jobs of each SCAN batch (the caller waits out a
     /// full queue). Safe to repeat and to run beside the workers.
     public static func requestRefingerprints(in store: MatchStore, batch: Int = 500,
@@ -140,8 +143,8 @@ extension UploadsRole {
         try await store.forEachItem(batch: batch) { stored in
             var jobs: [NewJob] = []
             for (item, state) in stored where seen.insert(item.id).inserted {
-                if state != .waiting {
-                    census.notWaiting += 1
+                if state == .matched {
+                    census.matched += 1
                 } else if !item.hasOlderFingerprint {
                     census.current += 1
                 } else if item.photo == nil {

@@ -160,10 +160,11 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     }
 
     /// After the fingerprint's method changed, `queuectl refingerprint` (`requestRefingerprints`)
-    /// asks the uploads workers for every waiting item with an older fingerprint. The worker computes
-    /// it again from the photo, moves the item in the index, forgets its neighbours and asks for its
-    /// match again. Current, matched and photo-less items are counted and left alone; a rerun of the
-    /// job changes nothing, and an item whose photo is gone keeps its fingerprint with a reason.
+    /// asks the uploads workers for every unmatched item with an older fingerprint. The worker
+    /// computes it again from the photo, moves the item in the index, forgets its neighbours and asks
+    /// for its match again; an item not yet filed only takes the new fingerprint. Current, matched
+    /// and photo-less items are counted and left alone; a rerun of the job changes nothing, and an
+    /// item whose photo is gone keeps its fingerprint with a reason.
     @Test func olderFingerprintsAreComputedAgainFromThePhotos() async throws {
         let domain = DomainFleet()
         defer { Task { await domain.cleanUp() } }
@@ -177,7 +178,8 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         func stored(_ id: String, photo: String?, legacy: Bool, state: String = "waiting") async throws -> Item {
             let item = Item(id: id, user: "user-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: other, createdAt: 1, photo: photo)
             try await domain.store.store(item)
-            _ = try await domain.store.file(id, filing: sock.filing(of: item))
+            // A "new" item is stored and not yet filed: its match job has not run.
+            if state != "new" { _ = try await domain.store.file(id, filing: sock.filing(of: item)) }
             if legacy { _ = try await domain.fleet.client.send("HDEL", domain.store.keys.item(id), "fpm") }
             _ = try await domain.fleet.client.send("HSET", domain.store.keys.item(id), "state", state, "n1", "0.5", "n1by", "x", "n2", "0.1")
             return try #require(try await domain.store.item(id)?.item)
@@ -188,13 +190,14 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         _ = try await stored("current", photo: key, legacy: false)
         _ = try await stored("matched", photo: key, legacy: true, state: "matched")
         _ = try await stored("gone", photo: String(repeating: "0", count: 64), legacy: true)
+        let unfiled = try await stored("unfiled", photo: key, legacy: true, state: "new")
 
         let requested = Mutex<[NewJob]>([])
         let census = try await UploadsRole.requestRefingerprints(in: domain.store, batch: 2) { jobs in requested.withLock { $0 += jobs } }
         var expected = UploadsRole.RefingerprintCensus()
-        (expected.requested, expected.withoutPhoto, expected.current, expected.notWaiting) = (2, 1, 1, 1)
+        (expected.requested, expected.withoutPhoto, expected.current, expected.matched) = (3, 1, 1, 1)
         #expect(census == expected)
-        #expect(requested.withLock { jobs in Set(jobs.map(\.type)) == ["refingerprint"] && jobs.count == 2 })
+        #expect(requested.withLock { jobs in Set(jobs.map(\.type)) == ["refingerprint"] && jobs.count == 3 })
 
         // Through the queue: the uploads worker runs the job, and the item's match is asked for again.
         try await domain.fleet.producer().enqueue(try UploadsRole.refingerprintJob(for: "old"))
@@ -230,12 +233,28 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(try await domain.store.item("old")?.item.neighbours == nil)
         #expect(try await domain.store.item("old")?.state == .waiting)
 
-        // A rerun changes nothing and asks for nothing; the next request finds the item current.
+        // An item not yet filed takes the new fingerprint and stays out of the index for its match
+        // job to file; its match is asked for again, in case that job read the old fingerprint.
         let role = UploadsRole(products: domain.products, blobs: domain.blobs, store: domain.store)
+        let unfiledJob = JobContext.forTesting(id: JobID("unfiled"))
+        try await role.handle(DomainJobs.Refingerprint(item: "unfiled"), context: unfiledJob)
+        #expect(unfiledJob.pendingFollowUps.map(\.type) == ["match"])
+        let refreshed = try #require(try await domain.store.item("unfiled"))
+        #expect(refreshed.state == .new && refreshed.item.fingerprint == expectedFingerprint)
+        #expect(refreshed.item.fingerprintMethod == Fingerprint.currentMethod && refreshed.item.neighbours == nil)
+        let unfiledCodes = try #require(sock.filing(of: unfiled).similarity)
+        for code in unfiledCodes.codes + newCodes.codes {
+            #expect(try await domain.fleet.client.send("ZSCORE", domain.store.keys.tree(newCodes.space, code.tree), code.symbols + "|unfiled").string == nil)
+        }
+        await #expect(throws: MatchStore.FingerprintChangedError.self) {
+            try await domain.store.file("unfiled", filing: sock.filing(of: unfiled), method: unfiled.fingerprintMethod)
+        }
+
+        // A rerun changes nothing and asks for nothing; the next request finds the item current.
         let rerun = JobContext.forTesting(id: JobID("rerun"))
         try await role.handle(DomainJobs.Refingerprint(item: "old"), context: rerun)
         #expect(rerun.pendingFollowUps.isEmpty)
-        #expect(try await UploadsRole.requestRefingerprints(in: domain.store) { _ in }.current == 2)
+        #expect(try await UploadsRole.requestRefingerprints(in: domain.store) { _ in }.current == 3)
         // Without a readable photo the item keeps its fingerprint, and the job says why.
         for (id, says) in [("gone", "keeps its fingerprint"), ("no-photo", "before items kept their photo's key"), ("nobody", "does not exist")] {
             do {
