@@ -172,10 +172,7 @@ final class Recorder: Sendable {
         let correction = ClockCorrection()
         options.clock = JobClock(correctedBy: correction) { Int(Date().timeIntervalSince1970 * 1000) - 600_000 }
         let producer = fleet.producer(options)
-        func redisNow() async throws -> Int {
-            let time = try await fleet.client.send("TIME").array ?? []
-            return time[0].int! * 1000 + time[1].int! / 1000
-        }
+        func redisNow() async throws -> Int { try #require(try await fleet.client.send("TIME").timeMilliseconds) }
         let ready = try await producer.enqueue(NewJob(queue: q, type: "noop"))
         let delayed = try await producer.enqueue(NewJob(queue: q, type: "noop", runAt: try await producer.now() + 30_000))
         let now = try await redisNow()
