@@ -39,9 +39,10 @@ public struct QueueOperator: Sendable {
             }
             return (replies, oldest)
         }
-        for reply in replies.prefix(7) { if case .error(let message) = reply { throw RedisCommandError(command: "stats", message: message) } }
-        // An ACL may deny TIME: then this host's clock tells the age.
-        let now = replies[7].timeMilliseconds ?? clock.now()
+        // TIME, the last, is the one reply that may be refused (an ACL may deny it): then this
+        // host's clock tells the age.
+        for reply in replies.dropLast() { if case .error(let message) = reply { throw RedisCommandError(command: "stats", message: message) } }
+        let now = replies.last?.timeMilliseconds ?? clock.now()
         let counters = Self.hash(replies[4])
         let config = Self.hash(replies[5])
         return QueueStats(
