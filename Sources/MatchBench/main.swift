@@ -7,8 +7,8 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v10]
-                       [--cache DIR] [--dump FILE]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v11]
+                       [--cache DIR] [--dump FILE] [--photos DIR]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
     rotation, scale, lighting, blur, noise, clutter, perspective and JPEG re-encoding). For each
@@ -20,10 +20,18 @@ let usage = """
     ±0.35 points), and milliseconds per match. It also counts the socks and gloves that have twins
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
-    Versions that look at the photos themselves (v5) get them rendered again; that time is printed
-    apart. For versions that weigh what the best candidate has met (v8 to v10), every indexed item
-    first looks around itself as its match job would have (its candidates' scores noted in its
-    neighbours and its own in theirs); that survey is timed apart.
+    Versions that look at the photos themselves (v5, v11) get them rendered again (read from the
+    files with --photos); the rendering time is printed apart. For versions that weigh what the
+    best candidate has met (v8 to v11), every indexed item first looks around itself as its match
+    job would have (its candidates' scores noted in its neighbours and its own in theirs); that
+    survey is timed apart.
+
+    --photos DIR measures on labelled photos of your own instead of PhotoLab's: DIR holds the
+    photos (JPEG or PNG, decoded and fingerprinted as the uploads worker does) and manifest.tsv, a
+    line per photo: design id, shot (0 or 1), product (sock, glove, button-set), the photo's file
+    name, and its attributes (k=v,k=v, or - for none), tab-separated. Every design needs both
+    shots; the last --queries designs are the absent ones, and --sizes (default: all) caps how many
+    of the others are filed. ops/other-photos writes such a set, drawn independently of PhotoLab.
 
     --cache DIR keeps the fingerprints of generated photos in DIR (a file per seed, shot and
     fingerprint layout) so that a second run over 100,000 designs skips the twenty-odd minutes of
@@ -37,7 +45,8 @@ let usage = """
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came
-    near).
+    near), and for versions that confirm by the photos (v11) the agreement of the best candidate's
+    photo with the query's (-9 when a photo is missing).
 
     \(FleetEnvironment.help)
     """
@@ -88,8 +97,120 @@ struct RenderedPhotos: PhotoSource {
     }
 }
 
+/// The labelled photos the benchmark measures on: designs in order, each photographed twice.
+struct PhotoSet {
+    /// Design ids whose product the matcher takes (socks, gloves, button sets), in order.
+    let designs: [Int]
+    /// The items of the designs' photo `shot`, with ids `prefix` + design id.
+    let items: (_ designs: [Int], _ shot: Int, _ prefix: String) throws -> [Item]
+    /// Where the matcher reads a photo (versions that look at the photos themselves).
+    let photos: any PhotoSource
+    /// What rendering photos again cost (PhotoLab's; a directory's are read from files instead).
+    let rendering: RenderedPhotos.Spent?
+    /// The socks and gloves among some designs that have twins, how many each (PhotoLab's own
+    /// test for lookalikes), and how many socks and gloves there are; nil when the set cannot tell.
+    let twins: (_ designs: [Int]) -> (twins: [Int: Int], textiles: Int)?
+
+    /// PhotoLab's first `count` designs of `seed`.
+    static func photoLab(count: Int, seed: UInt64, caches: [FingerprintCache]) -> PhotoSet {
+        let all = DesignCatalogue.make(count: count, seed: seed).filter { product(for: $0) != nil }
+        let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
+        let rendered = RenderedPhotos(designs: byID, seed: seed)
+        return PhotoSet(
+            designs: all.map(\.id),
+            items: { ids, shot, prefix in try photographedItems(ids.map { byID[$0]! }, shot: shot, prefix: prefix, cache: caches[shot]) },
+            photos: rendered, rendering: rendered.spent,
+            twins: { ids in
+                let designs = ids.map { byID[$0]! }
+                return (DesignCatalogue.textileTwins(in: designs), designs.filter { $0.kind == .sock || $0.kind == .glove }.count)
+            })
+    }
+}
+
+/// Labelled photos of one's own (`--photos DIR`): manifest.tsv and the photo files it names, each
+/// decoded and fingerprinted as the uploads worker does, once, when the directory is read.
+struct PhotoDirectory: PhotoSource {
+    struct Entry: Sendable {
+        let design: Int, shot: Int, product: String, file: String
+        let attributes: [String: String]
+    }
+
+    let directory: URL
+    /// Both shots of each design, by design id.
+    let entries: [Int: [Entry]]
+    let fingerprints: [String: Fingerprint]
+
+    init(_ path: String, products: ProductCatalog) throws {
+        directory = URL(fileURLWithPath: path, isDirectory: true)
+        let manifest = directory.appendingPathComponent("manifest.tsv")
+        guard let text = try? String(contentsOf: manifest, encoding: .utf8) else {
+            throw UsageError("cannot read \(manifest.path): --photos needs a directory with manifest.tsv")
+        }
+        var entries: [Int: [Entry]] = [:]
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            func refuse(_ reason: String) -> UsageError { UsageError("\(manifest.path) line \(number + 1): \(reason)") }
+            guard fields.count == 5 else { throw refuse("expected 5 tab-separated fields (design, shot, product, file, attributes), found \(fields.count)") }
+            guard let design = Int(fields[0]), design >= 0 else { throw refuse("the design id must be a whole number, not '\(fields[0])'") }
+            guard let shot = Int(fields[1]), shot == 0 || shot == 1 else { throw refuse("the shot must be 0 or 1, not '\(fields[1])'") }
+            guard products[fields[2]] != nil else { throw refuse("unknown product '\(fields[2])'; this fleet knows \(products.names.joined(separator: ", "))") }
+            var attributes: [String: String] = [:]
+            if fields[4] != "-" {
+                for pair in fields[4].split(separator: ",") {
+                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2, !parts[0].isEmpty else { throw refuse("attributes must be k=v,k=v or -, not '\(fields[4])'") }
+                    attributes[parts[0]] = parts[1]
+                }
+            }
+            entries[design, default: []].append(Entry(design: design, shot: shot, product: fields[2], file: fields[3], attributes: attributes))
+        }
+        for (design, shots) in entries where Set(shots.map(\.shot)) != [0, 1] || shots.count != 2 {
+            throw UsageError("\(manifest.path): design \(design) needs exactly one photo of shot 0 and one of shot 1")
+        }
+        self.entries = entries
+        let started = ContinuousClock.now
+        let all = entries.values.flatMap { $0 }
+        let results = Mutex<[String: Result<Fingerprint, UsageError>]>([:])
+        let directory = directory
+        DispatchQueue.concurrentPerform(iterations: all.count) { index in
+            let file = all[index].file
+            let result: Result<Fingerprint, UsageError>
+            do {
+                let bytes = try Data(contentsOf: directory.appendingPathComponent(file))
+                result = .success(Fingerprint(image: try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)))
+            } catch let error as ImageDecodingError {
+                result = .failure(UsageError("photo \(file): \(error.message)"))
+            } catch {
+                result = .failure(UsageError("cannot read the photo \(directory.appendingPathComponent(file).path)"))
+            }
+            results.withLock { $0[file] = result }
+        }
+        fingerprints = try results.withLock { $0 }.mapValues { try $0.get() }
+        say(String(format: "read and fingerprinted %d photos of %d designs in %@ in %.1f s", all.count, entries.count, path,
+                   (ContinuousClock.now - started).timeInterval))
+    }
+
+    func photo(of item: Item) -> DecodedImage? {
+        guard let file = item.photo, let bytes = try? Data(contentsOf: directory.appendingPathComponent(file)) else { return nil }
+        return try? ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)
+    }
+
+    var set: PhotoSet {
+        PhotoSet(
+            designs: entries.keys.sorted(),
+            items: { ids, shot, prefix in
+                ids.compactMap { id in
+                    guard let entry = entries[id]?.first(where: { $0.shot == shot }) else { return nil }
+                    return Item(id: "\(prefix)\(id)", user: "\(prefix)user\(id)", product: entry.product, attributes: ItemAttributes(entry.attributes),
+                                fingerprint: fingerprints[entry.file], createdAt: id, photo: entry.file)
+                }
+            },
+            photos: self, rendering: nil, twins: { _ in nil })
+    }
+}
+
 /// One item per design with a matching product, fingerprinted from the design's photo `shot`.
-func items(_ designs: [ItemDesign], shot: Int, prefix: String, cache: FingerprintCache) throws -> [Item] {
+func photographedItems(_ designs: [ItemDesign], shot: Int, prefix: String, cache: FingerprintCache) throws -> [Item] {
     let fingerprints = try cache.fingerprints(designs.filter { product(for: $0, shot: shot) != nil })
     return designs.compactMap { design in
         guard let (name, attributes) = product(for: design, shot: shot) else { return nil }
@@ -100,10 +221,11 @@ func items(_ designs: [ItemDesign], shot: Int, prefix: String, cache: Fingerprin
 }
 
 await runTool("match-bench") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FleetEnvironment.options.union(["sizes", "queries", "seed", "algorithm", "cache", "dump"]), flags: [])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FleetEnvironment.options.union(["sizes", "queries", "seed", "algorithm", "cache", "dump", "photos"]), flags: [])
     if arguments.wantsHelp { return say(usage) }
     let environment = try FleetEnvironment(arguments, tool: "match-bench")
-    let sizes = (arguments.value("sizes") ?? "1000,10000,100000").split(separator: ",").compactMap { Int($0) }
+    let directory = try arguments.value("photos").map { try PhotoDirectory($0, products: ProductCatalog.standard) }
+    let sizes = (arguments.value("sizes") ?? (directory == nil ? "1000,10000,100000" : "\(Int.max)")).split(separator: ",").compactMap { Int($0) }
     let queryCount = try arguments.int("queries", default: 300, range: 10...100_000)
     let seed = UInt64(try arguments.int("seed", default: 1))
     let algorithm = arguments.value("algorithm") ?? MatchingRole.defaultAlgorithm
@@ -132,18 +254,18 @@ await runTool("match-bench") {
         let flags = FeatureFlags(client: client, keyspace: keyspace)
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
         // Designs: `size` indexed, plus `queryCount` that are never indexed (their queries must not match).
-        let all = DesignCatalogue.make(count: size + queryCount, seed: seed).filter { product(for: $0) != nil }
-        let photos = RenderedPhotos(designs: Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) }), seed: seed)
-        let role = MatchingRole(products: products, store: store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
+        let set = directory?.set ?? .photoLab(count: size + queryCount, seed: seed, caches: caches)
+        let all = set.designs
+        let role = MatchingRole(products: products, store: store, flags: flags, vendors: VendorCatalog(entries: []), photos: set.photos)
         // About two thirds of the designs are socks, gloves or button sets; the queries' absent designs
         // come off the end, and what is left must still make an index.
         guard all.count - queryCount >= queryCount else {
-            throw UsageError("--sizes \(size) with --queries \(queryCount) leaves \(max(0, all.count - queryCount)) photo designs to index, fewer than the queries; use a larger size or fewer queries")
+            throw UsageError("\(directory == nil ? "--sizes \(size)" : "--photos with \(all.count) designs") with --queries \(queryCount) leaves \(max(0, all.count - queryCount)) photo designs to index, fewer than the queries; use a larger size or fewer queries")
         }
         let indexed = Array(all.prefix(min(size, all.count - queryCount)))
         let absent = Array(all.suffix(queryCount))
         var started = ContinuousClock.now
-        let indexItems = try items(indexed, shot: 0, prefix: "i", cache: caches[0])
+        let indexItems = try set.items(indexed, 0, "i")
         let fingerprinting = ContinuousClock.now - started
         started = ContinuousClock.now
         for item in indexItems {
@@ -158,13 +280,13 @@ await runTool("match-bench") {
             .first { $0.hasPrefix("used_memory:") }.flatMap { Double($0.dropFirst("used_memory:".count)) } ?? 0
         let step = max(1, indexed.count / queryCount)
         let present = stride(from: 0, to: indexed.count, by: step).prefix(queryCount).map { indexed[$0] }
-        var queries = try items(present, shot: 1, prefix: "q", cache: caches[1]).map { Query(item: $0, partner: "i" + $0.id.dropFirst()) }
-        queries += try items(absent, shot: 1, prefix: "q", cache: caches[1]).map { Query(item: $0, partner: nil) }
+        var queries = try set.items(present, 1, "q").map { Query(item: $0, partner: "i" + $0.id.dropFirst()) }
+        queries += try set.items(absent, 1, "q").map { Query(item: $0, partner: nil) }
 
         _ = try await client.send("CONFIG", "RESETSTAT")
         var found = 0, wrong = 0, falseOnAbsent = 0, presentCount = 0
-        let twins = DesignCatalogue.textileTwins(in: indexed)
-        let textiles = indexed.filter { $0.kind == .sock || $0.kind == .glove }.count
+        let lookalikes = set.twins(indexed)
+        let twins = lookalikes?.twins ?? [:]
         var twinQueries = 0, twinFound = 0
         var perProduct: [String: (found: Int, total: Int)] = [:]
         var elapsed: [Double] = [], lookups: [Double] = [], candidateCounts = 0
@@ -187,7 +309,17 @@ await runTool("match-bench") {
                 let partnerFound = query.partner.map { p in scores.contains { $0.0 == p } } ?? false
                 let neighbour = candidates.first { $0.id == scores.first?.0 }?.neighbours?.best(excluding: query.item.id)
                 let dn = neighbour.map { $0 > 0 ? String(format: "%.4f", -log($0)) : "inf" } ?? "-1"
-                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\n".utf8))
+                // For versions that confirm by the photos: how well the best candidate's agrees with the query's.
+                var agreement = ""
+                if MatchingRole.rules[algorithm]!.confirmation != nil {
+                    // The dump's own renders are not the match's: the rendering time is put back as it was.
+                    let rendered = set.rendering?.value.withLock { $0 }
+                    defer { if let rendered { set.rendering?.value.withLock { $0 = rendered } } }
+                    let best = candidates.first { $0.id == scores.first?.0 }
+                    let pair = best.flatMap { best in set.photos.photo(of: query.item).flatMap { own in set.photos.photo(of: best).map { (own, $0) } } }
+                    agreement = pair.map { String(format: " %.4f", PhotoAlignment(AlignableItem(image: $0.0), AlignableItem(image: $0.1)).agreement) } ?? " -9"
+                }
+                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\(agreement)\n".utf8))
             }
             let clock = ContinuousClock.now
             let outcome = try await role.handle(DomainJobs.Match(item: query.item.id), context: context)
@@ -219,8 +351,7 @@ await runTool("match-bench") {
         let (low, high) = wilsonInterval(wrong + falseOnAbsent, of: queries.count)
         say(String(format: "   false matches, 95 %% interval: %.2f-%.2f %% (%d of %d queries; more queries narrow it)",
                    low * 100, high * 100, wrong + falseOnAbsent, queries.count))
-        let rendering = photos.spent.value.withLock { $0 }
-        if rendering.photos > 0 {
+        if let rendering = set.rendering?.value.withLock({ $0 }), rendering.photos > 0 {
             say(String(format: "   the match time includes rendering %d photos for the photo check (%.2f ms per match; the fleet reads and decodes the JPEG instead): %.2f ms per match without it",
                        rendering.photos, rendering.seconds * 1000 / Double(max(1, queries.count)), mean - rendering.seconds * 1000 / Double(max(1, queries.count))))
         }
@@ -237,9 +368,11 @@ await runTool("match-bench") {
         say("   Redis time per query (with the lookup timed apart): " + stats.joined(separator: ", "))
         // From about a thousand designs on, the generator runs out of colour pairs: the partner then has
         // lookalikes in the index that differ from it only in pattern geometry and shape.
-        say(String(format: "   socks and gloves with twins in the index (same pattern kind, both colours within 0.25, the generator's own test for lookalikes): %d of %d, %.1f twins each on average; recall on the %d queries of them %.3f, on the other %d %.3f",
-                   twins.count, textiles, Double(twins.values.reduce(0, +)) / Double(max(1, twins.count)), twinQueries,
-                   Double(twinFound) / Double(max(1, twinQueries)), presentCount - twinQueries, Double(found - twinFound) / Double(max(1, presentCount - twinQueries))))
+        if let (twins, textiles) = lookalikes {
+            say(String(format: "   socks and gloves with twins in the index (same pattern kind, both colours within 0.25, the generator's own test for lookalikes): %d of %d, %.1f twins each on average; recall on the %d queries of them %.3f, on the other %d %.3f",
+                       twins.count, textiles, Double(twins.values.reduce(0, +)) / Double(max(1, twins.count)), twinQueries,
+                       Double(twinFound) / Double(max(1, twinQueries)), presentCount - twinQueries, Double(found - twinFound) / Double(max(1, presentCount - twinQueries))))
+        }
         say("   recall by product: " + perProduct.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.found)/\($0.value.total)" }.joined(separator: ", "))
         say(String(format: "   (fingerprinting %.1f s on %d cores, filing %.1f s, survey of the indexed items %.1f s; Redis memory with the index filed and surveyed %.0f MB)",
                    fingerprinting.timeInterval, ProcessInfo.processInfo.activeProcessorCount, filing.timeInterval, survey.timeInterval, memory / 1e6))

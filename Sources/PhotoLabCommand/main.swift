@@ -275,14 +275,21 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     let rule = MatchingRole.rules[MatchingRole.defaultAlgorithm]!
     let (few, many) = (rule.neighbourThresholds(waiting: 0) ?? rule.thresholds(waiting: 0), rule.neighbourThresholds(waiting: nil) ?? rule.thresholds(waiting: nil))
     let against = rule.neighbours == nil ? "the runner-up's d" : "the smaller of the runner-up's d and that of the closest other item the candidate has met"
-    say(String(format: "learned distance d %.3f (similarity %.4f); the default matcher (%@) takes a best candidate only at d below %.2f, and below %.2f × %@, among many waiting items (among few: %.2f and %.2f)",
-               distance, exp(-Double(distance)), MatchingRole.defaultAlgorithm, many.ceiling, many.ratio, against, few.ceiling, few.ratio))
+    say(String(format: "learned distance d %.3f (similarity %.4f); %@ takes a best candidate only at d below %.2f, and below %.2f × %@, among many waiting items (among few: %.2f and %.2f)",
+               distance, exp(-Double(distance)), rule.confirmation == nil ? "the default matcher (\(MatchingRole.defaultAlgorithm))" : "without readable photos the default matcher (\(MatchingRole.defaultAlgorithm))",
+               many.ceiling, many.ratio, against, few.ceiling, few.ratio))
     for (path, mask) in zip([first, second], masks) {
         let inside = mask.pixels.filter { $0 > 127 }.count
         say(String(format: "item found in %.1f %% of %@ (%dx%d working size)", 100 * Double(inside) / Double(mask.pixels.count), path, mask.width, mask.height))
     }
     say(String(format: "photo check: pattern correlation %.3f, mask overlap %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
                alignment.patternCorrelation, alignment.overlap, alignment.chromaDifference, alignment.lightDifference, alignment.agreement))
+    if let confirmation = rule.confirmation {
+        let alone = Double(alignment.agreement) + confirmation.weight * log(confirmation.far / max(Double(distance), 1e-9))
+        say(String(format: "with the photos, the default matcher (%@) takes a best candidate at d below %.2f when agreement + %.2f × ln(min(d2, dn, %.0f) / d) is over %.2f among few waiting items, %.2f among many; these two alone (no runner-up, nothing else met) score %.3f",
+                   MatchingRole.defaultAlgorithm, confirmation.ceiling, confirmation.weight, confirmation.far,
+                   confirmation.threshold(waiting: 0), confirmation.threshold(waiting: nil), alone))
+    }
     guard let output else { return }
     let panels = zip(images, masks).map { maskedPicture($0, mask: $1, truth: nil) }
     let w = panels.map(\.width).reduce(0, +), h = panels.map(\.height).max() ?? 0

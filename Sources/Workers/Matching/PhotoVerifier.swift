@@ -1,9 +1,10 @@
 import Foundation
 import Imaging
 
-/// The closer look of an algorithm version with `MatchingRole.Verification`: lays the photos of the
-/// closest candidates over the job's own and says which one, if any, shows the same thing. Keeps the
-/// photos it has prepared for the job's next attempt (when a chosen partner was taken meanwhile).
+/// The closer look of an algorithm version with `MatchingRole.Verification` or `.Confirmation`: lays
+/// the photos of the closest candidates over the job's own and says which one, if any, shows the same
+/// thing, or how well the best one agrees. Keeps the photos it has prepared for the job's next
+/// attempt (when a chosen partner was taken meanwhile).
 struct PhotoVerifier {
     enum Verdict: Equatable {
         /// This candidate (one of those given, with its photo similarity).
@@ -15,25 +16,45 @@ struct PhotoVerifier {
         case unavailable
     }
 
-    let verification: MatchingRole.Verification
+    let verification: MatchingRole.Verification?
     let query: Item
     let photos: (any PhotoSource)?
     private var prepared: [String: AlignableItem] = [:]
 
-    init(_ verification: MatchingRole.Verification, query: Item, photos: (any PhotoSource)?) {
+    init(_ verification: MatchingRole.Verification?, query: Item, photos: (any PhotoSource)?) {
         self.verification = verification
         self.query = query
         self.photos = photos
     }
 
     /// The verdict on `scored` (candidates with their photo similarity, most similar first). Items
-    /// without a photo (containers, lids) are left to the rule's numbers. Photos are read, prepared
-    /// and laid over each other on a photo-work thread (`PhotoWork`).
-    mutating func verdict(among scored: [(Item, Double)]) async -> Verdict {
+    /// without a photo (containers, lids) are left to the rule's numbers. Nil without a
+    /// `verification` (the rule's numbers, or its confirmation, decide).
+    mutating func verdict(among scored: [(Item, Double)]) async -> Verdict? {
+        guard let verification else { return nil }
         guard query.fingerprint != nil else { return .unavailable }
         let shortlist = Array(scored.prefix(verification.shortlist).filter { $0.1 > Item.photoFloor })
         // No candidate worth a look: no photo is read or prepared.
         guard !shortlist.isEmpty else { return .noMatch }
+        guard let agreements = await agreements(with: shortlist.map(\.0)) else { return .unavailable }
+        let ranked = zip(shortlist, agreements).map { entry, agreement in
+            (item: entry.0, similarity: entry.1, score: Double(agreement) - verification.distanceWeight * -log(entry.1))
+        }.sorted { $0.score > $1.score }
+        guard let best = ranked.first, best.score > verification.threshold,
+              ranked.count < 2 || best.score - ranked[1].score >= verification.margin else { return .noMatch }
+        return .match(best.item, best.similarity)
+    }
+
+    /// How well `candidate`'s photo agrees with the job's own (`PhotoAlignment.agreement`), or nil
+    /// when either has no fingerprint or its photo cannot be read.
+    mutating func agreement(with candidate: Item) async -> Double? {
+        guard query.fingerprint != nil else { return nil }
+        return await agreements(with: [candidate])?.first.map(Double.init)
+    }
+
+    /// The agreement of each of `candidates`' photos with the job's own, or nil when a photo is
+    /// missing; read, prepared and laid over each other on a photo-work thread (`PhotoWork`).
+    private mutating func agreements(with candidates: [Item]) async -> [Float]? {
         let (query, photos, known) = (query, photos, prepared)
         let looked = await PhotoWork.run { () -> (prepared: [String: AlignableItem], agreements: [Float]?) in
             var prepared = known
@@ -46,19 +67,13 @@ struct PhotoVerifier {
             }
             guard let own = alignable(query) else { return (prepared, nil) }
             var agreements: [Float] = []
-            for (candidate, _) in shortlist {
+            for candidate in candidates {
                 guard let theirs = alignable(candidate) else { return (prepared, nil) }
                 agreements.append(PhotoAlignment(own, theirs).agreement)
             }
             return (prepared, agreements)
         }
         prepared = looked.prepared
-        guard let agreements = looked.agreements else { return .unavailable }
-        let ranked = zip(shortlist, agreements).map { entry, agreement in
-            (item: entry.0, similarity: entry.1, score: Double(agreement) - verification.distanceWeight * -log(entry.1))
-        }.sorted { $0.score > $1.score }
-        guard let best = ranked.first, best.score > verification.threshold,
-              ranked.count < 2 || best.score - ranked[1].score >= verification.margin else { return .noMatch }
-        return .match(best.item, best.similarity)
+        return looked.agreements
     }
 }

@@ -20,8 +20,10 @@ import QueueKit
 /// theirs (`MatchStore.noteNeighbours`), and d1 must be clearly below both d2 and the candidate's
 /// closest other neighbour (see `Rule.neighbours`). `v9` is v8 with numbers chosen for
 /// the fingerprint and metric of the tenth session (refined outlines, axis-free features for items
-/// without a clear axis). `v10` (default) is v9 scoring only the 30 candidates the index finds
-/// most often, not 100 (see `Rule.candidates`). `v6` is v4's metric with a looser rule (0.60, 2.7,
+/// without a clear axis). `v10` is v9 scoring only the 30 candidates the index finds
+/// most often, not 100 (see `Rule.candidates`). `v11` (default) is v10 deciding by how well the
+/// best candidate's photo lines up with the job's own together with how much closer it is than its
+/// rivals (see `Confirmation`); when a photo cannot be read, v10's numbers decide. `v6` is v4's metric with a looser rule (0.60, 2.7,
 /// alone 2.65) at every size. `v1` to `v3` use the
 /// hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55),
 /// `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
@@ -39,7 +41,7 @@ public struct MatchingRole: Sendable {
     public let photos: (any PhotoSource)?
     public static let algorithmFlag = "matching.algorithm"
     /// The version used when the flag names none (or one this worker does not know).
-    public static let defaultAlgorithm = "v10"
+    public static let defaultAlgorithm = "v11"
 
     /// One algorithm version: how photos are compared, and the decision's numbers (see the type's summary).
     public struct Rule: Sendable {
@@ -88,6 +90,9 @@ public struct MatchingRole: Sendable {
         /// cost less (at 100,000 items a lookup finds about 100), and the partner, when it is among
         /// them, is nearly always among the first.
         public let candidates: Int
+        /// A look at the best candidate's photo that decides instead of `steps` and `neighbours`
+        /// (nil: the numbers decide); they still decide when a photo cannot be read.
+        public let confirmation: Confirmation?
 
         /// A rule with the same numbers whatever the catalogue's size.
         public init(metric: PhotoComparison.Metric, ratio: Double, ceiling: Double, alone: Double? = nil, verification: Verification? = nil) {
@@ -96,7 +101,8 @@ public struct MatchingRole: Sendable {
 
         /// A rule whose numbers depend on how many items wait: `steps` by increasing `waiting`, each
         /// with an `alone` distance or none with one.
-        public init(metric: PhotoComparison.Metric, steps: [Step], verification: Verification? = nil, neighbours: [Step]? = nil, candidates: Int = 100) {
+        public init(metric: PhotoComparison.Metric, steps: [Step], verification: Verification? = nil, neighbours: [Step]? = nil, candidates: Int = 100,
+                    confirmation: Confirmation? = nil) {
             for schedule in [steps] + (neighbours.map { [$0] } ?? []) {
                 precondition(!schedule.isEmpty && zip(schedule, schedule.dropFirst()).allSatisfy { $0.waiting < $1.waiting }, "steps must grow in waiting items")
                 precondition(schedule.allSatisfy { ($0.thresholds.alone == nil) == (schedule[0].thresholds.alone == nil) }, "every step or none has an alone distance")
@@ -104,11 +110,13 @@ public struct MatchingRole: Sendable {
             }
             precondition(neighbours == nil || metric == .learned, "neighbours are noted under the learned metric")
             precondition(candidates > 0, "a rule scores at least one candidate")
+            precondition(verification == nil || confirmation == nil, "the photos decide one way or the other")
             self.metric = metric
             self.steps = steps
             self.verification = verification
             self.neighbours = neighbours
             self.candidates = candidates
+            self.confirmation = confirmation
         }
 
         /// The numbers for a search among `waiting` items: up to the first step's count its numbers,
@@ -149,6 +157,51 @@ public struct MatchingRole: Sendable {
             self.distanceWeight = distanceWeight
             self.threshold = threshold
             self.margin = margin
+        }
+    }
+
+    /// The decision by how well the best candidate's photo agrees with the job's own, together with
+    /// how much closer it is than anything else near (v11). Its photo is laid over the job's
+    /// (`PhotoAlignment`: both items in their canonical frames, every axis flip and small corrections
+    /// of pose and perspective, the pattern correlated block by block); the best candidate is the
+    /// match when d1 < `ceiling` and
+    ///
+    ///     agreement + weight × ln(min(d2, dn, far) / d1) > threshold(waiting)
+    ///
+    /// with d1, d2 and dn as in `Rule` (the runner-up's and the candidate's best other neighbour's
+    /// distances, `far` when missing). A partner's photo lines up with the job's, so a high agreement
+    /// lets a match through whose distance alone is not clearly apart from the runner-up's, and a low
+    /// one refuses a stranger that the distances alone would take. The threshold grows with the
+    /// items waiting in the space searched, interpolated in the logarithm of the count as `Rule`'s
+    /// steps are. The numbers were chosen on match-bench's per-query dumps (README has the figures).
+    public struct Confirmation: Sendable {
+        public let weight: Double
+        public let ceiling: Double
+        /// The distance standing in for a missing runner-up or neighbour.
+        public let far: Double
+        /// Thresholds by waiting items, fewest first: (waiting, threshold).
+        public let thresholds: [(waiting: Int, threshold: Double)]
+
+        public init(weight: Double, ceiling: Double, far: Double, thresholds: [(waiting: Int, threshold: Double)]) {
+            precondition(!thresholds.isEmpty && zip(thresholds, thresholds.dropFirst()).allSatisfy { $0.waiting < $1.waiting }, "thresholds must grow in waiting items")
+            self.weight = weight
+            self.ceiling = ceiling
+            self.far = far
+            self.thresholds = thresholds
+        }
+
+        /// The threshold for a search among `waiting` items (unknown: the last, the strictest).
+        public func threshold(waiting: Int?) -> Double {
+            let steps = thresholds.map { Rule.Step(waiting: $0.waiting, .init(ratio: $0.threshold, ceiling: 0)) }
+            return Rule.interpolated(steps, waiting: waiting).ratio
+        }
+
+        /// Whether the best candidate, at `d1` with the photos' `agreement`, is the match.
+        public func accepts(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, agreement: Double, waiting: Int?) -> Bool {
+            guard d1 < ceiling else { return false }
+            let nearest = min(d2 ?? far, dn ?? far, far)
+            guard d1 > 0 else { return true }
+            return agreement + weight * log(nearest / d1) > threshold(waiting: waiting)
         }
     }
 
@@ -203,6 +256,15 @@ public struct MatchingRole: Sendable {
         // dumps of v10 chose stricter numbers (the 0.83 % bound on every dump), at 3 points of recall
         // among 5,800 items; v9's were kept (README has the figures).
         "v10": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30),
+        // v10's lookup, and the decision by the best candidate's photo (`Confirmation`), with v10's
+        // numbers when a photo cannot be read. The weight, ceiling and threshold at 400 waiting items
+        // were chosen on match-bench's per-query dumps of four photo seeds at about 650 items (with
+        // each seed held out in turn, three of four choices were these); the thresholds at 1,000 and
+        // 30,000 give the highest recall keeping false matches at or below 0.83 % on the dumps of
+        // four seeds at about 5,800 items and of seed 1 at 101,024 (in-sample; README has the
+        // figures, and those with each seed held out).
+        "v11": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30,
+                    confirmation: Confirmation(weight: 1.0, ceiling: 3.5, far: 6.0, thresholds: [(400, 1.82), (1_000, 2.06), (30_000, 2.2)])),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
@@ -264,7 +326,7 @@ public struct MatchingRole: Sendable {
         }
         let rule = Self.rule(for: algorithm)
         let comparison = PhotoComparison(rule.metric, query: item)
-        var verifier = rule.verification.map { PhotoVerifier($0, query: item, photos: photos) }
+        var verifier = rule.verification != nil || rule.confirmation != nil ? PhotoVerifier(rule.verification, query: item, photos: photos) : nil
         // What the last search scored, noted in the neighbours of the item and its candidates.
         var scored: [(item: Item, score: Double)] = []
         var matched: String?
@@ -274,7 +336,14 @@ public struct MatchingRole: Sendable {
             guard let (best, bestScore) = scored.first else { break }
             let runnerUp = scored.count > 1 ? scored[1].score : nil
             var verdict = PhotoVerifier.Verdict.unavailable
-            if bestScore < product.confidentScore, let looked = await verifier?.verdict(among: scored) { verdict = looked }
+            if bestScore < product.confidentScore, let confirmation = rule.confirmation {
+                if bestScore > 0, let agreement = await verifier?.agreement(with: best) {
+                    verdict = confirmation.accepts(d1: -log(bestScore), runnerUp: Self.distance(runnerUp), neighbour: Self.distance(best.neighbours?.best(excluding: item.id)),
+                                                   agreement: agreement, waiting: candidates.waiting) ? .match(best, bestScore) : .noMatch
+                }
+            } else if bestScore < product.confidentScore, let looked = await verifier?.verdict(among: scored) {
+                verdict = looked
+            }
             let partner: Item, score: Double
             switch verdict {
             case .match(let chosen, let similarity):
@@ -357,6 +426,9 @@ public struct MatchingRole: Sendable {
         return looked
     }
 
+    /// −ln of a similarity score: 0 for the same photo, infinity for a score of 0 (nil stays nil).
+    static func distance(_ score: Double?) -> Double? { score.map { $0 > 0 ? -log(min($0, 1)) : .infinity } }
+
     /// Whether the best candidate is a match (see the type's summary). `neighbour` is the best score
     /// the candidate has had from another item than the job's (nil: it has not looked around yet).
     static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String, waiting: Int?, neighbour: Double?) -> Bool {
@@ -366,8 +438,7 @@ public struct MatchingRole: Sendable {
         let d1 = -log(best)
         if let neighbour, let symmetric = chosen.neighbourThresholds(waiting: waiting) {
             guard d1 < symmetric.ceiling else { return false }
-            func distance(_ score: Double?) -> Double { score.map { $0 > 0 ? -log(min($0, 1)) : .infinity } ?? .infinity }
-            let nearest = min(distance(runnerUp), distance(neighbour))
+            let nearest = min(distance(runnerUp) ?? .infinity, distance(neighbour) ?? .infinity)
             if nearest == .infinity { return d1 < (symmetric.alone ?? symmetric.ceiling) }
             return d1 < symmetric.ratio * nearest
         }

@@ -467,6 +467,44 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(try await match("plain-b", designs[40], shot: 0, in: domain, keepPhoto: false) != .waiting)
     }
 
+    /// v11 lays the best candidate's photo over the job's before deciding: a sock's second photo
+    /// matches its first with both photos read; without readable photos (items stored before photos
+    /// were kept) its numbers, v10's, decide, and nothing is read.
+    @Test func v11ConfirmsByThePhotosAndFallsBackWithoutThem() async throws {
+        final class CountedPhotos: PhotoSource {
+            let blobs: BlobStore
+            let reads = Mutex(0)
+            init(_ blobs: BlobStore) { self.blobs = blobs }
+            func photo(of item: Item) -> DecodedImage? {
+                reads.withLock { $0 += 1 }
+                return blobs.photo(of: item)
+            }
+        }
+        let domain = DomainFleet(products: ProductCatalog.standard)
+        defer { Task { await domain.cleanUp() } }
+        let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
+        try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: "v11", fallback: "v11", percent: 100))
+        let photos = CountedPhotos(domain.blobs)
+        let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
+        func match(_ id: String, _ design: ItemDesign, shot: Int, keepPhoto: Bool = true) async throws -> MatchingRole.Outcome {
+            let photo = Photographer.photograph(design, shot: shot, seed: 2)
+            try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(),
+                                              fingerprint: Fingerprint(image: photo.image), createdAt: 0,
+                                              photo: keepPhoto ? try domain.blobs.put(photo.jpeg) : nil))
+            return try await role.handle(DomainJobs.Match(item: id), context: .forTesting(id: JobID(id)))
+        }
+        let designs = DesignCatalogue.make(count: 41, seed: 2)
+        #expect(try await match("first", designs[11], shot: 0) == .waiting)
+        #expect(photos.reads.withLock { $0 } == 0, "no candidate, nothing to look at")
+        #expect(try await match("second", designs[11], shot: 1) != .waiting)
+        #expect(photos.reads.withLock { $0 } == 2, "the job's photo and its best candidate's")
+        let matches = try await domain.store.matches(for: "u-second")
+        #expect(matches.count == 1 && Set([matches[0].itemA, matches[0].itemB]) == ["first", "second"] && matches[0].algorithm == "v11")
+        // Without photo keys: v10's numbers decide (the same photo twice, 0 apart).
+        _ = try await match("plain-a", designs[40], shot: 0, keepPhoto: false)
+        #expect(try await match("plain-b", designs[40], shot: 0, keepPhoto: false) != .waiting)
+    }
+
     /// A blob store on a stalled network share must not stop the worker's other tasks: the photo
     /// check reads and measures photos on threads of its own, never on the cooperative pool.
     @Test func aStalledPhotoShareLeavesTheCooperativePoolFree() async throws {

@@ -123,7 +123,7 @@ import Testing
         #expect(plain.thresholds(waiting: 3) == plain.thresholds(waiting: 3_000_000))
     }
 
-    @Test func theMatcherNeedsAClearWinnerOrAConfidentScore() {
+    @Test func theMatcherNeedsAClearWinnerOrAConfidentScore() throws {
         // Stated sizes that fit are confident whatever the runner-up.
         #expect(MatchingRole.decide(best: 0.9, runnerUp: 0.89, confident: 0.5, algorithm: "v1", waiting: nil, neighbour: nil))
         // Photos: close (d1 < 2.6) and clearly closer than the runner-up (d1 < 0.65 d2).
@@ -177,10 +177,12 @@ import Testing
         #expect(!MatchingRole.decide(best: exp(-2), runnerUp: exp(-3.4), confident: .infinity, algorithm: "v8", waiting: 50_000, neighbour: exp(-3.3)))
         // v9: v8's form, 0.66 (ceiling 2.8) among 400 or fewer, 0.56 (ceiling 2.3) from 3,000. d1 = 2
         // against 2.9 (0.69) is refused among 300, against 3.1 (0.645) taken; d1 = 2.4 against 5 (0.48)
-        // is over the ceiling from 3,000 on, where v8 takes it. v10 (the default, also for unknown
-        // versions) decides as v9 among 30 candidates, not 100.
-        #expect(MatchingRole.defaultAlgorithm == "v10")
-        #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
+        // is over the ceiling from 3,000 on, where v8 takes it. v10 decides as v9 among 30 candidates,
+        // not 100; v11 (the default, also for unknown versions) is v10 with the photo confirmation,
+        // whose numbers also decide when a photo cannot be read.
+        #expect(MatchingRole.defaultAlgorithm == "v11")
+        #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
+        #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
             #expect(MatchingRole.rule(for: "v99").neighbourThresholds(waiting: waiting) == MatchingRole.rules["v9"]!.neighbourThresholds(waiting: waiting))
             #expect(MatchingRole.rule(for: "v99").thresholds(waiting: waiting) == MatchingRole.rules["v9"]!.thresholds(waiting: waiting))
@@ -192,6 +194,23 @@ import Testing
         #expect(MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 100, neighbour: nil))
         #expect(!MatchingRole.decide(best: exp(-2.6), runnerUp: nil, confident: .infinity, algorithm: "v7", waiting: 30_000, neighbour: nil))
         #expect(MatchingRole.rules["v7"]!.thresholds(waiting: 40_000) == MatchingRole.rules["v4"]!.thresholds(waiting: nil))
+        // v11's confirmation: agreement + ln(min(d2, dn, 6) / d1) over 1.82 among 400 or fewer, 2.06
+        // at 1,000 and 2.2 from 30,000 (2.105 at 3,000), d1 under 3.5. d1 = 2 against 2.9 (ln 1.45 =
+        // 0.372), which v9's ratio refuses among 300: taken with photos agreeing 1.5 (1.872), refused
+        // at 1.4 (1.772); among 3,000 refused at 1.5 and taken at 1.8 (2.172), which is refused from
+        // 30,000 on. Alone (no runner-up, no neighbour), d1 = 3 counts against 6 (0.693).
+        let confirmation = try #require(MatchingRole.rule(for: "v11").confirmation)
+        #expect(confirmation.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, waiting: 300))
+        #expect(!confirmation.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.4, waiting: 300))
+        #expect(!confirmation.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, waiting: 3_000))
+        #expect(confirmation.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.8, waiting: 3_000))
+        #expect(!confirmation.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.8, waiting: 30_000))
+        #expect(!confirmation.accepts(d1: 2, runnerUp: 5, neighbour: 2.9, agreement: 1.4, waiting: 300), "the neighbour counts as the runner-up does")
+        #expect(confirmation.accepts(d1: 3, runnerUp: nil, neighbour: nil, agreement: 1.2, waiting: 300))
+        #expect(!confirmation.accepts(d1: 3.6, runnerUp: nil, neighbour: nil, agreement: 3, waiting: 300), "over the ceiling")
+        #expect(abs(confirmation.threshold(waiting: 632) - 1.94) < 0.001, "half way in the logarithm of the count")
+        #expect(abs(confirmation.threshold(waiting: 3_000) - 2.105) < 0.001)
+        #expect(confirmation.threshold(waiting: nil) == 2.2 && confirmation.threshold(waiting: 50_000) == 2.2)
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
