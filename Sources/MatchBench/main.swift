@@ -21,7 +21,8 @@ let usage = """
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
     Versions that look at the photos themselves (v5, v11) get them rendered again (read from the
-    files with --photos); the rendering time is printed apart. For versions that weigh what the
+    files with --photos), with the item found in them again as the upload found it (the fleet
+    keeps that mask beside the photo); the rendering time is printed apart. For versions that weigh what the
     best candidate has met (v8 to v11), every indexed item first looks around itself as its match
     job would have (its candidates' scores noted in its neighbours and its own in theirs); that
     survey is timed apart.
@@ -72,9 +73,10 @@ struct WriteError: Error, CustomStringConvertible {
 }
 
 /// The benchmark's photos, rendered again when the matcher asks for one (`RenderedPhotos.key`
-/// names a design and shot): the same pixels the fingerprints were computed from.
-/// Rendering is the benchmark's own cost (the fleet reads and decodes a JPEG instead), so it is
-/// timed and reported apart.
+/// names a design and shot): the same pixels the fingerprints were computed from, with the item
+/// found in them again (the mask the fleet's upload keeps beside the photo).
+/// Rendering and finding the item are the benchmark's own cost (the fleet reads and decodes a JPEG
+/// and reads its mask instead), so they are timed and reported apart.
 struct RenderedPhotos: PhotoSource {
     let designs: [Int: ItemDesign]
     let seed: UInt64
@@ -86,14 +88,15 @@ struct RenderedPhotos: PhotoSource {
 
     static func key(_ design: ItemDesign, shot: Int) -> String { "\(design.id)/\(shot)" }
 
-    func photo(of item: Item) -> DecodedImage? {
+    func photo(of item: Item) -> ItemPhoto? {
         guard let parts = item.photo?.split(separator: "/").compactMap({ Int($0) }), parts.count == 2,
               let design = designs[parts[0]] else { return nil }
         let started = ContinuousClock.now
         let image = Photographer.photograph(design, shot: parts[1], seed: seed).image
+        let mask = Fingerprint.measuring(image).mask
         let seconds = (ContinuousClock.now - started).timeInterval
         spent.value.withLock { $0.photos += 1; $0.seconds += seconds }
-        return image
+        return ItemPhoto(image: image, mask: mask)
     }
 }
 
@@ -105,7 +108,8 @@ struct PhotoSet {
     let items: (_ designs: [Int], _ shot: Int, _ prefix: String) throws -> [Item]
     /// Where the matcher reads a photo (versions that look at the photos themselves).
     let photos: any PhotoSource
-    /// What rendering photos again cost (PhotoLab's; a directory's are read from files instead).
+    /// What rendering photos again and finding their items cost (PhotoLab's; a directory's photos
+    /// are read from files, their masks found when the directory is read).
     let rendering: RenderedPhotos.Spent?
     /// The socks and gloves among some designs that have twins, how many each (PhotoLab's own
     /// test for lookalikes), and how many socks and gloves there are; nil when the set cannot tell.
@@ -128,7 +132,8 @@ struct PhotoSet {
 }
 
 /// Labelled photos of one's own (`--photos DIR`): manifest.tsv and the photo files it names, each
-/// decoded and fingerprinted as the uploads worker does, once, when the directory is read.
+/// decoded and fingerprinted as the uploads worker does, once, when the directory is read (with
+/// the mask of the item in it, which the upload keeps beside the photo).
 struct PhotoDirectory: PhotoSource {
     struct Entry: Sendable {
         let design: Int, shot: Int, product: String, file: String
@@ -139,6 +144,7 @@ struct PhotoDirectory: PhotoSource {
     /// Both shots of each design, by design id.
     let entries: [Int: [Entry]]
     let fingerprints: [String: Fingerprint]
+    let masks: [String: ObjectSegmentation.Mask]
 
     init(_ path: String, products: ProductCatalog) throws {
         directory = URL(fileURLWithPath: path, isDirectory: true)
@@ -170,14 +176,14 @@ struct PhotoDirectory: PhotoSource {
         self.entries = entries
         let started = ContinuousClock.now
         let all = entries.values.flatMap { $0 }
-        let results = Mutex<[String: Result<Fingerprint, UsageError>]>([:])
+        let results = Mutex<[String: Result<(fingerprint: Fingerprint, mask: ObjectSegmentation.Mask), UsageError>]>([:])
         let directory = directory
         DispatchQueue.concurrentPerform(iterations: all.count) { index in
             let file = all[index].file
-            let result: Result<Fingerprint, UsageError>
+            let result: Result<(fingerprint: Fingerprint, mask: ObjectSegmentation.Mask), UsageError>
             do {
                 let bytes = try Data(contentsOf: directory.appendingPathComponent(file))
-                result = .success(Fingerprint(image: try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)))
+                result = .success(Fingerprint.measuring(try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)))
             } catch let error as ImageDecodingError {
                 result = .failure(UsageError("photo \(file): \(error.message)"))
             } catch {
@@ -185,14 +191,17 @@ struct PhotoDirectory: PhotoSource {
             }
             results.withLock { $0[file] = result }
         }
-        fingerprints = try results.withLock { $0 }.mapValues { try $0.get() }
+        let measured = try results.withLock { $0 }.mapValues { try $0.get() }
+        fingerprints = measured.mapValues(\.fingerprint)
+        masks = measured.mapValues(\.mask)
         say(String(format: "read and fingerprinted %d photos of %d designs in %@ in %.1f s", all.count, entries.count, path,
                    (ContinuousClock.now - started).timeInterval))
     }
 
-    func photo(of item: Item) -> DecodedImage? {
-        guard let file = item.photo, let bytes = try? Data(contentsOf: directory.appendingPathComponent(file)) else { return nil }
-        return try? ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)
+    func photo(of item: Item) -> ItemPhoto? {
+        guard let file = item.photo, let bytes = try? Data(contentsOf: directory.appendingPathComponent(file)),
+              let image = try? ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide) else { return nil }
+        return ItemPhoto(image: image, mask: masks[file])
     }
 
     var set: PhotoSet {
@@ -317,7 +326,7 @@ await runTool("match-bench") {
                     defer { if let rendered { set.rendering?.value.withLock { $0 = rendered } } }
                     let best = candidates.first { $0.id == scores.first?.0 }
                     let pair = best.flatMap { best in set.photos.photo(of: query.item).flatMap { own in set.photos.photo(of: best).map { (own, $0) } } }
-                    agreement = pair.map { String(format: " %.4f", PhotoAlignment(AlignableItem(image: $0.0), AlignableItem(image: $0.1)).agreement) } ?? " -9"
+                    agreement = pair.map { String(format: " %.4f", PhotoAlignment(AlignableItem(image: $0.0.image, mask: $0.0.mask), AlignableItem(image: $0.1.image, mask: $0.1.mask)).agreement) } ?? " -9"
                 }
                 try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\(agreement)\n".utf8))
             }
@@ -352,7 +361,7 @@ await runTool("match-bench") {
         say(String(format: "   false matches, 95 %% interval: %.2f-%.2f %% (%d of %d queries; more queries narrow it)",
                    low * 100, high * 100, wrong + falseOnAbsent, queries.count))
         if let rendering = set.rendering?.value.withLock({ $0 }), rendering.photos > 0 {
-            say(String(format: "   the match time includes rendering %d photos for the photo check (%.2f ms per match; the fleet reads and decodes the JPEG instead): %.2f ms per match without it",
+            say(String(format: "   the match time includes rendering %d photos for the photo check and finding the item in them (%.2f ms per match; the fleet reads and decodes the JPEG and reads the mask its upload kept instead): %.2f ms per match without it",
                        rendering.photos, rendering.seconds * 1000 / Double(max(1, queries.count)), mean - rendering.seconds * 1000 / Double(max(1, queries.count))))
         }
         say(String(format: "   index lookup with candidate fetch %.2f ms mean (timed apart, before the job files the query), %.1f candidates fetched per query",

@@ -13,7 +13,7 @@ let usage = """
            photolab pair-spread [--designs N] [--seed N] [--far D] [--cache DIR]
            photolab compare PHOTO PHOTO [--write FILE]
            photolab variation-cost [--designs N] [--seed N]
-           photolab fingerprint-time PHOTO [--runs N]
+           photolab fingerprint-time PHOTO [PHOTO] [--runs N]
            photolab resolution [--designs N] [--seed N] [--scales LIST] [--cache DIR]
            photolab export-features --out FILE [--designs N] [--seed N] [--cache DIR]
 
@@ -71,6 +71,8 @@ let usage = """
     fingerprint-time measures what an uploads worker spends on one photo: decoding it and computing
     its fingerprint, with the JPEG decoded whole and decoded at the reduced scale the fleet uses
     (ImageDecoder's reducedFor), N runs each (default 20), and how far apart the two fingerprints are.
+    Given a second photo, it also times v11's photo check, what a matching worker adds per match:
+    preparing each photo for it (AlignableItem) and laying one over the other (PhotoAlignment).
 
     resolution takes the second photo of each of N designs (default 6000, seed 2: train-metric's
     check) again with a camera of each of LIST times the pixels along each side (default
@@ -133,8 +135,10 @@ await runTool("photolab") {
         guard arguments.positionals.count == 3 else { throw UsageError("usage: photolab compare PHOTO PHOTO [--write FILE]") }
         try compare(arguments.positionals[1], arguments.positionals[2], writingTo: arguments.value("write"))
     case "fingerprint-time":
-        guard arguments.positionals.count == 2 else { throw UsageError("usage: photolab fingerprint-time PHOTO [--runs N]") }
-        try timeFingerprint(arguments.positionals[1], runs: try arguments.int("runs", default: 20, range: 1...10_000))
+        guard (2...3).contains(arguments.positionals.count) else { throw UsageError("usage: photolab fingerprint-time PHOTO [PHOTO] [--runs N]") }
+        let runs = try arguments.int("runs", default: 20, range: 1...10_000)
+        try timeFingerprint(arguments.positionals[1], runs: runs)
+        if arguments.positionals.count == 3 { try timePhotoCheck(arguments.positionals[1], arguments.positionals[2], runs: runs) }
     case "resolution":
         guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab resolution [--designs N] [--seed N] [--scales LIST] [--cache DIR]") }
         let list = arguments.value("scales") ?? "0.75,1.4,2,3"
@@ -261,6 +265,26 @@ func timeFingerprint(_ path: String, runs: Int) throws {
     }
     say(String(format: "learned distance between the two fingerprints: %.3f (two photos of one design: about 2)",
                LearnedMetric.standard.distance(fingerprints[0], fingerprints[runs])))
+}
+
+/// Milliseconds per run of `body`, after one untimed run.
+func milliseconds<T>(runs: Int, _ body: () throws -> T) rethrows -> Double {
+    _ = try body()
+    let started = ContinuousClock.now
+    for _ in 0..<runs { _ = try body() }
+    return (ContinuousClock.now - started).timeInterval * 1000 / Double(runs)
+}
+
+func timePhotoCheck(_ first: String, _ second: String, runs: Int) throws {
+    let images = try [first, second].map { path in
+        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
+        do { return try ImageDecoder.decode(data, reducedFor: Fingerprint.workingLongSide) } catch { throw UsageError("\(path): \(error)") }
+    }
+    let prepare = milliseconds(runs: runs) { AlignableItem(image: images[0]) }
+    let (a, b) = (AlignableItem(image: images[0]), AlignableItem(image: images[1]))
+    let align = milliseconds(runs: runs) { PhotoAlignment(a, b) }
+    say(String(format: "photo check: %.1f ms to prepare a decoded photo (AlignableItem), %.1f ms to lay one over the other (PhotoAlignment), %d runs each; agreement %.9f",
+               prepare, align, runs, PhotoAlignment(a, b).agreement))
 }
 
 func compare(_ first: String, _ second: String, writingTo output: String?) throws {

@@ -7,8 +7,15 @@ extension Fingerprint {
 
     /// Computes the fingerprint of the item shown in `image` (any size; it is reduced first).
     public init(image: DecodedImage) {
+        self = Self.measuring(image).fingerprint
+    }
+
+    /// The fingerprint of the item shown in `image`, and where the item was found in it (at
+    /// `workingSize(of:)`), which `AlignableItem(image:mask:)` takes instead of finding it again.
+    public static func measuring(_ image: DecodedImage) -> (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask) {
         let img = WorkingImage(image)
-        self.init(img, mask: ObjectSegmentation.segment(img))
+        let mask = ObjectSegmentation.segment(img)
+        return (Fingerprint(img, mask: mask), mask)
     }
 
     /// The long side a photo is reduced to before it is fingerprinted or laid over another: a decoder

@@ -10,12 +10,21 @@ import Foundation
 /// that first mask (`refined`), unless what they find is implausible or under two fifths of it;
 /// `refine: false` gives the first mask alone, for diagnostics.
 public enum ObjectSegmentation {
-    /// A binary mask over the working image.
-    struct Mask {
-        let width: Int
-        let height: Int
-        var inside: [Bool]
+    /// A binary mask over the working image: which of its pixels show the item. An upload keeps its
+    /// photo's (`packed()`), so that laying the photo over another (`AlignableItem`) need not find
+    /// the item again.
+    public struct Mask: Sendable, Equatable {
+        public let width: Int
+        public let height: Int
+        /// Row-major, `width × height`: true where the item is.
+        public internal(set) var inside: [Bool]
         var area: Int { inside.reduce(0) { $1 ? $0 + 1 : $0 } }
+
+        init(width: Int, height: Int, inside: [Bool]) {
+            self.width = width
+            self.height = height
+            self.inside = inside
+        }
     }
 
     /// The detected item as a black-and-white image at working resolution (white = item), for debugging

@@ -5,29 +5,26 @@ import Foundation
 /// from its canonical frame to pixels.
 public struct AlignableItem: Sendable {
     let width: Int, height: Int
-    /// Four values per pixel: mask (0 or 1), lightness relative to the item's bright level (at most
-    /// 1.3), and the two chroma values doubled so that colour weighs like lightness.
-    let planes: [Float]
+    /// Per pixel: mask (0 or 1), lightness relative to the item's bright level (at most 1.3), and the
+    /// two chroma values doubled so that colour weighs like lightness.
+    let planes: [SIMD4<Float>]
     /// x = map[0] + map[1]·u + map[2]·v, y = map[3] + map[4]·u + map[5]·v for canonical (u, v).
     let map: [Float]
 
-    public init(image: DecodedImage) {
+    /// The item of `image`, found where `mask` says (as `Fingerprint.measuring` found it) or, without
+    /// a mask of the image's working size, found again.
+    public init(image: DecodedImage, mask given: ObjectSegmentation.Mask? = nil) {
         let img = WorkingImage(image)
-        let mask = ObjectSegmentation.segment(img)
+        let mask = given.flatMap { $0.width == img.width && $0.height == img.height ? $0 : nil } ?? ObjectSegmentation.segment(img)
         let frame = CanonicalFrame(mask)
         width = img.width; height = img.height
         let n = width * height
         let bright = ColourSpace.brightLevel(ofSorted: (0..<n).filter { mask.inside[$0] }
             .map { ColourSpace.intensity(img.red[$0], img.green[$0], img.blue[$0]) }.sorted())
-        var planes = [Float](repeating: 0, count: 4 * n)
-        for i in 0..<n {
+        planes = (0..<n).map { i in
             let (c1, c2) = ColourSpace.chroma(img.red[i], img.green[i], img.blue[i])
-            planes[4 * i] = mask.inside[i] ? 1 : 0
-            planes[4 * i + 1] = min(1.3, ColourSpace.intensity(img.red[i], img.green[i], img.blue[i]) / bright)
-            planes[4 * i + 2] = 2 * c1
-            planes[4 * i + 3] = 2 * c2
+            return SIMD4(mask.inside[i] ? 1 : 0, min(1.3, ColourSpace.intensity(img.red[i], img.green[i], img.blue[i]) / bright), 2 * c1, 2 * c2)
         }
-        self.planes = planes
         let c = cosf(frame.angle), s = sinf(frame.angle)
         let pu0 = frame.midU * frame.flipU, pv0 = frame.midV * frame.flipV
         map = [frame.centreX + pu0 * c - pv0 * s, frame.halfU * frame.flipU * c, -frame.halfV * frame.flipV * s,
@@ -63,13 +60,18 @@ public struct PhotoAlignment: Sendable {
     struct Placement { var flip: Int, degrees: Float, scale: Float, du: Float, dv: Float, pu: Float = 0, pv: Float = 0 }
 
     /// The first item sampled on a side × side grid over canonical -1.1...1.1: per cell u, v, then
-    /// its four plane values.
+    /// its four plane values, and the block of `block` × `block` cells the cell falls in (0: one
+    /// block, the whole item).
     struct Reference {
         let side: Int
+        let block: Int
         let cells: [Float]
+        let blockOfCell: [Int]
+        var blockCount: Int { block > 0 ? (side / block) * (side / block) : 1 }
 
-        init(_ a: AlignableItem, side: Int) {
+        init(_ a: AlignableItem, side: Int, block: Int) {
             self.side = side
+            self.block = block
             var cells = [Float](repeating: 0, count: side * side * 6)
             a.planes.withUnsafeBufferPointer { p in
                 for j in 0..<side {
@@ -83,25 +85,26 @@ public struct PhotoAlignment: Sendable {
                 }
             }
             self.cells = cells
+            let blocksPerSide = block > 0 ? side / block : 1
+            blockOfCell = (0..<(side * side)).map { cell in block > 0 ? ((cell / side) / block) * blocksPerSide + (cell % side) / block : 0 }
         }
     }
 
     /// Bilinear sample of the four planes at pixel (x, y) (zeros outside the photo).
     @inline(__always)
-    static func sample(_ p: UnsafeBufferPointer<Float>, _ item: AlignableItem, _ x: Float, _ y: Float) -> SIMD4<Float> {
+    static func sample(_ p: UnsafeBufferPointer<SIMD4<Float>>, _ item: AlignableItem, _ x: Float, _ y: Float) -> SIMD4<Float> {
         let w = item.width, h = item.height
         guard x >= 0, y >= 0, x <= Float(w - 1), y <= Float(h - 1) else { return .zero }
         let x0 = Int(x), y0 = Int(y), x1 = min(w - 1, x0 + 1), y1 = min(h - 1, y0 + 1)
         let fx = x - Float(x0), fy = y - Float(y0)
-        @inline(__always) func at(_ i: Int) -> SIMD4<Float> { SIMD4(p[4 * i], p[4 * i + 1], p[4 * i + 2], p[4 * i + 3]) }
-        let top = at(y0 * w + x0) * (1 - fx) + at(y0 * w + x1) * fx
-        let bottom = at(y1 * w + x0) * (1 - fx) + at(y1 * w + x1) * fx
+        let top = p[y0 * w + x0] * (1 - fx) + p[y0 * w + x1] * fx
+        let bottom = p[y1 * w + x0] * (1 - fx) + p[y1 * w + x1] * fx
         return top * (1 - fy) + bottom * fy
     }
 
     /// Agreement of `b` laid over `reference` by `placement`, with the pattern correlated per block of
-    /// `block` × `block` cells (0: over the whole item). Nil when the items hardly overlap.
-    static func measure(_ reference: Reference, _ b: AlignableItem, _ placement: Placement, block: Int) -> PhotoAlignment? {
+    /// the reference. Nil when the items hardly overlap.
+    static func measure(_ reference: Reference, _ b: AlignableItem, _ placement: Placement) -> PhotoAlignment? {
         let t = placement
         let fu: Float = t.flip & 1 == 0 ? 1 : -1, fv: Float = t.flip & 2 == 0 ? 1 : -1
         let c = cosf(t.degrees * .pi / 180) * t.scale, s = sinf(t.degrees * .pi / 180) * t.scale
@@ -109,11 +112,12 @@ public struct PhotoAlignment: Sendable {
         // for perspective, -> b's pixel through its frame's affine map.
         let m = b.map
         let perspective = t.pu != 0 || t.pv != 0
-        let g = reference.side
-        let blocksPerSide = block > 0 ? g / block : 1
-        var acc = [Float](repeating: 0, count: blocksPerSide * blocksPerSide * 10)
+        let g = reference.side, block = reference.block
+        var acc = [Float](repeating: 0, count: reference.blockCount * 10)
         var union: Float = 0, chroma: Float = 0, light: Float = 0, total: Float = 0
         reference.cells.withUnsafeBufferPointer { ref in
+        reference.blockOfCell.withUnsafeBufferPointer { blockOfCell in
+        acc.withUnsafeMutableBufferPointer { acc in
         b.planes.withUnsafeBufferPointer { p in
             for cell in 0..<(g * g) {
                 let k = 6 * cell
@@ -128,8 +132,7 @@ public struct PhotoAlignment: Sendable {
                 let wgt = ma * sb[0]
                 guard wgt > 0.25 else { continue }
                 let a0 = ref[k + 3], a1 = ref[k + 4], a2 = ref[k + 5]
-                let blk = block > 0 ? ((cell / g) / block) * blocksPerSide + (cell % g) / block : 0
-                let o = 10 * blk
+                let o = 10 * blockOfCell[cell]
                 acc[o] += wgt
                 acc[o + 1] += wgt * a0; acc[o + 2] += wgt * a1; acc[o + 3] += wgt * a2
                 acc[o + 4] += wgt * sb[1]; acc[o + 5] += wgt * sb[2]; acc[o + 6] += wgt * sb[3]
@@ -140,13 +143,13 @@ public struct PhotoAlignment: Sendable {
                 light += wgt * abs(a0 - sb[1])
                 total += wgt
             }
-        }}
+        }}}}
         guard total > 10 else { return nil }
         // Per block, SSIM's structure term: plain against plain agrees, plain against patterned does
         // not; blocks weigh by how much of them both items cover.
         let stabiliser: Float = block > 0 ? 0.0004 : 0, minimum = block > 0 ? Float(block * block) / 2 : 0
         var correlation: Float = 0, weight: Float = 0
-        for blk in 0..<(blocksPerSide * blocksPerSide) {
+        for blk in 0..<reference.blockCount {
             let o = 10 * blk, sw = acc[o]
             guard sw > minimum else { continue }
             let cov = acc[o + 7] / sw - (acc[o + 1] * acc[o + 4] + acc[o + 2] * acc[o + 5] + acc[o + 3] * acc[o + 6]) / (sw * sw)
@@ -170,7 +173,7 @@ public struct PhotoAlignment: Sendable {
     /// Lays `b` over `a` as well as it goes and measures how well they agree.
     public init(_ a: AlignableItem, _ b: AlignableItem) {
         // Coarse: shape and colour layout over the whole item, every flip, ±6°, ±8 %, ±0.1 of the extent.
-        let coarse = Reference(a, side: 24)
+        let coarse = Reference(a, side: 24, block: 0)
         var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
         var bestScore = -Float.infinity
         for flip in 0..<4 {
@@ -179,7 +182,7 @@ public struct PhotoAlignment: Sendable {
                     for du: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
                         for dv: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
                             let placement = Placement(flip: flip, degrees: degrees, scale: scale, du: du, dv: dv)
-                            guard let m = Self.measure(coarse, b, placement, block: 0) else { continue }
+                            guard let m = Self.measure(coarse, b, placement) else { continue }
                             let score = m.patternCorrelation + 2 * m.overlap
                             if score > bestScore { best = placement; bestScore = score }
                         }
@@ -189,9 +192,9 @@ public struct PhotoAlignment: Sendable {
         }
         // Fine: the pattern block by block, within half a coarse step of the coarse placement, with
         // perspective coefficients up to ±0.2 (both photos tilted up to 15 %).
-        let fine = Reference(a, side: 96)
+        let fine = Reference(a, side: 96, block: 8)
         let start = best
-        guard var found = Self.measure(fine, b, best, block: 8) else {
+        guard var found = Self.measure(fine, b, best) else {
             self.init(patternCorrelation: 0, overlap: 0, chromaDifference: 1, lightDifference: 1)
             return
         }
@@ -215,7 +218,7 @@ public struct PhotoAlignment: Sendable {
                         guard abs(t.degrees - start.degrees) <= 1.5, abs(t.scale - start.scale) <= 0.02,
                               abs(t.du - start.du) <= 0.025, abs(t.dv - start.dv) <= 0.025,
                               abs(t.pu) <= 0.2, abs(t.pv) <= 0.2 else { continue }
-                        if let m = Self.measure(fine, b, t, block: 8), m.patternCorrelation > found.patternCorrelation {
+                        if let m = Self.measure(fine, b, t), m.patternCorrelation > found.patternCorrelation {
                             best = t; found = m; improved = true
                         }
                     }

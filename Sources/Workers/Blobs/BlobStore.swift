@@ -22,25 +22,49 @@ public struct BlobStore: Sendable {
         let key = SHA256.hex(bytes)
         let url = path(for: key)
         if FileManager.default.fileExists(atPath: url.path) { return key }
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.appendingPathExtension("tmp-\(UUID().uuidString)")
-        try Data(bytes).write(to: temporary)
-        if rename(temporary.path, url.path) != 0 {
-            try? FileManager.default.removeItem(at: temporary)
-            throw BlobError(key: key, reason: "cannot store the blob in \(directory.path): \(String(cString: strerror(errno)))")
-        }
+        try write(bytes, to: url, key: key)
         return key
     }
 
     /// The bytes stored under `key`.
     public func get(_ key: String) throws(BlobError) -> [UInt8] {
-        guard key.count == 64, key.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
-            throw BlobError(key: key, reason: "not a blob key (64 lower-case hex digits)")
-        }
+        try Self.check(key)
         guard let data = FileManager.default.contents(atPath: path(for: key).path) else {
             throw BlobError(key: key, reason: "no blob with this key in \(directory.path)")
         }
         return Array(data)
+    }
+
+    /// Stores `bytes` derived from the blob `key` (what the fleet worked out from it once, such as
+    /// where a photo shows its item), as `name` beside it, replacing what was there.
+    public func put(_ bytes: [UInt8], beside key: String, as name: String) throws {
+        try Self.check(key)
+        try write(bytes, to: path(for: key).appendingPathExtension(name), key: key)
+    }
+
+    /// The bytes stored as `name` beside the blob `key`, or nil when there are none.
+    public func get(beside key: String, _ name: String) -> [UInt8]? {
+        guard (try? Self.check(key)) != nil, let data = FileManager.default.contents(atPath: path(for: key).appendingPathExtension(name).path) else {
+            return nil
+        }
+        return Array(data)
+    }
+
+    private static func check(_ key: String) throws(BlobError) {
+        guard key.count == 64, key.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            throw BlobError(key: key, reason: "not a blob key (64 lower-case hex digits)")
+        }
+    }
+
+    /// Writes to a temporary name and renames, so a reader never sees half a file.
+    private func write(_ bytes: [UInt8], to url: URL, key: String) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = url.appendingPathExtension("tmp-\(UUID().uuidString)")
+        try Data(bytes).write(to: temporary)
+        if rename(temporary.path, url.path) != 0 {
+            try? FileManager.default.removeItem(at: temporary)
+            throw BlobError(key: key, reason: "cannot store in \(directory.path): \(String(cString: strerror(errno)))")
+        }
     }
 
     private func path(for key: String) -> URL {

@@ -60,8 +60,8 @@ struct PhotoVerifier {
             var prepared = known
             func alignable(_ item: Item) -> AlignableItem? {
                 if let ready = prepared[item.id] { return ready }
-                guard item.fingerprint != nil, let image = photos?.photo(of: item) else { return nil }
-                let alignable = AlignableItem(image: image)
+                guard item.fingerprint != nil, let photo = photos?.photo(of: item) else { return nil }
+                let alignable = AlignableItem(image: photo.image, mask: photo.mask)
                 prepared[item.id] = alignable
                 return alignable
             }

@@ -128,15 +128,21 @@ public struct MatchingRole: Sendable {
         public func neighbourThresholds(waiting: Int?) -> Thresholds? { neighbours.map { Self.interpolated($0, waiting: waiting) } }
 
         static func interpolated(_ steps: [Step], waiting: Int?) -> Thresholds {
-            guard let waiting, let upper = steps.firstIndex(where: { $0.waiting >= waiting }) else { return steps[steps.count - 1].thresholds }
-            guard upper > 0 else { return steps[0].thresholds }
-            let (low, high) = (steps[upper - 1], steps[upper])
-            let from = Double(max(1, low.waiting))
-            let t = log(Double(waiting) / from) / log(Double(high.waiting) / from)
+            let (low, high, t) = MatchingRole.between(steps.map(\.waiting), waiting: waiting)
+            let (a, b) = (steps[low].thresholds, steps[high].thresholds)
             func mix(_ a: Double, _ b: Double) -> Double { a + (b - a) * t }
-            return Thresholds(ratio: mix(low.thresholds.ratio, high.thresholds.ratio), ceiling: mix(low.thresholds.ceiling, high.thresholds.ceiling),
-                              alone: low.thresholds.alone.flatMap { a in high.thresholds.alone.map { mix(a, $0) } })
+            return Thresholds(ratio: mix(a.ratio, b.ratio), ceiling: mix(a.ceiling, b.ceiling), alone: a.alone.flatMap { x in b.alone.map { mix(x, $0) } })
         }
+    }
+
+    /// Where a search among `waiting` items falls among the counts of a schedule (increasing): the
+    /// steps below and above it and how far between them, 0...1, in the logarithm of the count. Up
+    /// to the first step's count the first step alone, from the last's on (or unknown, nil) the last.
+    static func between(_ counts: [Int], waiting: Int?) -> (low: Int, high: Int, t: Double) {
+        guard let waiting, let upper = counts.firstIndex(where: { $0 >= waiting }) else { return (counts.count - 1, counts.count - 1, 0) }
+        guard upper > 0 else { return (0, 0, 0) }
+        let from = Double(max(1, counts[upper - 1]))
+        return (upper - 1, upper, log(Double(waiting) / from) / log(Double(counts[upper]) / from))
     }
 
     /// The decision by the photos themselves: the closest candidates' photos are laid over the
@@ -192,8 +198,8 @@ public struct MatchingRole: Sendable {
 
         /// The threshold for a search among `waiting` items (unknown: the last, the strictest).
         public func threshold(waiting: Int?) -> Double {
-            let steps = thresholds.map { Rule.Step(waiting: $0.waiting, .init(ratio: $0.threshold, ceiling: 0)) }
-            return Rule.interpolated(steps, waiting: waiting).ratio
+            let (low, high, t) = MatchingRole.between(thresholds.map(\.waiting), waiting: waiting)
+            return thresholds[low].threshold + (thresholds[high].threshold - thresholds[low].threshold) * t
         }
 
         /// Whether the best candidate, at `d1` with the photos' `agreement`, is the match.

@@ -48,7 +48,7 @@ public struct UploadsRole: Sendable {
         }
         let fingerprint: Fingerprint?
         do {
-            fingerprint = try await self.fingerprint(ofPhoto: upload.blob)
+            fingerprint = try await self.fingerprint(ofPhoto: upload.blob, logger: context.logger)
         } catch let error as BlobError {
             if product.needsPhoto { throw PermanentJobError(error.description) }
             fingerprint = nil
@@ -82,7 +82,7 @@ public struct UploadsRole: Sendable {
         }
         var fresh = item
         do {
-            fresh.fingerprint = try await fingerprint(ofPhoto: photo)
+            fresh.fingerprint = try await fingerprint(ofPhoto: photo, logger: context.logger)
         } catch let error as BlobError {
             throw PermanentJobError("item \(item.id) keeps its fingerprint: \(error.description)")
         }
@@ -94,17 +94,31 @@ public struct UploadsRole: Sendable {
     }
 
     /// The fingerprint of a photo in the blob store, decoded and computed off the cooperative pool.
-    /// Throws `BlobError` when the photo cannot be read, and a permanent job error with the reason
-    /// when it cannot be decoded.
-    private func fingerprint(ofPhoto key: String) async throws -> Fingerprint {
+    /// Where the item was found in the photo is kept beside it (`BlobStore.putMask`), so that the
+    /// matching worker's look at the photo need not find it again; a mask that cannot be kept is
+    /// logged and the upload goes on (the look is then slower, not different). Throws `BlobError`
+    /// when the photo cannot be read, and a permanent job error with the reason when it cannot be
+    /// decoded.
+    private func fingerprint(ofPhoto key: String, logger: Logger) async throws -> Fingerprint {
+        let measured: (fingerprint: Fingerprint, maskNotKept: String?)
         do {
-            return try await PhotoWork.run { [blobs, maxPixels] in
-                Fingerprint(image: try ImageDecoder.decode(try blobs.get(key), maxPixels: maxPixels,
-                                                           reducedFor: Fingerprint.workingLongSide))
+            measured = try await PhotoWork.run { [blobs, maxPixels] in
+                let found = Fingerprint.measuring(try ImageDecoder.decode(try blobs.get(key), maxPixels: maxPixels,
+                                                                          reducedFor: Fingerprint.workingLongSide))
+                do {
+                    try blobs.putMask(found.mask, ofPhoto: key)
+                    return (found.fingerprint, nil)
+                } catch {
+                    return (found.fingerprint, "\(error)")
+                }
             }
         } catch let error as ImageDecodingError {
             throw PermanentJobError("photo refused: \(error.message)")
         }
+        if let reason = measured.maskNotKept {
+            logger.warning("photo mask not kept; matches will find the item again", ["blob": key, "reason": reason])
+        }
+        return measured.fingerprint
     }
 }
 

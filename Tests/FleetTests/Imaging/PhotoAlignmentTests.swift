@@ -28,4 +28,46 @@ import Testing
         let alignment = PhotoAlignment(left, right)
         #expect(alignment.overlap > 0.7 && alignment.patternCorrelation > 0.5, "\(alignment)")
     }
+
+    /// A photo laid over another with the mask its upload kept (packed and read back) agrees exactly
+    /// as when the item is found again; a mask that says otherwise is what is used, and one of
+    /// another size than the photo's working copy is passed over.
+    @Test func theKeptMaskStandsInForFindingTheItemAgain() throws {
+        let sock = try #require(DesignCatalogue.make(count: 20, seed: 2).first { $0.kind == .sock })
+        let first = Photographer.photograph(sock, shot: 0, seed: 2).image, second = Photographer.photograph(sock, shot: 1, seed: 2).image
+        let query = AlignableItem(image: second)
+        let found = PhotoAlignment(query, AlignableItem(image: first))
+        let packed = Fingerprint.measuring(first).mask.packed()
+        let kept = PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: packed)))
+        #expect(kept.agreement == found.agreement && kept.overlap == found.overlap)
+        // Half the item cut away: the overlap falls.
+        var half = packed
+        for i in 5..<(5 + (half.count - 5) / 2) { half[i] = 0 }
+        let cut = PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: half)))
+        #expect(cut.overlap < found.overlap - 0.1, "\(cut) \(found)")
+        // The mask with its sides swapped is of another size than the photo's working copy: not used.
+        let size = Fingerprint.workingSize(of: first)
+        try #require(size.width != size.height)
+        let swapped = Array(packed[0..<1] + packed[3..<5] + packed[1..<3] + packed[5...])
+        #expect(PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: swapped))).agreement == found.agreement)
+    }
+
+    /// A mask's packed form: a method byte, the size, a bit per pixel; other methods, wrong lengths
+    /// and empty input are refused with one sentence.
+    @Test func masksSurviveTheirPackedFormAndBadBytesAreRefused() throws {
+        let mask = Fingerprint.measuring(Photographer.photograph(DesignCatalogue.make(count: 1, seed: 2)[0], shot: 0, seed: 2).image).mask
+        let packed = mask.packed()
+        #expect(packed.count == 5 + (mask.width * mask.height + 7) / 8)
+        #expect(try ObjectSegmentation.Mask(packed: packed) == mask)
+        var older = packed
+        older[0] &-= 1
+        for bad in [[], older, Array(packed.dropLast()), packed + [0], Array(packed.prefix(3))] {
+            #expect(throws: MaskPackingError.self) { try ObjectSegmentation.Mask(packed: bad) }
+        }
+        do {
+            _ = try ObjectSegmentation.Mask(packed: older)
+        } catch {
+            #expect(error.message == "The packed mask was found by segmentation method \(older[0]); this library reads method \(ObjectSegmentation.Mask.currentMethod) only.")
+        }
+    }
 }

@@ -159,6 +159,34 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(try await domain.store.item("it-up-1")?.item.fingerprint == stored.item.fingerprint)
     }
 
+    /// The upload keeps where it found the item beside the photo, so that the matcher's look at the
+    /// photo (v11) need not find it again: the photo source hands back the very mask the fingerprint
+    /// was computed with. A damaged mask file, or one of another segmentation method, is not used
+    /// (the item is found again), and the photo still is.
+    @Test func anUploadKeepsWhereItFoundTheItemBesideThePhoto() async throws {
+        let domain = DomainFleet()
+        defer { Task { await domain.cleanUp() } }
+        let sock = try #require(DesignCatalogue.make(count: 20, seed: 3).first { $0.kind == .sock })
+        let bytes = photo(of: sock, shot: 0)
+        let key = try domain.blobs.put(bytes)
+        let role = UploadsRole(products: domain.products, blobs: domain.blobs, store: domain.store)
+        try await role.handle(DomainJobs.Upload(user: "u", product: "sock", attributes: [:], blob: key), context: .forTesting(id: JobID("up-1")))
+        let item = try #require(try await domain.store.item("it-up-1")?.item)
+        let measured = Fingerprint.measuring(try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide))
+        #expect(item.fingerprint == measured.fingerprint)
+        let kept = try #require(domain.blobs.photo(of: item))
+        #expect(kept.mask == measured.mask && kept.mask?.inside.contains(true) == true)
+
+        var damaged = measured.mask.packed()
+        damaged.removeLast()
+        try domain.blobs.put(damaged, beside: key, as: BlobStore.maskName)
+        #expect(domain.blobs.photo(of: item)?.mask == nil && domain.blobs.photo(of: item)?.image != nil)
+        var older = measured.mask.packed()
+        older[0] = UInt8(ObjectSegmentation.Mask.currentMethod - 1)
+        try domain.blobs.put(older, beside: key, as: BlobStore.maskName)
+        #expect(domain.blobs.photo(of: item)?.mask == nil)
+    }
+
     /// After the fingerprint's method changed, `queuectl refingerprint` (`requestRefingerprints`)
     /// asks the uploads workers for every unmatched item with an older fingerprint. The worker
     /// computes it again from the photo, moves the item in the index, forgets its neighbours and asks
@@ -442,10 +470,13 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
             let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []),
                                     photos: domain.blobs)
+            // Stored as the uploads worker stores it: the photo, with its mask beside it.
             let photo = Photographer.photograph(design, shot: shot, seed: 2)
+            let key = try domain.blobs.put(photo.jpeg)
+            let measured = Fingerprint.measuring(try ImageDecoder.decode(photo.jpeg, reducedFor: Fingerprint.workingLongSide))
+            try domain.blobs.putMask(measured.mask, ofPhoto: key)
             try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(),
-                                              fingerprint: Fingerprint(image: photo.image), createdAt: 0,
-                                              photo: keepPhoto ? try domain.blobs.put(photo.jpeg) : nil))
+                                              fingerprint: measured.fingerprint, createdAt: 0, photo: keepPhoto ? key : nil))
             return try await role.handle(DomainJobs.Match(item: id), context: .forTesting(id: JobID(id)))
         }
         for algorithm in ["v5", "v4"] {
@@ -473,11 +504,13 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     @Test func v11ConfirmsByThePhotosAndFallsBackWithoutThem() async throws {
         final class CountedPhotos: PhotoSource {
             let blobs: BlobStore
-            let reads = Mutex(0)
+            let reads = Mutex(0), masks = Mutex(0)
             init(_ blobs: BlobStore) { self.blobs = blobs }
-            func photo(of item: Item) -> DecodedImage? {
+            func photo(of item: Item) -> ItemPhoto? {
                 reads.withLock { $0 += 1 }
-                return blobs.photo(of: item)
+                let photo = blobs.photo(of: item)
+                if photo?.mask != nil { masks.withLock { $0 += 1 } }
+                return photo
             }
         }
         let domain = DomainFleet(products: ProductCatalog.standard)
@@ -487,17 +520,20 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let photos = CountedPhotos(domain.blobs)
         let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
         func match(_ id: String, _ design: ItemDesign, shot: Int, keepPhoto: Bool = true) async throws -> MatchingRole.Outcome {
+            // Stored as the uploads worker stores it: the photo, with its mask beside it.
             let photo = Photographer.photograph(design, shot: shot, seed: 2)
+            let key = try domain.blobs.put(photo.jpeg)
+            let measured = Fingerprint.measuring(try ImageDecoder.decode(photo.jpeg, reducedFor: Fingerprint.workingLongSide))
+            try domain.blobs.putMask(measured.mask, ofPhoto: key)
             try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(),
-                                              fingerprint: Fingerprint(image: photo.image), createdAt: 0,
-                                              photo: keepPhoto ? try domain.blobs.put(photo.jpeg) : nil))
+                                              fingerprint: measured.fingerprint, createdAt: 0, photo: keepPhoto ? key : nil))
             return try await role.handle(DomainJobs.Match(item: id), context: .forTesting(id: JobID(id)))
         }
         let designs = DesignCatalogue.make(count: 41, seed: 2)
         #expect(try await match("first", designs[11], shot: 0) == .waiting)
         #expect(photos.reads.withLock { $0 } == 0, "no candidate, nothing to look at")
         #expect(try await match("second", designs[11], shot: 1) != .waiting)
-        #expect(photos.reads.withLock { $0 } == 2, "the job's photo and its best candidate's")
+        #expect(photos.reads.withLock { $0 } == 2 && photos.masks.withLock { $0 } == 2, "the job's photo and its best candidate's, with their masks")
         let matches = try await domain.store.matches(for: "u-second")
         #expect(matches.count == 1 && Set([matches[0].itemA, matches[0].itemB]) == ["first", "second"] && matches[0].algorithm == "v11")
         // Without photo keys: v10's numbers decide (the same photo twice, 0 apart).
@@ -511,7 +547,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         /// A share that answers nothing for 1.5 s, then fails (the check then leaves it to the numbers).
         final class StalledPhotos: PhotoSource {
             let waiting = Mutex(0)
-            func photo(of item: Item) -> DecodedImage? {
+            func photo(of item: Item) -> ItemPhoto? {
                 waiting.withLock { $0 += 1 }
                 Thread.sleep(forTimeInterval: 1.5)
                 return nil
