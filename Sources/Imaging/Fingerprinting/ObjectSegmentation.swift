@@ -27,11 +27,15 @@ public enum ObjectSegmentation {
         }
     }
 
+    /// Where the item is in `image`, at working resolution: what `Fingerprint.measuring` finds.
+    public static func mask(of image: DecodedImage, refine: Bool = true) -> Mask {
+        segment(WorkingImage(image), refine: refine)
+    }
+
     /// The detected item as a black-and-white image at working resolution (white = item), for debugging
     /// and for showing a user what was recognised.
     public static func maskImage(for image: DecodedImage, refine: Bool = true) -> DecodedImage {
-        let working = WorkingImage(image)
-        let mask = segment(working, refine: refine)
+        let mask = mask(of: image, refine: refine)
         return DecodedImage(width: mask.width, height: mask.height, layout: .grayscale, pixels: mask.inside.map { $0 ? 255 : 0 })
     }
 

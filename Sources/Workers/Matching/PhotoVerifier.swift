@@ -60,8 +60,10 @@ struct PhotoVerifier {
             var prepared = known
             func alignable(_ item: Item) -> AlignableItem? {
                 if let ready = prepared[item.id] { return ready }
-                guard item.fingerprint != nil, let photo = photos?.photo(of: item) else { return nil }
-                let alignable = AlignableItem(image: photo.image, mask: photo.mask)
+                guard item.fingerprint != nil, let photos, let photo = photos.photo(of: item) else { return nil }
+                let mask = photo.mask ?? ObjectSegmentation.mask(of: photo.image)
+                if photo.mask == nil { photos.keep(mask, for: item) }
+                let alignable = AlignableItem(image: photo.image, mask: mask)
                 prepared[item.id] = alignable
                 return alignable
             }

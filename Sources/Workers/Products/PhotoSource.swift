@@ -18,6 +18,13 @@ public struct ItemPhoto: Sendable {
 public protocol PhotoSource: Sendable {
     /// The photo of `item`, or nil when it has none or it cannot be read.
     func photo(of item: Item) -> ItemPhoto?
+    /// Keeps `mask`, found again because `photo(of:)` had none, for the next look at `item`'s photo
+    /// (best effort: a mask that cannot be kept is found again next time). By default, nowhere.
+    func keep(_ mask: ObjectSegmentation.Mask, for item: Item)
+}
+
+extension PhotoSource {
+    public func keep(_ mask: ObjectSegmentation.Mask, for item: Item) {}
 }
 
 extension BlobStore: PhotoSource {
@@ -36,5 +43,12 @@ extension BlobStore: PhotoSource {
     /// Keeps `mask`, where the photo `key` shows its item, beside the photo.
     public func putMask(_ mask: ObjectSegmentation.Mask, ofPhoto key: String) throws {
         try put(mask.packed(), beside: key, as: Self.maskName)
+    }
+
+    /// Keeps the mask of a photo uploaded before masks were kept (or whose mask was lost), so that
+    /// only the first look at it finds the item again.
+    public func keep(_ mask: ObjectSegmentation.Mask, for item: Item) {
+        guard let key = item.photo else { return }
+        try? putMask(mask, ofPhoto: key)
     }
 }

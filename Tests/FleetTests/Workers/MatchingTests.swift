@@ -499,8 +499,9 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     }
 
     /// v11 lays the best candidate's photo over the job's before deciding: a sock's second photo
-    /// matches its first with both photos read; without readable photos (items stored before photos
-    /// were kept) its numbers, v10's, decide, and nothing is read.
+    /// matches its first with both photos read, with the masks their uploads kept; photos without
+    /// masks get theirs kept by the look; without readable photos (items stored before photos were
+    /// kept) its numbers, v10's, decide, and nothing is read.
     @Test func v11ConfirmsByThePhotosAndFallsBackWithoutThem() async throws {
         final class CountedPhotos: PhotoSource {
             let blobs: BlobStore
@@ -512,6 +513,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
                 if photo?.mask != nil { masks.withLock { $0 += 1 } }
                 return photo
             }
+            func keep(_ mask: ObjectSegmentation.Mask, for item: Item) { blobs.keep(mask, for: item) }
         }
         let domain = DomainFleet(products: ProductCatalog.standard)
         defer { Task { await domain.cleanUp() } }
@@ -519,12 +521,13 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: "v11", fallback: "v11", percent: 100))
         let photos = CountedPhotos(domain.blobs)
         let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
-        func match(_ id: String, _ design: ItemDesign, shot: Int, keepPhoto: Bool = true) async throws -> MatchingRole.Outcome {
-            // Stored as the uploads worker stores it: the photo, with its mask beside it.
+        func match(_ id: String, _ design: ItemDesign, shot: Int, keepPhoto: Bool = true, keepMask: Bool = true) async throws -> MatchingRole.Outcome {
+            // Stored as the uploads worker stores it: the photo, with its mask beside it (or, as
+            // before masks were kept, without).
             let photo = Photographer.photograph(design, shot: shot, seed: 2)
             let key = try domain.blobs.put(photo.jpeg)
             let measured = Fingerprint.measuring(try ImageDecoder.decode(photo.jpeg, reducedFor: Fingerprint.workingLongSide))
-            try domain.blobs.putMask(measured.mask, ofPhoto: key)
+            if keepMask { try domain.blobs.putMask(measured.mask, ofPhoto: key) }
             try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(),
                                               fingerprint: measured.fingerprint, createdAt: 0, photo: keepPhoto ? key : nil))
             return try await role.handle(DomainJobs.Match(item: id), context: .forTesting(id: JobID(id)))
@@ -536,6 +539,18 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(photos.reads.withLock { $0 } == 2 && photos.masks.withLock { $0 } == 2, "the job's photo and its best candidate's, with their masks")
         let matches = try await domain.store.matches(for: "u-second")
         #expect(matches.count == 1 && Set([matches[0].itemA, matches[0].itemB]) == ["first", "second"] && matches[0].algorithm == "v11")
+        // The same two photos again, as uploaded before masks were kept: the look finds the items
+        // again, as the upload would have, and keeps their masks for the next look.
+        try FileManager.default.removeItem(at: domain.blobs.directory)
+        #expect(try await match("old-a", designs[11], shot: 0, keepMask: false) == .waiting)
+        #expect(try await match("old-b", designs[11], shot: 1, keepMask: false) != .waiting)
+        #expect(photos.reads.withLock { $0 } == 4 && photos.masks.withLock { $0 } == 2)
+        for id in ["old-a", "old-b"] {
+            let item = try #require(try await domain.store.item(id)?.item)
+            let image = try ImageDecoder.decode(try domain.blobs.get(try #require(item.photo)), reducedFor: Fingerprint.workingLongSide)
+            let kept = domain.blobs.photo(of: item)?.mask == Fingerprint.measuring(image).mask
+            #expect(kept, "the mask of \(id)'s photo was kept")
+        }
         // Without photo keys: v10's numbers decide (the same photo twice, 0 apart).
         _ = try await match("plain-a", designs[40], shot: 0, keepPhoto: false)
         #expect(try await match("plain-b", designs[40], shot: 0, keepPhoto: false) != .waiting)
