@@ -93,7 +93,7 @@ struct RenderedPhotos: PhotoSource {
               let design = designs[parts[0]] else { return nil }
         let started = ContinuousClock.now
         let image = Photographer.photograph(design, shot: parts[1], seed: seed).image
-        let mask = Fingerprint.measuring(image).mask
+        let mask = ObjectSegmentation.mask(of: image)
         let seconds = (ContinuousClock.now - started).timeInterval
         spent.value.withLock { $0.photos += 1; $0.seconds += seconds }
         return ItemPhoto(image: image, mask: mask)

@@ -71,8 +71,10 @@ let usage = """
     fingerprint-time measures what an uploads worker spends on one photo: decoding it and computing
     its fingerprint, with the JPEG decoded whole and decoded at the reduced scale the fleet uses
     (ImageDecoder's reducedFor), N runs each (default 20), and how far apart the two fingerprints are.
-    Given a second photo, it also times v11's photo check, what a matching worker adds per match:
-    preparing each photo for it (AlignableItem) and laying one over the other (PhotoAlignment).
+    Given a second photo, it also times v11's photo check, what a matching worker adds per match
+    besides reading and decoding the two photos: preparing a photo for it (AlignableItem) with the
+    mask its upload kept, as the fleet does, and without (the item found again), and laying one
+    over the other (PhotoAlignment).
 
     resolution takes the second photo of each of N designs (default 6000, seed 2: train-metric's
     check) again with a camera of each of LIST times the pixels along each side (default
@@ -280,11 +282,13 @@ func timePhotoCheck(_ first: String, _ second: String, runs: Int) throws {
         guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("cannot read \(path)") }
         do { return try ImageDecoder.decode(data, reducedFor: Fingerprint.workingLongSide) } catch { throw UsageError("\(path): \(error)") }
     }
-    let prepare = milliseconds(runs: runs) { AlignableItem(image: images[0]) }
+    let mask = ObjectSegmentation.mask(of: images[0])
+    let prepareKept = milliseconds(runs: runs) { AlignableItem(image: images[0], mask: mask) }
+    let prepareFound = milliseconds(runs: runs) { AlignableItem(image: images[0]) }
     let (a, b) = (AlignableItem(image: images[0]), AlignableItem(image: images[1]))
     let align = milliseconds(runs: runs) { PhotoAlignment(a, b) }
-    say(String(format: "photo check: %.1f ms to prepare a decoded photo (AlignableItem), %.1f ms to lay one over the other (PhotoAlignment), %d runs each; agreement %.9f",
-               prepare, align, runs, PhotoAlignment(a, b).agreement))
+    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %.1f ms to lay one over the other (PhotoAlignment), %d runs each; agreement %.9f",
+               prepareKept, prepareFound, align, runs, PhotoAlignment(a, b).agreement))
 }
 
 func compare(_ first: String, _ second: String, writingTo output: String?) throws {

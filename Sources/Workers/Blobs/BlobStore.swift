@@ -38,6 +38,7 @@ public struct BlobStore: Sendable {
     /// Stores `bytes` derived from the blob `key` (what the fleet worked out from it once, such as
     /// where a photo shows its item), as `name` beside it, replacing what was there.
     public func put(_ bytes: [UInt8], beside key: String, as name: String) throws {
+        precondition(!name.isEmpty && !name.contains("/"), "a name beside a blob is a plain file name extension")
         try Self.check(key)
         try write(bytes, to: path(for: key).appendingPathExtension(name), key: key)
     }
@@ -60,7 +61,12 @@ public struct BlobStore: Sendable {
     private func write(_ bytes: [UInt8], to url: URL, key: String) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.appendingPathExtension("tmp-\(UUID().uuidString)")
-        try Data(bytes).write(to: temporary)
+        do {
+            try Data(bytes).write(to: temporary)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
         if rename(temporary.path, url.path) != 0 {
             try? FileManager.default.removeItem(at: temporary)
             throw BlobError(key: key, reason: "cannot store in \(directory.path): \(String(cString: strerror(errno)))")

@@ -61,8 +61,11 @@ struct PhotoVerifier {
             func alignable(_ item: Item) -> AlignableItem? {
                 if let ready = prepared[item.id] { return ready }
                 guard item.fingerprint != nil, let photos, let photo = photos.photo(of: item) else { return nil }
-                let mask = photo.mask ?? ObjectSegmentation.mask(of: photo.image)
-                if photo.mask == nil { photos.keep(mask, for: item) }
+                // A photo without a mask of its working size has its item found again, and kept.
+                let size = Fingerprint.workingSize(of: photo.image)
+                let kept = photo.mask.flatMap { $0.width == size.width && $0.height == size.height ? $0 : nil }
+                let mask = kept ?? ObjectSegmentation.mask(of: photo.image)
+                if kept == nil { photos.keep(mask, for: item) }
                 let alignable = AlignableItem(image: photo.image, mask: mask)
                 prepared[item.id] = alignable
                 return alignable

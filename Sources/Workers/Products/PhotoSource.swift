@@ -18,7 +18,7 @@ public struct ItemPhoto: Sendable {
 public protocol PhotoSource: Sendable {
     /// The photo of `item`, or nil when it has none or it cannot be read.
     func photo(of item: Item) -> ItemPhoto?
-    /// Keeps `mask`, found again because `photo(of:)` had none, for the next look at `item`'s photo
+    /// Keeps `mask`, found again because `photo(of:)` had none of the photo's working size, for the next look at `item`'s photo
     /// (best effort: a mask that cannot be kept is found again next time). By default, nowhere.
     func keep(_ mask: ObjectSegmentation.Mask, for item: Item)
 }

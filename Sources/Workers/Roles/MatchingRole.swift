@@ -129,6 +129,7 @@ public struct MatchingRole: Sendable {
 
         static func interpolated(_ steps: [Step], waiting: Int?) -> Thresholds {
             let (low, high, t) = MatchingRole.between(steps.map(\.waiting), waiting: waiting)
+            guard low != high else { return steps[low].thresholds }
             let (a, b) = (steps[low].thresholds, steps[high].thresholds)
             func mix(_ a: Double, _ b: Double) -> Double { a + (b - a) * t }
             return Thresholds(ratio: mix(a.ratio, b.ratio), ceiling: mix(a.ceiling, b.ceiling), alone: a.alone.flatMap { x in b.alone.map { mix(x, $0) } })
@@ -199,6 +200,7 @@ public struct MatchingRole: Sendable {
         /// The threshold for a search among `waiting` items (unknown: the last, the strictest).
         public func threshold(waiting: Int?) -> Double {
             let (low, high, t) = MatchingRole.between(thresholds.map(\.waiting), waiting: waiting)
+            guard low != high else { return thresholds[low].threshold }
             return thresholds[low].threshold + (thresholds[high].threshold - thresholds[low].threshold) * t
         }
 

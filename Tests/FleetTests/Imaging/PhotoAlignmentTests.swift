@@ -40,7 +40,8 @@ import Testing
         let packed = Fingerprint.measuring(first).mask.packed()
         let kept = PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: packed)))
         #expect(kept.agreement == found.agreement && kept.overlap == found.overlap)
-        // Half the item cut away: the overlap falls.
+        // The photo's top half of rows cleared from the mask (this sock lies across both halves): the
+        // overlap falls.
         var half = packed
         for i in 5..<(5 + (half.count - 5) / 2) { half[i] = 0 }
         let cut = PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: half)))
@@ -52,8 +53,8 @@ import Testing
         #expect(PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: swapped))).agreement == found.agreement)
     }
 
-    /// A mask's packed form: a method byte, the size, a bit per pixel; other methods, wrong lengths
-    /// and empty input are refused with one sentence.
+    /// A mask's packed form: a method byte, the size, a bit per pixel; other methods, wrong lengths,
+    /// empty input and masks of no item are refused with one sentence.
     @Test func masksSurviveTheirPackedFormAndBadBytesAreRefused() throws {
         let mask = Fingerprint.measuring(Photographer.photograph(DesignCatalogue.make(count: 1, seed: 2)[0], shot: 0, seed: 2).image).mask
         let packed = mask.packed()
@@ -64,10 +65,9 @@ import Testing
         for bad in [[], older, Array(packed.dropLast()), packed + [0], Array(packed.prefix(3))] {
             #expect(throws: MaskPackingError.self) { try ObjectSegmentation.Mask(packed: bad) }
         }
-        do {
-            _ = try ObjectSegmentation.Mask(packed: older)
-        } catch {
-            #expect(error.message == "The packed mask was found by segmentation method \(older[0]); this library reads method \(ObjectSegmentation.Mask.currentMethod) only.")
-        }
+        let refused = #expect(throws: MaskPackingError.self) { try ObjectSegmentation.Mask(packed: older) }
+        #expect(refused?.message == "The packed mask was found by segmentation method \(older[0]); this library reads method \(ObjectSegmentation.Mask.currentMethod) only.")
+        // Zeroed bytes of the right length (a file after a crash) mark no item: refused.
+        #expect(throws: MaskPackingError.self) { try ObjectSegmentation.Mask(packed: Array(packed[0..<5]) + Array(repeating: 0, count: packed.count - 5)) }
     }
 }

@@ -539,12 +539,16 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(photos.reads.withLock { $0 } == 2 && photos.masks.withLock { $0 } == 2, "the job's photo and its best candidate's, with their masks")
         let matches = try await domain.store.matches(for: "u-second")
         #expect(matches.count == 1 && Set([matches[0].itemA, matches[0].itemB]) == ["first", "second"] && matches[0].algorithm == "v11")
-        // The same two photos again, as uploaded before masks were kept: the look finds the items
-        // again, as the upload would have, and keeps their masks for the next look.
+        // The same two photos again (the same blob keys: the store is emptied first), one as uploaded
+        // before masks were kept, the other with a mask of another size than its photo's working
+        // copy: the look finds both items again, as the upload would have, and keeps their masks.
         try FileManager.default.removeItem(at: domain.blobs.directory)
         #expect(try await match("old-a", designs[11], shot: 0, keepMask: false) == .waiting)
+        let oldA = try #require(try await domain.store.item("old-a")?.item.photo)
+        let packed = Fingerprint.measuring(try ImageDecoder.decode(try domain.blobs.get(oldA), reducedFor: Fingerprint.workingLongSide)).mask.packed()
+        try domain.blobs.put(Array(packed[0..<1] + packed[3..<5] + packed[1..<3] + packed[5...]), beside: oldA, as: BlobStore.maskName)
         #expect(try await match("old-b", designs[11], shot: 1, keepMask: false) != .waiting)
-        #expect(photos.reads.withLock { $0 } == 4 && photos.masks.withLock { $0 } == 2)
+        #expect(photos.reads.withLock { $0 } == 4 && photos.masks.withLock { $0 } == 3, "two kept masks, one of the wrong size")
         for id in ["old-a", "old-b"] {
             let item = try #require(try await domain.store.item(id)?.item)
             let image = try ImageDecoder.decode(try domain.blobs.get(try #require(item.photo)), reducedFor: Fingerprint.workingLongSide)
