@@ -22,10 +22,10 @@ let usage = """
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
     Versions that look at the photos themselves (v5, v11) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
-    keeps that mask beside the photo); the rendering time is printed apart. For versions that weigh what the
-    best candidate has met (v8 to v11), every indexed item first looks around itself as its match
-    job would have (its candidates' scores noted in its neighbours and its own in theirs); that
-    survey is timed apart.
+    keeps that mask beside the photo); the rendering time is printed apart. For versions that
+    weigh what the best candidate has met (v8 to v11), every indexed item first looks around
+    itself as its match job would have (its candidates' scores noted in its neighbours and its own
+    in theirs); that survey is timed apart.
 
     --photos DIR measures on labelled photos of your own instead of PhotoLab's: DIR holds the
     photos (JPEG or PNG, decoded and fingerprinted as the uploads worker does) and manifest.tsv, a
