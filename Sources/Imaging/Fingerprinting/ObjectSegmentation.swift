@@ -25,6 +25,12 @@ public enum ObjectSegmentation {
             self.height = height
             self.inside = inside
         }
+
+        /// Whether this is a mask over `image`'s working copy (of its size).
+        public func fits(_ image: DecodedImage) -> Bool {
+            let size = WorkingImage.size(of: image)
+            return width == size.width && height == size.height
+        }
     }
 
     /// Where the item is in `image`, at working resolution: what `Fingerprint.measuring` finds.

@@ -15,7 +15,7 @@ public struct AlignableItem: Sendable {
     /// a mask of the image's working size, found again.
     public init(image: DecodedImage, mask given: ObjectSegmentation.Mask? = nil) {
         let img = WorkingImage(image)
-        let mask = given.flatMap { $0.width == img.width && $0.height == img.height ? $0 : nil } ?? ObjectSegmentation.segment(img)
+        let mask = given.flatMap { $0.fits(image) ? $0 : nil } ?? ObjectSegmentation.segment(img)
         let frame = CanonicalFrame(mask)
         width = img.width; height = img.height
         let n = width * height

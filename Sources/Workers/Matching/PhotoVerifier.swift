@@ -62,8 +62,7 @@ struct PhotoVerifier {
                 if let ready = prepared[item.id] { return ready }
                 guard item.fingerprint != nil, let photos, let photo = photos.photo(of: item) else { return nil }
                 // A photo without a mask of its working size has its item found again, and kept.
-                let size = Fingerprint.workingSize(of: photo.image)
-                let kept = photo.mask.flatMap { $0.width == size.width && $0.height == size.height ? $0 : nil }
+                let kept = photo.mask.flatMap { $0.fits(photo.image) ? $0 : nil }
                 let mask = kept ?? ObjectSegmentation.mask(of: photo.image)
                 if kept == nil { photos.keep(mask, for: item) }
                 let alignable = AlignableItem(image: photo.image, mask: mask)

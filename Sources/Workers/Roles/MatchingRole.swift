@@ -111,6 +111,8 @@ public struct MatchingRole: Sendable {
             precondition(neighbours == nil || metric == .learned, "neighbours are noted under the learned metric")
             precondition(candidates > 0, "a rule scores at least one candidate")
             precondition(verification == nil || confirmation == nil, "the photos decide one way or the other")
+            precondition(confirmation.map { c in (steps + (neighbours ?? [])).allSatisfy { $0.thresholds.ceiling <= c.ceiling } } ?? true,
+                         "the numbers refuse whatever the confirmation's ceiling refuses")
             self.metric = metric
             self.steps = steps
             self.verification = verification
@@ -345,7 +347,9 @@ public struct MatchingRole: Sendable {
             let runnerUp = scored.count > 1 ? scored[1].score : nil
             var verdict = PhotoVerifier.Verdict.unavailable
             if bestScore < product.confidentScore, let confirmation = rule.confirmation {
-                if bestScore > 0, let agreement = await verifier?.agreement(with: best) {
+                // Beyond the confirmation's ceiling no agreement makes a match: no photo is read, and
+                // the numbers, whose ceilings are lower, refuse it.
+                if bestScore > 0, -log(bestScore) < confirmation.ceiling, let agreement = await verifier?.agreement(with: best) {
                     verdict = confirmation.accepts(d1: -log(bestScore), runnerUp: Self.distance(runnerUp), neighbour: Self.distance(best.neighbours?.best(excluding: item.id)),
                                                    agreement: agreement, waiting: candidates.waiting) ? .match(best, bestScore) : .noMatch
                 }

@@ -558,6 +558,31 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         // Without photo keys: v10's numbers decide (the same photo twice, 0 apart).
         _ = try await match("plain-a", designs[40], shot: 0, keepPhoto: false)
         #expect(try await match("plain-b", designs[40], shot: 0, keepPhoto: false) != .waiting)
+        // Two socks whose photos lie beyond the confirmation's ceiling (3.5) but within the photo
+        // floor (3.9): the best candidate is scored, and refused without a photo read.
+        let ceiling = try #require(MatchingRole.rules["v11"]?.confirmation?.ceiling)
+        let socks = DesignCatalogue.make(count: 80, seed: 2).filter { $0.kind == .sock }.prefix(25).map { design in
+            let jpeg = Photographer.photograph(design, shot: 0, seed: 2).jpeg
+            return (design, Item(id: "d\(design.id)", user: "u", product: "sock", attributes: ItemAttributes(),
+                                 fingerprint: Fingerprint(image: try! ImageDecoder.decode(jpeg, reducedFor: Fingerprint.workingLongSide)), createdAt: 0))
+        }
+        let comparison = PhotoComparison(.learned)
+        let far = socks.indices.flatMap { i in socks.indices.filter { $0 > i }.map { (i, $0) } }.first { i, j in
+            let d = -log(comparison.similarity(of: socks[j].1, to: socks[i].1))
+            return d > ceiling + 0.05 && d < -log(Item.photoFloor) - 0.05
+        }
+        let (i, j) = try #require(far, "two socks of seed 2 between the ceiling and the photo floor")
+        let readsBefore = photos.reads.withLock { $0 }
+        #expect(try await match("far-a", socks[i].0, shot: 0) == .waiting)
+        let farB = try #require(socks[j].1.fingerprint)
+        try await domain.store.store(Item(id: "far-b", user: "u-far-b", product: "sock", attributes: ItemAttributes(), fingerprint: farB, createdAt: 0,
+                                          photo: try domain.blobs.put(Photographer.photograph(socks[j].0, shot: 0, seed: 2).jpeg)))
+        let sock = try domain.products.product(named: "sock")
+        let found = try await domain.store.candidates(for: sock.filing(of: try #require(try await domain.store.item("far-b")?.item)),
+                                                      excludingUser: "u-far-b", excludingItem: "far-b", limit: 30)
+        try #require(found.items.map(\.id) == ["far-a"], "the far sock is the one candidate")
+        #expect(try await role.handle(DomainJobs.Match(item: "far-b"), context: .forTesting(id: JobID("far-b"))) == .waiting)
+        #expect(photos.reads.withLock { $0 } == readsBefore, "beyond the ceiling, no photo is read")
     }
 
     /// A blob store on a stalled network share must not stop the worker's other tasks: the photo
