@@ -51,9 +51,12 @@ struct DomainFleet {
                       handlers: Roles.handlers(for: roles, in: environment))
     }
 
-    func cleanUp() async {
-        await fleet.cleanUp()
+    /// Removes the blob directory at once (a `Task` started in a `defer` may not run before the test
+    /// process exits, and the directory would stay in the temporary directory) and deletes the test's
+    /// keys in the background (the suite's Redis goes away after the run either way).
+    func cleanUp() {
         try? FileManager.default.removeItem(at: blobs.directory)
+        Task { [fleet] in await fleet.cleanUp() }
     }
 }
 
@@ -64,7 +67,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
 @Suite struct MatchingTests {
     @Test func uploadsAreMatchedPricedAndAnnounced() async throws {
         let domain = DomainFleet()
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let designs = DesignCatalogue.make(count: 40, seed: 3)
         let socks = designs.filter { $0.kind == .sock && $0.nearMissOf == nil }
         let sock = try #require(socks.first)
@@ -109,7 +112,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
 
     @Test func badUploadsAreRefusedWithReasons() async throws {
         let domain = DomainFleet()
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let uploader = domain.uploader
         let video = Array("\u{0}\u{0}\u{0}\u{18}ftypmp42".utf8) + Array(repeating: 0, count: 100)
         for (bytes, says) in [([UInt8](), "empty"), (video, "video is not supported yet"), (Array("GIF89a...".utf8), "GIF")] {
@@ -145,7 +148,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// decoding its photo again: with the photo gone from the store, the second run still succeeds.
     @Test func anUploadThatRunsAgainDoesNotDecodeItsPhotoAgain() async throws {
         let domain = DomainFleet()
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let sock = try #require(DesignCatalogue.make(count: 20, seed: 3).first { $0.kind == .sock })
         let upload = DomainJobs.Upload(user: "u", product: "sock", attributes: [:], blob: try domain.blobs.put(photo(of: sock, shot: 0)))
         let role = UploadsRole(products: domain.products, blobs: domain.blobs, store: domain.store)
@@ -165,7 +168,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// (the item is found again), and the photo still is.
     @Test func anUploadKeepsWhereItFoundTheItemBesideThePhoto() async throws {
         let domain = DomainFleet()
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let sock = try #require(DesignCatalogue.make(count: 20, seed: 3).first { $0.kind == .sock })
         let bytes = photo(of: sock, shot: 0)
         let key = try domain.blobs.put(bytes)
@@ -195,7 +198,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// item whose photo is gone keeps its fingerprint with a reason.
     @Test func olderFingerprintsAreComputedAgainFromThePhotos() async throws {
         let domain = DomainFleet()
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let socks = DesignCatalogue.make(count: 30, seed: 4).filter { $0.kind == .sock }
         let sock = try domain.products.product(named: "sock")
         let shot = photo(of: socks[0], shot: 0)
@@ -299,7 +302,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// is matched exactly once.
     @Test func racingWorkersRecordEachMatchOnce() async throws {
         let domain = DomainFleet(products: ProductCatalog.standard)
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let role = MatchingRole(products: domain.products, store: domain.store,
                                 flags: FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace),
                                 vendors: VendorCatalog(entries: []))
@@ -329,7 +332,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
 
     @Test func aNewProductPlugsInWithoutTouchingTheWorkers() async throws {
         let domain = DomainFleet(products: ProductCatalog.standard.adding(BoardGamePiece()))
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let design = try #require(DesignCatalogue.make(count: 20, seed: 8).first { $0.kind == .sock })
         try await withWorker(try domain.worker(roles: ["uploads", "matching"])) {
             try await domain.uploader.upload(user: "p1", product: "board-game-piece", photo: photo(of: design, shot: 0), attributes: ["game": "ludo"])
@@ -363,7 +366,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(abs(LearnedMetric.standard.distance(original, query) - 2.6) < 0.01)
         for (algorithm, matches) in [("v4", false), ("v7", true)] {
             let domain = DomainFleet(products: ProductCatalog.standard)
-            defer { Task { await domain.cleanUp() } }
+            defer { domain.cleanUp() }
             let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
             try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
             let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []))
@@ -404,7 +407,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(LearnedMetric.standard.distance(query, stranger) > 3.95, "the stranger is below the photo floor for the query")
         for (algorithm, withStranger, matches) in [("v8", false, true), ("v8", true, false), ("v7", true, true)] {
             let domain = DomainFleet(products: ProductCatalog.standard)
-            defer { Task { await domain.cleanUp() } }
+            defer { domain.cleanUp() }
             let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
             try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
             let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []))
@@ -433,7 +436,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// (filing alone notes nothing); a second survey finds none left, and matched items are skipped.
     @Test func aSurveyLetsWaitingItemsLookAroundOnce() async throws {
         let domain = DomainFleet(products: ProductCatalog.standard)
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let role = MatchingRole(products: domain.products, store: domain.store, flags: FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace),
                                 vendors: VendorCatalog(entries: []))
         let design = try #require(DesignCatalogue.make(count: 10, seed: 5).first { $0.kind == .sock })
@@ -481,13 +484,13 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         }
         for algorithm in ["v5", "v4"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
-            defer { Task { await domain.cleanUp() } }
+            defer { domain.cleanUp() }
             #expect(try await match("near", nearMiss, shot: 0, in: domain, algorithm: algorithm) == .waiting)
             let outcome = try await match("second", sock, shot: 1, in: domain, algorithm: algorithm)
             #expect(algorithm == "v5" ? outcome == .waiting : outcome != .waiting, "\(algorithm): \(outcome)")
         }
         let domain = DomainFleet(products: ProductCatalog.standard)
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         _ = try await match("first", sock, shot: 0, in: domain)
         #expect(try await domain.store.item("first")?.item.photo != nil)
         #expect(try await match("second", sock, shot: 1, in: domain) != .waiting)
@@ -516,7 +519,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             func keep(_ mask: ObjectSegmentation.Mask, for item: Item) { blobs.keep(mask, for: item) }
         }
         let domain = DomainFleet(products: ProductCatalog.standard)
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: "v11", fallback: "v11", percent: 100))
         let photos = CountedPhotos(domain.blobs)
@@ -598,7 +601,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             }
         }
         let domain = DomainFleet(products: ProductCatalog.standard)
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: "v5", fallback: "v5", percent: 100))
         let photos = StalledPhotos()
@@ -632,7 +635,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
 
     @Test func theAlgorithmVersionFollowsTheFlag() async throws {
         let domain = DomainFleet()
-        defer { Task { await domain.cleanUp() } }
+        defer { domain.cleanUp() }
         let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: "v2", fallback: "v1", percent: 100))
         let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []))
