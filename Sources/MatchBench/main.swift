@@ -46,8 +46,12 @@ let usage = """
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came
-    near), and for versions that confirm by the photos (v11) the agreement of the best candidate's
-    photo with the query's (-9 when a photo is missing).
+    near), for versions that confirm by the photos (v11) the agreement of the best candidate's
+    photo with the query's and its four parts (PhotoAlignment's pattern correlation, overlap, chroma
+    and lightness differences; -9 when a photo is missing), and partner_d: -ln of the partner's score
+    whether or not the index found it (-1 for a design that is not indexed, inf when the partner
+    is beyond the photo floor), which tells a partner the index lost from one the fingerprint put
+    far away. A first line, starting with #, names the columns.
 
     \(FleetEnvironment.help)
     """
@@ -250,6 +254,9 @@ await runTool("match-bench") {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw WriteError(path: path)
         }
+        // Names the columns, so that ops/choose-rule reads dumps of every version.
+        let confirming = MatchingRole.rules[algorithm]!.confirmation != nil
+        try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\n".utf8))
         return handle
     }
     let client = RedisClient(environment.redis)
@@ -275,6 +282,7 @@ await runTool("match-bench") {
         let absent = Array(all.suffix(queryCount))
         var started = ContinuousClock.now
         let indexItems = try set.items(indexed, 0, "i")
+        let indexByID = dump == nil ? [:] : Dictionary(uniqueKeysWithValues: indexItems.map { ($0.id, $0) })
         let fingerprinting = ContinuousClock.now - started
         started = ContinuousClock.now
         for item in indexItems {
@@ -326,9 +334,17 @@ await runTool("match-bench") {
                     defer { if let rendered { set.rendering?.value.withLock { $0 = rendered } } }
                     let best = candidates.first { $0.id == scores.first?.0 }
                     let pair = best.flatMap { best in set.photos.photo(of: query.item).flatMap { own in set.photos.photo(of: best).map { (own, $0) } } }
-                    agreement = pair.map { String(format: " %.4f", PhotoAlignment(AlignableItem(image: $0.0.image, mask: $0.0.mask), AlignableItem(image: $0.1.image, mask: $0.1.mask)).agreement) } ?? " -9"
+                    agreement = pair.map {
+                        let a = PhotoAlignment(AlignableItem(image: $0.0.image, mask: $0.0.mask), AlignableItem(image: $0.1.image, mask: $0.1.mask))
+                        return String(format: " %.4f %.4f %.4f %.4f %.4f", a.agreement, a.patternCorrelation, a.overlap, a.chromaDifference, a.lightDifference)
+                    } ?? " -9 -9 -9 -9 -9"
                 }
-                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\(agreement)\n".utf8))
+                // How far the partner is, whether or not the index found it: a miss by the index and a miss
+                // by the fingerprint look alike in the other columns.
+                let partnerDistance = query.partner.map { id in
+                    indexByID[id].flatMap { product.compatibility(of: query.item, with: $0, photos: photos) }.map { String(format: "%.4f", -log($0)) } ?? "inf"
+                } ?? "-1"
+                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\(agreement) \(partnerDistance)\n".utf8))
             }
             let clock = ContinuousClock.now
             let outcome = try await role.handle(DomainJobs.Match(item: query.item.id), context: context)

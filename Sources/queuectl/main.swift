@@ -19,8 +19,10 @@ let usage = """
       resume QUEUE                let workers lease again
       limit QUEUE N               refuse enqueues past N jobs in the queue (0: producers' default)
       matches [--user U]          recorded matches with their suggested prices, and vendor offers
-      reindex                     file every waiting item again under its product's current index
-                                  keys (after an upgrade that changed the index; safe to repeat)
+      reindex [--drop-old]        file every waiting item again under its product's current index
+                                  keys (after an upgrade that changed the index; safe to repeat);
+                                  --drop-old then deletes the older index schemes' trees (only once
+                                  every matching worker runs the new release)
       refingerprint               ask the uploads workers to compute again, from its photo, the
                                   fingerprint of every unmatched item made by an older method (after
                                   an upgrade that changed it; safe to repeat)
@@ -60,7 +62,7 @@ func isoTime(_ ms: Int) -> String {
 
 await runTool("queuectl") {
     let words = Array(CommandLine.arguments.dropFirst())
-    let arguments = try Arguments(words, options: FleetEnvironment.options.union(["limit", "user"]), flags: ["json", "rollback"])
+    let arguments = try Arguments(words, options: FleetEnvironment.options.union(["limit", "user"]), flags: ["json", "rollback", "drop-old"])
     if arguments.wantsHelp || words.isEmpty {
         say(usage)
         return
@@ -160,9 +162,13 @@ await runTool("queuectl") {
                 + String(format: "%d.%02d EUR, fit %.2f", offer.offer.priceCents / 100, offer.offer.priceCents % 100, offer.offer.fit))
         }
     case "reindex":
-        guard words2.count == 1 else { throw UsageError("usage: queuectl reindex") }
-        let filed = try await MatchStore(client: client, keyspace: environment.keyspace).reindex(using: .standard)
-        say("filed \(filed) waiting items under the current index")
+        guard words2.count == 1 else { throw UsageError("usage: queuectl reindex [--drop-old]") }
+        let store = MatchStore(client: client, keyspace: environment.keyspace)
+        let filed = try await store.reindex(using: .standard)
+        say("filed \(filed) waiting items under the current index (scheme \(BucketScheme.current.tag))")
+        if arguments.flag("drop-old") {
+            say("deleted \(try await store.dropTrees()) index trees of older schemes")
+        }
     case "refingerprint":
         guard words2.count == 1 else { throw UsageError("usage: queuectl refingerprint") }
         // Waits out a full uploads queue as long as a batch of the fleet's work takes, not an app's 5 s.

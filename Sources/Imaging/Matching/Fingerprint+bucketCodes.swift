@@ -1,9 +1,9 @@
 import Foundation
 
 extension Fingerprint {
-    /// The locality-sensitive codes of this fingerprint under `scheme` (by default `BucketScheme.forest`),
+    /// The locality-sensitive codes of this fingerprint under `scheme` (by default `BucketScheme.current`),
     /// one per tree; see `BucketCode`.
-    public func bucketCodes(scheme: BucketScheme = .forest) -> [BucketCode] {
+    public func bucketCodes(scheme: BucketScheme = .current) -> [BucketCode] {
         hashes(scheme: scheme).enumerated().map { tree, values in
             let symbols = values.map { Character(UnicodeScalar(UInt8(48 + max(0, min(63, $0 + 32))))) }
             return BucketCode(tree: "v\(version)s\(scheme.tag)t\(tree)", symbols: String(symbols))
@@ -12,8 +12,16 @@ extension Fingerprint {
 
     /// The quantised projections of the embedding, `hashesPerBand` per tree.
     func hashes(scheme: BucketScheme) -> [[Int]] {
-        let x = bucketEmbedding()
-        let projections = scheme == .forest ? Self.forestProjections : Self.makeProjections(count: scheme.bands * scheme.hashesPerBand)
+        let x: [Float]
+        switch scheme.embedding {
+        case .features: x = bucketEmbedding()
+        case .learned: x = LearnedMetric.standard.flipAveragedProjection(self)
+        }
+        let projections = switch scheme {
+        case .forest: Self.forestProjections
+        case .learnedForest: Self.learnedForestProjections
+        default: Self.makeProjections(count: scheme.bands * scheme.hashesPerBand, dimensions: x.count)
+        }
         return x.withUnsafeBufferPointer { x in
             (0..<scheme.bands).map { band in
                 (0..<scheme.hashesPerBand).map { hIndex in
@@ -44,12 +52,14 @@ extension Fingerprint {
 
     struct Projection { let direction: [Float]; let offset: Float }
 
-    private static let forestProjections = makeProjections(count: BucketScheme.forest.bands * BucketScheme.forest.hashesPerBand)
+    private static let forestProjections = makeProjections(count: BucketScheme.forest.bands * BucketScheme.forest.hashesPerBand, dimensions: bucketEmbeddingCount)
+    private static let learnedForestProjections = makeProjections(count: BucketScheme.learnedForest.bands * BucketScheme.learnedForest.hashesPerBand,
+                                                                  dimensions: LearnedMetric.standard.outputDimensions)
 
     /// The first `count` projections of a fixed stream: Gaussian directions and uniform offsets from a
     /// fixed seed (SplitMix64 + Box–Muller), so that codes never change between processes, and a scheme
     /// with fewer projections uses a prefix of a larger one's.
-    private static func makeProjections(count: Int) -> [Projection] {
+    private static func makeProjections(count: Int, dimensions dims: Int) -> [Projection] {
         var state = projectionSeed
         func next() -> Float {
             state &+= 0x9E37_79B9_7F4A_7C15
@@ -58,7 +68,6 @@ extension Fingerprint {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return Float((z ^ (z >> 31)) >> 40) / Float(1 << 24)
         }
-        let dims = bucketEmbeddingCount
         return (0..<count).map { _ in
             let direction = (0..<dims).map { _ in (-2 * logf(max(next(), 1e-7))).squareRoot() * cosf(2 * .pi * next()) }
             return Projection(direction: direction, offset: next())

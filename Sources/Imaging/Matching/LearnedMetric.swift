@@ -95,6 +95,13 @@ public struct LearnedMetric: Sendable {
         return Fingerprint.featureFlips.map { order in project(order.map { x[$0] }) }
     }
 
+    /// The mean of a fingerprint's points under the four axis flips: one point that no flip changes,
+    /// whose Euclidean distances follow the metric's own closely (an index can hash it).
+    public func flipAveragedProjection(_ fingerprint: Fingerprint) -> [Float] {
+        let flipped = flippedProjections(fingerprint)
+        return (0..<outputDimensions).map { k in flipped.reduce(0) { $0 + $1[k] } / Float(flipped.count) }
+    }
+
     /// The distance of `other` from a photo given by its `flippedProjections`: 0 for identical photos,
     /// infinite for fingerprints of another layout version.
     public func distance(from flipped: [[Float]], to other: Fingerprint) -> Float {

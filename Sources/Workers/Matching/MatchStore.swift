@@ -181,6 +181,38 @@ public struct MatchStore: Sendable {
         return filed
     }
 
+    /// Deletes the index trees of every scheme but `scheme` (`BucketScheme.current`), which an upgrade
+    /// that changed the scheme leaves behind: a match takes its items out of the current scheme's
+    /// trees only, so an older scheme's trees keep every item they ever held. Run it after `reindex`,
+    /// once every matching worker runs the new scheme (an older worker still files and searches the
+    /// older trees). Returns how many trees were deleted.
+    public func dropTrees(otherThan scheme: BucketScheme = .current, batch: Int = 500) async throws -> Int {
+        var cursor = "0", dropped = 0
+        repeat {
+            let reply = try await client.send("SCAN", cursor, "MATCH", keys.index("*"), "COUNT", String(batch))
+            let parts = reply.array ?? []
+            cursor = parts.first?.string ?? "0"
+            let older = (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string).filter { key in
+                Self.schemeTag(ofTree: key).map { $0 != scheme.tag } ?? false
+            }
+            if older.isEmpty { continue }
+            var unlink = RedisCommand("UNLINK")
+            for key in older { unlink.append(key) }
+            dropped += try await client.send(unlink).int ?? 0
+        } while cursor != "0"
+        return dropped
+    }
+
+    /// The scheme tag in a tree key's last part (`…:v1s3t7` → 3); nil for any other index key.
+    static func schemeTag(ofTree key: String) -> Int? {
+        guard let last = key.split(separator: ":").last, last.first == "v" else { return nil }
+        let numbers = last.dropFirst().split(separator: "s", maxSplits: 1)
+        guard numbers.count == 2, numbers[0].allSatisfy(\.isNumber), !numbers[0].isEmpty else { return nil }
+        let rest = numbers[1].split(separator: "t", maxSplits: 1)
+        guard rest.count == 2, !rest[0].isEmpty, !rest[1].isEmpty, rest[1].allSatisfy(\.isNumber) else { return nil }
+        return Int(rest[0])
+    }
+
     /// Every stored item, a SCAN batch at a time (`batch` is SCAN's COUNT hint), each batch read in
     /// one round trip. Items stored or changed meanwhile may be seen or not, and some twice.
     public func forEachItem(batch: Int = 500, _ body: ([(item: Item, state: ItemState)]) async throws -> Void) async throws {

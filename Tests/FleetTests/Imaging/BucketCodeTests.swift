@@ -12,7 +12,7 @@ final class BucketCodeTests: XCTestCase {
     }
 
     func testForestCodesArePrefixComparable() {
-        let forest = BucketScheme.forest
+        let forest = BucketScheme.current
         func sharePrefix(_ a: [BucketCode], _ b: [BucketCode]) -> Bool {
             zip(a, b).contains { $0.symbols.prefix(11) == $1.symbols.prefix(11) }
         }

@@ -184,14 +184,19 @@ import Testing
         #expect(try await neighbours("b") == nil, "b matched before it looked around")
     }
 
+    /// A sock's fingerprint, and two items with it: walt's (`w`, to wait) and nina's (`n`, to ask).
+    func twoSocks() throws -> (Fingerprint, Item, Item) {
+        let design = try #require(DesignCatalogue.make(count: 10, seed: 5).first { $0.kind == .sock })
+        let fingerprint = Fingerprint(image: Photographer.photograph(design, shot: 0, seed: 5).image)
+        return (fingerprint, Item(id: "w", user: "walt", product: "sock", attributes: ItemAttributes(), fingerprint: fingerprint, createdAt: 1),
+                Item(id: "n", user: "nina", product: "sock", attributes: ItemAttributes(), fingerprint: fingerprint, createdAt: 2))
+    }
+
     @Test func reindexFilesWaitingItemsAgain() async throws {
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }
         let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
-        let design = try #require(DesignCatalogue.make(count: 10, seed: 5).first { $0.kind == .sock })
-        let fingerprint = Fingerprint(image: Photographer.photograph(design, shot: 0, seed: 5).image)
-        let waiting = Item(id: "w", user: "walt", product: "sock", attributes: ItemAttributes(), fingerprint: fingerprint, createdAt: 1)
-        let fresh = Item(id: "n", user: "nina", product: "sock", attributes: ItemAttributes(), fingerprint: fingerprint, createdAt: 2)
+        let (fingerprint, waiting, fresh) = try twoSocks()
         let unknown = Item(id: "u", user: "ursula", product: "kite", attributes: ItemAttributes(), fingerprint: fingerprint, createdAt: 3)
         for thing in [waiting, fresh, unknown] { try await store.store(thing) }
         _ = try await store.file("w", filing: Sock().filing(of: waiting))
@@ -213,5 +218,42 @@ import Testing
         _ = try await fleet.client.withConnection { try $0.deleteKeys(matching: fleet.keyspace.prefix + ":{match}:idx:*") }
         #expect(try await store.reindex(using: .standard, batch: 4) == 7)
         #expect(Set(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").items.map(\.id)) == Set(["w"] + (0..<6).map { "w\($0)" }))
+    }
+
+    @Test func aNewSchemeIsFiledByReindexAndTheOlderTreesDropped() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+        let (fingerprint, waiting, fresh) = try twoSocks()
+        for thing in [waiting, fresh] { try await store.store(thing) }
+        // Filed by a worker of the release before, under the older scheme.
+        #expect(BucketScheme.forest != BucketScheme.current)
+        let older = IndexFiling(fileUnder: [], lookIn: [], similarity: SimilarityFiling(
+            space: "sock", partnerSpace: "sock", codes: fingerprint.bucketCodes(scheme: .forest)))
+        #expect(try await store.file("w", filing: older) == .waiting)
+        // Another kind of index key (a set of ids), which no scheme names.
+        _ = try await fleet.client.send("SADD", MatchKeys(fleet.keyspace).index("lid:round"), "x")
+        let query = Sock().filing(of: fresh)
+        #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").items.isEmpty, "the new scheme's trees are empty")
+        #expect(try await store.reindex(using: .standard) == 1)
+        #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").items.map(\.id) == ["w"])
+
+        func trees(tag: Int) async throws -> Int {
+            let keys = try await fleet.client.send("KEYS", MatchKeys(fleet.keyspace).index("*")).array ?? []
+            return keys.compactMap(\.string).filter { MatchStore.schemeTag(ofTree: $0) == tag }.count
+        }
+        #expect(try await trees(tag: BucketScheme.forest.tag) == BucketScheme.forest.bands)
+        #expect(try await store.dropTrees(batch: 10) == BucketScheme.forest.bands)
+        #expect(try await trees(tag: BucketScheme.forest.tag) == 0)
+        #expect(try await trees(tag: BucketScheme.current.tag) == BucketScheme.current.bands)
+        #expect(try await fleet.client.send("SCARD", MatchKeys(fleet.keyspace).index("lid:round")).int == 1, "not a tree: kept")
+        #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").items.map(\.id) == ["w"])
+        #expect(try await store.dropTrees() == 0, "nothing left to drop")
+
+        #expect(MatchStore.schemeTag(ofTree: "p:{match}:idx:glove:left:v1s3t63") == 3)
+        #expect(MatchStore.schemeTag(ofTree: "p:{match}:idx:sock:v1s12t0") == 12)
+        for other in ["p:{match}:idx:lid:round", "p:{match}:idx:sock:v1s3", "p:{match}:idx:sock:vs3t1", "p:{match}:idx:sock:v1s3tx"] {
+            #expect(MatchStore.schemeTag(ofTree: other) == nil, "\(other)")
+        }
     }
 }
