@@ -22,7 +22,7 @@ let usage = """
       reindex [--drop-old]        file every waiting item again under its product's current index
                                   keys (after an upgrade that changed the index; safe to repeat);
                                   --drop-old then deletes the older index schemes' trees (only once
-                                  every matching worker runs the new release)
+                                  every matching and uploads worker runs the new release)
       refingerprint               ask the uploads workers to compute again, from its photo, the
                                   fingerprint of every unmatched item made by an older method (after
                                   an upgrade that changed it; safe to repeat)

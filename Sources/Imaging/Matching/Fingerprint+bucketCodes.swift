@@ -58,7 +58,7 @@ extension Fingerprint {
 
     /// The first `count` projections of a fixed stream: Gaussian directions and uniform offsets from a
     /// fixed seed (SplitMix64 + Box–Muller), so that codes never change between processes, and a scheme
-    /// with fewer projections uses a prefix of a larger one's.
+    /// with fewer projections of as many dimensions uses a prefix of a larger one's.
     private static func makeProjections(count: Int, dimensions dims: Int) -> [Projection] {
         var state = projectionSeed
         func next() -> Float {

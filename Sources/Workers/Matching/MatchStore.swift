@@ -181,19 +181,20 @@ public struct MatchStore: Sendable {
         return filed
     }
 
-    /// Deletes the index trees of every scheme but `scheme` (`BucketScheme.current`), which an upgrade
-    /// that changed the scheme leaves behind: a match takes its items out of the current scheme's
-    /// trees only, so an older scheme's trees keep every item they ever held. Run it after `reindex`,
-    /// once every matching worker runs the new scheme (an older worker still files and searches the
-    /// older trees). Returns how many trees were deleted.
-    public func dropTrees(otherThan scheme: BucketScheme = .current, batch: Int = 500) async throws -> Int {
+    /// Deletes the index trees of the schemes older than `scheme` (`BucketScheme.current`), which an
+    /// upgrade that changed the scheme leaves behind: a match takes its items out of the current
+    /// scheme's trees only, so an older scheme's trees keep every item they ever held. Run it after
+    /// `reindex`, once every matching and uploads worker runs the new scheme (an older worker still
+    /// files in, and searches, the older trees). A newer scheme's trees (a later release being tried
+    /// beside this one) are left alone. Returns how many trees were deleted.
+    public func dropTrees(olderThan scheme: BucketScheme = .current, batch: Int = 500) async throws -> Int {
         var cursor = "0", dropped = 0
         repeat {
             let reply = try await client.send("SCAN", cursor, "MATCH", keys.index("*"), "COUNT", String(batch))
             let parts = reply.array ?? []
             cursor = parts.first?.string ?? "0"
             let older = (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string).filter { key in
-                Self.schemeTag(ofTree: key).map { $0 != scheme.tag } ?? false
+                Self.schemeTag(ofTree: key).map { $0 < scheme.tag } ?? false
             }
             if older.isEmpty { continue }
             var unlink = RedisCommand("UNLINK")

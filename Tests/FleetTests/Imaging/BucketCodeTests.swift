@@ -33,4 +33,19 @@ final class BucketCodeTests: XCTestCase {
         // Strangers sharing one: few of the 240 ordered pairs, or every query would fetch the catalogue.
         XCTAssertLessThan(strangers, codes.count * (codes.count - 1) / 4, "stranger pairs sharing an 11-symbol prefix")
     }
+
+    /// Items stay filed under the codes they got: codes that changed under the same tag (the metric
+    /// learned again, the projection's arithmetic regrouped, a compiler that sums otherwise) would
+    /// leave every waiting item where no query looks, and `queuectl reindex --drop-old` could not
+    /// clear them. So the current scheme's codes of these photos are pinned; when this fails on
+    /// purpose, give `BucketScheme.current` a new tag (and say `queuectl reindex` in the release).
+    func testTheCurrentSchemesCodesAreTheOnesItemsWereFiledUnder() {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a over every code, in order (recorded 2026-12-05)
+        for (a, _) in Self.shots {
+            for code in a.bucketCodes() {
+                for byte in (code.tree + code.symbols).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            }
+        }
+        XCTAssertEqual(String(hash, radix: 16), "a3356aa689045237", "the codes of scheme \(BucketScheme.current.tag) changed: give the scheme a new tag")
+    }
 }

@@ -231,8 +231,10 @@ import Testing
         let older = IndexFiling(fileUnder: [], lookIn: [], similarity: SimilarityFiling(
             space: "sock", partnerSpace: "sock", codes: fingerprint.bucketCodes(scheme: .forest)))
         #expect(try await store.file("w", filing: older) == .waiting)
-        // Another kind of index key (a set of ids), which no scheme names.
+        // Another kind of index key (a set of ids), which no scheme names, and a newer scheme's tree.
         _ = try await fleet.client.send("SADD", MatchKeys(fleet.keyspace).index("lid:round"), "x")
+        let newer = MatchKeys(fleet.keyspace).tree("sock", "v1s\(BucketScheme.current.tag + 1)t0")
+        _ = try await fleet.client.send("ZADD", newer, "0", "abc|x")
         let query = Sock().filing(of: fresh)
         #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").items.isEmpty, "the new scheme's trees are empty")
         #expect(try await store.reindex(using: .standard) == 1)
@@ -247,6 +249,7 @@ import Testing
         #expect(try await trees(tag: BucketScheme.forest.tag) == 0)
         #expect(try await trees(tag: BucketScheme.current.tag) == BucketScheme.current.bands)
         #expect(try await fleet.client.send("SCARD", MatchKeys(fleet.keyspace).index("lid:round")).int == 1, "not a tree: kept")
+        #expect(try await fleet.client.send("ZCARD", newer).int == 1, "a newer scheme's tree: kept")
         #expect(try await store.candidates(for: query, excludingUser: "nina", excludingItem: "n").items.map(\.id) == ["w"])
         #expect(try await store.dropTrees() == 0, "nothing left to drop")
 

@@ -53,7 +53,7 @@ struct DomainFleet {
 
     /// Removes the blob directory at once (a `Task` started in a `defer` may not run before the test
     /// process exits, and the directory would stay in the temporary directory) and deletes the test's
-    /// keys in the background (the suite's Redis goes away after the run either way).
+    /// keys in the background (best effort, as before: ops/test's Redis goes away after the run).
     func cleanUp() {
         try? FileManager.default.removeItem(at: blobs.directory)
         Task { [fleet] in await fleet.cleanUp() }
