@@ -250,12 +250,13 @@ await runTool("match-bench") {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }
+    // Versions that confirm by the photos (v11): the dump also has the best candidate's agreement.
+    let confirming = MatchingRole.rules[algorithm]!.confirmation != nil
     let dump = try arguments.value("dump").map { path in
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw WriteError(path: path)
         }
         // Names the columns, so that ops/choose-rule reads dumps of every version.
-        let confirming = MatchingRole.rules[algorithm]!.confirmation != nil
         try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\n".utf8))
         return handle
     }
@@ -328,7 +329,7 @@ await runTool("match-bench") {
                 let dn = neighbour.map { $0 > 0 ? String(format: "%.4f", -log($0)) : "inf" } ?? "-1"
                 // For versions that confirm by the photos: how well the best candidate's agrees with the query's.
                 var agreement = ""
-                if MatchingRole.rules[algorithm]!.confirmation != nil {
+                if confirming {
                     // The dump's own renders are not the match's: the rendering time is put back as it was.
                     let rendered = set.rendering?.value.withLock { $0 }
                     defer { if let rendered { set.rendering?.value.withLock { $0 = rendered } } }
