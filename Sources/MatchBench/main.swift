@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v11]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v12]
                        [--cache DIR] [--dump FILE] [--photos DIR]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
@@ -20,10 +20,10 @@ let usage = """
     ±0.35 points), and milliseconds per match. It also counts the socks and gloves that have twins
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
-    Versions that look at the photos themselves (v5, v11) get them rendered again (read from the
+    Versions that look at the photos themselves (v5, v11, v12) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
     keeps that mask beside the photo); the rendering time is printed apart. For versions that
-    weigh what the best candidate has met (v8 to v11), every indexed item first looks around
+    weigh what the best candidate has met (v8 to v12), every indexed item first looks around
     itself as its match job would have (its candidates' scores noted in its neighbours and its own
     in theirs); that survey is timed apart.
 
@@ -46,12 +46,15 @@ let usage = """
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came
-    near), for versions that confirm by the photos (v11) the agreement of the best candidate's
+    near), for versions that confirm by the photos (v11, v12) the agreement of the best candidate's
     photo with the query's and its four parts (PhotoAlignment's pattern correlation, overlap, chroma
     and lightness differences; -9 when a photo is missing), and partner_d: -ln of the partner's score
     whether or not the index found it (-1 for a design that is not indexed, inf when the partner
     is beyond the photo floor), which tells a partner the index lost from one the fingerprint put
-    far away. A first line, starting with #, names the columns.
+    far away. For versions that confirm by the photos, three more columns describe the runner-up
+    (the second-best candidate): second, 1 when it is the partner; agreement2, its photo's
+    agreement with the query's (-9 when there is none, it lies beyond the confirmation's ceiling,
+    or a photo is missing); and dn2, its dn. A first line, starting with #, names the columns.
 
     \(FleetEnvironment.help)
     """
@@ -250,14 +253,14 @@ await runTool("match-bench") {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }
-    // Versions that confirm by the photos (v11): the dump also has the best candidate's agreement.
+    // Versions that confirm by the photos (v11, v12): the dump also has the best candidate's agreement.
     let confirming = MatchingRole.rules[algorithm]!.confirmation != nil
     let dump = try arguments.value("dump").map { path in
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw WriteError(path: path)
         }
         // Names the columns, so that ops/choose-rule reads dumps of every version.
-        try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\n".utf8))
+        try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\(confirming ? " second agreement2 dn2" : "")\n".utf8))
         return handle
     }
     let client = RedisClient(environment.redis)
@@ -325,27 +328,37 @@ await runTool("match-bench") {
                 let scores = candidates.compactMap { c in product.compatibility(of: query.item, with: c, photos: photos).map { (c.id, $0) } }.sorted { $0.1 > $1.1 }
                 func d(_ k: Int) -> String { scores.count > k ? String(format: "%.4f", -log(scores[k].1)) : "-1" }
                 let partnerFound = query.partner.map { p in scores.contains { $0.0 == p } } ?? false
-                let neighbour = candidates.first { $0.id == scores.first?.0 }?.neighbours?.best(excluding: query.item.id)
-                let dn = neighbour.map { $0 > 0 ? String(format: "%.4f", -log($0)) : "inf" } ?? "-1"
+                func neighbourDistance(_ k: Int) -> String {
+                    guard scores.count > k else { return "-1" }
+                    let neighbour = candidates.first { $0.id == scores[k].0 }?.neighbours?.best(excluding: query.item.id)
+                    return neighbour.map { $0 > 0 ? String(format: "%.4f", -log($0)) : "inf" } ?? "-1"
+                }
+                let dn = neighbourDistance(0)
                 // For versions that confirm by the photos: how well the best candidate's agrees with the query's.
-                var agreement = ""
+                var agreement = "", runnerUp = ""
                 if confirming {
                     // The dump's own renders are not the match's: the rendering time is put back as it was.
                     let rendered = set.rendering?.value.withLock { $0 }
                     defer { if let rendered { set.rendering?.value.withLock { $0 = rendered } } }
-                    let best = candidates.first { $0.id == scores.first?.0 }
-                    let pair = best.flatMap { best in set.photos.photo(of: query.item).flatMap { own in set.photos.photo(of: best).map { (own, $0) } } }
-                    agreement = pair.map {
-                        let a = PhotoAlignment(AlignableItem(image: $0.0.image, mask: $0.0.mask), AlignableItem(image: $0.1.image, mask: $0.1.mask))
-                        return String(format: " %.4f %.4f %.4f %.4f %.4f", a.agreement, a.patternCorrelation, a.overlap, a.chromaDifference, a.lightDifference)
+                    func look(_ k: Int) -> PhotoAlignment? {
+                        guard scores.count > k, let candidate = candidates.first(where: { $0.id == scores[k].0 }),
+                              let own = set.photos.photo(of: query.item), let theirs = set.photos.photo(of: candidate) else { return nil }
+                        return PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask))
+                    }
+                    agreement = look(0).map {
+                        String(format: " %.4f %.4f %.4f %.4f %.4f", $0.agreement, $0.patternCorrelation, $0.overlap, $0.chromaDifference, $0.lightDifference)
                     } ?? " -9 -9 -9 -9 -9"
+                    // The runner-up is looked at only within the confirmation's ceiling, as a match would.
+                    let ceiling = MatchingRole.rules[algorithm]!.confirmation!.ceiling
+                    let second = scores.count > 1 && -log(scores[1].1) < ceiling ? look(1).map { String(format: "%.4f", $0.agreement) } : nil
+                    runnerUp = " \(scores.count > 1 && scores[1].0 == query.partner ? 1 : 0) \(second ?? "-9") \(neighbourDistance(1))"
                 }
                 // How far the partner is, whether or not the index found it: a miss by the index and a miss
                 // by the fingerprint look alike in the other columns.
                 let partnerDistance = query.partner.map { id in
                     indexByID[id].flatMap { product.compatibility(of: query.item, with: $0, photos: photos) }.map { String(format: "%.4f", -log($0)) } ?? "inf"
                 } ?? "-1"
-                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\(agreement) \(partnerDistance)\n".utf8))
+                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\(agreement) \(partnerDistance)\(runnerUp)\n".utf8))
             }
             let clock = ContinuousClock.now
             let outcome = try await role.handle(DomainJobs.Match(item: query.item.id), context: context)

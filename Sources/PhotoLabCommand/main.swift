@@ -16,6 +16,7 @@ let usage = """
            photolab fingerprint-time PHOTO [PHOTO] [--runs N]
            photolab resolution [--designs N] [--seed N] [--scales LIST] [--cache DIR]
            photolab export-features --out FILE [--designs N] [--seed N] [--cache DIR]
+           photolab near-duplicates [--sizes LIST] [--seed N]
 
     demo-set writes generated phone photos for the demo into DIR and prints one upload per line:
     USER PRODUCT FILE [NAME=VALUE ...]. The set: a pair of socks, a left and a right glove, two
@@ -89,10 +90,19 @@ let usage = """
     the four axis flips (none, u, v, both; Fingerprint.featureVector reordered by
     Fingerprint.featureFlips), the metric's distance being the least over the flips of one photo.
     --cache DIR as for train-metric.
+
+    near-duplicates draws the catalogue of each size in LIST (default 1000,10000,126000: the
+    designs match-bench's --sizes draws, seed 1 by default) and counts the socks and gloves that
+    have a near duplicate: another design of the same kind, pattern kind and shape whose every
+    parameter (colours in the same roles, stripe period, duty and angle, dot spacing, check and
+    argyle size, leg, foot and finger lengths, cuff and heel colours) is within a tolerance, tight
+    (colours within 0.06, lengths within 4 %, duty 0.03, angle 0.05 rad) and loose (twice that).
+    Such pairs could not be told apart from photos, so their share bounds the recall a benchmark
+    of that size can ask for. Rendering nothing, it takes about a minute at 126,000 designs.
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours"], flags: ["first-mask"])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours", "sizes"], flags: ["first-mask"])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
     if arguments.flag("first-mask") && arguments.positionals[0] != "segmentation" {
         throw UsageError("--first-mask applies to 'photolab segmentation' only; the fingerprint always refines its first mask")
@@ -150,8 +160,27 @@ await runTool("photolab") {
         }
         try ResolutionSpread(designs: try arguments.int("designs", default: 6000, range: 100...1_000_000), seed: UInt64(try arguments.int("seed", default: 2)),
                              scales: scales.map { $0! }, cache: arguments.value("cache")).run()
+    case "near-duplicates":
+        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab near-duplicates [--sizes LIST] [--seed N]") }
+        let list = arguments.value("sizes") ?? "1000,10000,126000"
+        let sizes = list.split(separator: ",").map { Int($0) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0.map { (1...1_000_000).contains($0) } ?? false }) else {
+            throw UsageError("--sizes must be a comma-separated list of design counts from 1 to 1000000, not '\(list)'")
+        }
+        countNearDuplicates(sizes: sizes.map { $0! }, seed: UInt64(try arguments.int("seed", default: 1)))
     default:
-        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric, pair-spread, compare, variation-cost, fingerprint-time, resolution or export-features")
+        throw UsageError("unknown command '\(arguments.positionals[0])'; use demo-set, segmentation, train-metric, pair-spread, compare, variation-cost, fingerprint-time, resolution, export-features or near-duplicates")
+    }
+}
+
+func countNearDuplicates(sizes: [Int], seed: UInt64) {
+    let catalogue = DesignCatalogue.make(count: sizes.max() ?? 0, seed: seed)
+    for size in sizes {
+        let designs = Array(catalogue.prefix(size))
+        let textiles = designs.filter { $0.kind == .sock || $0.kind == .glove }.count
+        let counts = [DesignTolerance.tight, .loose].map { DesignCatalogue.nearDuplicates(in: designs, within: $0).count }
+        say(String(format: "%7d designs of seed %d: %d socks and gloves, with a near duplicate %d (%.1f %%) within the tight tolerance, %d (%.1f %%) within the loose",
+                   size, seed, textiles, counts[0], 100 * Double(counts[0]) / Double(max(1, textiles)), counts[1], 100 * Double(counts[1]) / Double(max(1, textiles))))
     }
 }
 
@@ -314,9 +343,10 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
                alignment.patternCorrelation, alignment.overlap, alignment.chromaDifference, alignment.lightDifference, alignment.agreement))
     if let confirmation = rule.confirmation {
         let alone = Double(alignment.agreement) + confirmation.weight * log(confirmation.far / max(Double(distance), 1e-9))
-        say(String(format: "with the photos, the default matcher (%@) takes a best candidate at d below %.2f when agreement + %.2f × ln(min(d2, dn, %.0f) / d) is over %.2f among few waiting items, %.2f among many; these two alone (no runner-up, nothing else met) score %.3f",
+        say(String(format: "with the photos, the default matcher (%@) takes a best candidate at d below %.2f when agreement + %.2f × ln(min(d2, dn, %.0f) / d) is over %.2f among few waiting items, %.2f among many%@; these two alone (no runner-up, nothing else met) score %.3f",
                    MatchingRole.defaultAlgorithm, confirmation.ceiling, confirmation.weight, confirmation.far,
-                   confirmation.threshold(waiting: 0), confirmation.threshold(waiting: nil), alone))
+                   confirmation.threshold(waiting: 0), confirmation.threshold(waiting: nil),
+                   confirmation.checksRunnerUp ? ", unless a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) lines up better" : "", alone))
     }
     guard let output else { return }
     let panels = zip(images, masks).map { maskedPicture($0, mask: $1, truth: nil) }

@@ -21,9 +21,11 @@ import QueueKit
 /// closest other neighbour (see `Rule.neighbours`). `v9` is v8 with numbers chosen for
 /// the fingerprint and metric of the tenth session (refined outlines, axis-free features for items
 /// without a clear axis). `v10` is v9 scoring only the 30 candidates the index finds
-/// most often, not 100 (see `Rule.candidates`). `v11` (default) is v10 deciding by how well the
+/// most often, not 100 (see `Rule.candidates`). `v11` is v10 deciding by how well the
 /// best candidate's photo lines up with the job's own together with how much closer it is than its
-/// rivals (see `Confirmation`); when a photo cannot be read, v10's numbers decide. `v6` is v4's metric with a looser rule (0.60, 2.7,
+/// rivals (see `Confirmation`); when a photo cannot be read, v10's numbers decide. `v12` (default)
+/// is v11 that, before taking the best candidate, looks at the runner-up's photo too and waits when
+/// it lines up better (`Confirmation.checksRunnerUp`). `v6` is v4's metric with a looser rule (0.60, 2.7,
 /// alone 2.65) at every size. `v1` to `v3` use the
 /// hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55),
 /// `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
@@ -41,7 +43,7 @@ public struct MatchingRole: Sendable {
     public let photos: (any PhotoSource)?
     public static let algorithmFlag = "matching.algorithm"
     /// The version used when the flag names none (or one this worker does not know).
-    public static let defaultAlgorithm = "v11"
+    public static let defaultAlgorithm = "v12"
 
     /// One algorithm version: how photos are compared, and the decision's numbers (see the type's summary).
     public struct Rule: Sendable {
@@ -183,6 +185,11 @@ public struct MatchingRole: Sendable {
     /// one refuses a stranger that the distances alone would take. The threshold grows with the
     /// items waiting in the space searched, interpolated in the logarithm of the count as `Rule`'s
     /// steps are. The numbers were chosen on match-bench's per-query dumps (README has the figures).
+    ///
+    /// With `checksRunnerUp` (v12), a best candidate the rule would take is not taken when the
+    /// runner-up, also within the ceiling, lines up with the job's photo better: the distances then
+    /// favour one candidate and the photos the other, and the item waits rather than risk the
+    /// wrong one (see `takes(best:runnerUp:)`).
     public struct Confirmation: Sendable {
         public let weight: Double
         public let ceiling: Double
@@ -190,13 +197,36 @@ public struct MatchingRole: Sendable {
         public let far: Double
         /// Thresholds by waiting items, fewest first: (waiting, threshold).
         public let thresholds: [(waiting: Int, threshold: Double)]
+        /// Whether the runner-up's photo is looked at before the best candidate is taken.
+        public let checksRunnerUp: Bool
 
-        public init(weight: Double, ceiling: Double, far: Double, thresholds: [(waiting: Int, threshold: Double)]) {
+        public init(weight: Double, ceiling: Double, far: Double, thresholds: [(waiting: Int, threshold: Double)], checksRunnerUp: Bool = false) {
             precondition(!thresholds.isEmpty && zip(thresholds, thresholds.dropFirst()).allSatisfy { $0.waiting < $1.waiting }, "thresholds must grow in waiting items")
             self.weight = weight
             self.ceiling = ceiling
             self.far = far
             self.thresholds = thresholds
+            self.checksRunnerUp = checksRunnerUp
+        }
+
+        /// The same numbers, with the runner-up checked or not.
+        func checkingRunnerUp(_ checks: Bool) -> Confirmation {
+            Confirmation(weight: weight, ceiling: ceiling, far: far, thresholds: thresholds, checksRunnerUp: checks)
+        }
+
+        /// Whether the runner-up, at distance `d2` from the job's item, is close enough to be looked at
+        /// before the best is taken.
+        func looksAtRunnerUp(d2: Double?) -> Bool {
+            guard checksRunnerUp, let d2 else { return false }
+            return d2 < ceiling
+        }
+
+        /// Whether a best candidate that `accepts` takes, with its photo's agreement `best`, is still
+        /// taken once the runner-up's photo was looked at (`runnerUp`: its agreement, nil when it was
+        /// not looked at or its photo could not be read): not when the runner-up lines up better.
+        public func takes(best: Double, runnerUp: Double?) -> Bool {
+            guard checksRunnerUp, let runnerUp else { return true }
+            return runnerUp <= best
         }
 
         /// The threshold for a search among `waiting` items (unknown: the last, the strictest).
@@ -219,6 +249,8 @@ public struct MatchingRole: Sendable {
         .init(waiting: 400, .init(ratio: 0.66, ceiling: 2.8, alone: 2.75)),
         .init(waiting: 3_000, .init(ratio: 0.56, ceiling: 2.3, alone: 2.25)),
     ]
+
+    private static let v11Confirmation = Confirmation(weight: 1.0, ceiling: 3.5, far: 6.0, thresholds: [(400, 1.82), (1_000, 2.06), (30_000, 2.2)])
 
     private static let v7Steps: [Rule.Step] = [
         .init(waiting: 400, .init(ratio: 0.66, ceiling: 2.7, alone: 2.65)),
@@ -273,8 +305,12 @@ public struct MatchingRole: Sendable {
         // 30,000 give the highest recall keeping false matches at or below 0.83 % on the dumps of
         // four seeds at about 5,800 items and of seed 1 at 101,024 (in-sample; README has the
         // figures, and those with each seed held out).
-        "v11": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30,
-                    confirmation: Confirmation(weight: 1.0, ceiling: 3.5, far: 6.0, thresholds: [(400, 1.82), (1_000, 2.06), (30_000, 2.2)])),
+        "v11": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v11Confirmation),
+        // v11 that looks at the runner-up's photo before taking the best candidate, and waits when
+        // the runner-up's lines up better (`Confirmation.checksRunnerUp`). On match-bench's dumps of
+        // four PhotoLab seeds it refuses no match v11 takes; on the independent photo sets it refuses
+        // some of v11's false matches (README has the figures).
+        "v12": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v11Confirmation.checkingRunnerUp(true)),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
@@ -350,8 +386,13 @@ public struct MatchingRole: Sendable {
                 // Beyond the confirmation's ceiling no agreement makes a match: no photo is read, and
                 // the numbers, whose ceilings are lower, refuse it.
                 if bestScore > 0, -log(bestScore) < confirmation.ceiling, let agreement = await verifier?.agreement(with: best) {
-                    verdict = confirmation.accepts(d1: -log(bestScore), runnerUp: Self.distance(runnerUp), neighbour: Self.distance(best.neighbours?.best(excluding: item.id)),
-                                                   agreement: agreement, waiting: candidates.waiting) ? .match(best, bestScore) : .noMatch
+                    var taken = confirmation.accepts(d1: -log(bestScore), runnerUp: Self.distance(runnerUp), neighbour: Self.distance(best.neighbours?.best(excluding: item.id)),
+                                                     agreement: agreement, waiting: candidates.waiting)
+                    // Only a best candidate about to be taken costs a look at the runner-up.
+                    if taken, confirmation.looksAtRunnerUp(d2: Self.distance(runnerUp)) {
+                        taken = confirmation.takes(best: agreement, runnerUp: await verifier?.agreement(with: scored[1].item))
+                    }
+                    verdict = taken ? .match(best, bestScore) : .noMatch
                 }
             } else if bestScore < product.confidentScore, let looked = await verifier?.verdict(among: scored) {
                 verdict = looked

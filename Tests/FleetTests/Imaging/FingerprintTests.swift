@@ -101,6 +101,28 @@ final class FingerprintTests: XCTestCase {
         XCTAssertGreaterThan(DesignCatalogue.textileTwins(in: large).count, textiles / 2)
     }
 
+    func testNearDuplicatesMatchInEveryParameter() {
+        let navy = Colour(byte: 28, 38, 92), red = Colour(byte: 196, 32, 38), redder = Colour(byte: 200, 30, 36)
+        let sock = ItemShape.sock(leg: 1, foot: 0.9, cuff: nil, heelToe: nil)
+        func stripes(_ id: Int, _ second: Colour = red, period: Float, duty: Float = 0.5, shape: ItemShape = sock, kind: ItemKind = .sock) -> ItemDesign {
+            ItemDesign(id: id, kind: kind, pattern: .stripes(navy, second, period: period, angle: 0, duty: duty), shape: shape)
+        }
+        let designs = [
+            stripes(0, period: 0.2),
+            // Within the tight tolerance of #0: a slightly other red, period 2.5 % longer, duty 0.02 more.
+            stripes(1, redder, period: 0.205, duty: 0.52),
+            // Period 7 % longer than #0's and 4.7 % longer than #1's: within the loose tolerance only.
+            stripes(2, period: 0.215),
+            // As #0 but with a cuff, a longer leg, or as a glove: other designs.
+            stripes(3, period: 0.2, shape: .sock(leg: 1, foot: 0.9, cuff: navy, heelToe: nil)),
+            stripes(4, period: 0.2, shape: .sock(leg: 1.1, foot: 0.9, cuff: nil, heelToe: nil)),
+            stripes(5, period: 0.2, shape: .glove(fingerLength: 0.5, cuff: nil), kind: .glove),
+        ]
+        XCTAssertEqual(DesignCatalogue.nearDuplicates(in: designs, within: .tight), [0, 1])
+        XCTAssertEqual(DesignCatalogue.nearDuplicates(in: designs, within: .loose), [0, 1, 2])
+        XCTAssertEqual(DesignCatalogue.nearDuplicates(in: DesignCatalogue.make(count: 1000, seed: 1), within: .loose), [])
+    }
+
     func testFingerprintOfBlankOrTinyImageDoesNotCrash() {
         let blank = DecodedImage(width: 40, height: 30, layout: .rgb, pixels: [UInt8](repeating: 128, count: 40 * 30 * 3))
         let tiny = DecodedImage(width: 1, height: 1, layout: .grayscale, pixels: [7])

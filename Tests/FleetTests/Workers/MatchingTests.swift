@@ -60,6 +60,20 @@ struct DomainFleet {
     }
 }
 
+/// The blob store's photos, counting how many are read and how many come with a kept mask.
+final class CountedPhotos: PhotoSource {
+    let blobs: BlobStore
+    let reads = Mutex(0), masks = Mutex(0)
+    init(_ blobs: BlobStore) { self.blobs = blobs }
+    func photo(of item: Item) -> ItemPhoto? {
+        reads.withLock { $0 += 1 }
+        let photo = blobs.photo(of: item)
+        if photo?.mask != nil { masks.withLock { $0 += 1 } }
+        return photo
+    }
+    func keep(_ mask: ObjectSegmentation.Mask, for item: Item) { blobs.keep(mask, for: item) }
+}
+
 func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     Photographer.photograph(design, shot: shot, seed: 21).jpeg
 }
@@ -506,18 +520,6 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// masks get theirs kept by the look; without readable photos (items stored before photos were
     /// kept) its numbers, v10's, decide, and nothing is read.
     @Test func v11ConfirmsByThePhotosAndFallsBackWithoutThem() async throws {
-        final class CountedPhotos: PhotoSource {
-            let blobs: BlobStore
-            let reads = Mutex(0), masks = Mutex(0)
-            init(_ blobs: BlobStore) { self.blobs = blobs }
-            func photo(of item: Item) -> ItemPhoto? {
-                reads.withLock { $0 += 1 }
-                let photo = blobs.photo(of: item)
-                if photo?.mask != nil { masks.withLock { $0 += 1 } }
-                return photo
-            }
-            func keep(_ mask: ObjectSegmentation.Mask, for item: Item) { blobs.keep(mask, for: item) }
-        }
         let domain = DomainFleet(products: ProductCatalog.standard)
         defer { domain.cleanUp() }
         let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
@@ -586,6 +588,55 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         try #require(found.items.map(\.id) == ["far-a"], "the far sock is the one candidate")
         #expect(try await role.handle(DomainJobs.Match(item: "far-b"), context: .forTesting(id: JobID("far-b"))) == .waiting)
         #expect(photos.reads.withLock { $0 } == readsBefore, "beyond the ceiling, no photo is read")
+    }
+
+    /// v12 takes what v11 takes unless the runner-up's photo lines up with the job's better. Here the
+    /// best candidate is the sock's other photo, which v11 takes; the runner-up carries the
+    /// fingerprint of a third photo of the sock (farther, within the confirmation's ceiling) but the
+    /// job's very photo, which lines up better than any other: v12 reads it and leaves the item waiting.
+    @Test func v12WaitsWhenTheRunnerUpLinesUpBetter() async throws {
+        let ceiling = Float(try #require(MatchingRole.rules["v12"]?.confirmation?.ceiling))
+        let sock = DesignCatalogue.make(count: 5, seed: 2)[4]
+        let jpeg = (0..<2).map { Photographer.photograph(sock, shot: $0, seed: 2).jpeg }
+        func fingerprint(_ bytes: [UInt8]) throws -> Fingerprint { Fingerprint(image: try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)) }
+        let query = try fingerprint(jpeg[1]), partner = try fingerprint(jpeg[0])
+        let third = try fingerprint(Photographer.photograph(sock, shot: 0, seed: 10).jpeg)
+        let metric = LearnedMetric.standard
+        try #require(sock.kind == .sock && metric.distance(query, third) > metric.distance(query, partner) + 0.3 && metric.distance(query, third) < ceiling - 0.05,
+                     "the third photo is farther than the partner's, within the ceiling")
+        for algorithm in ["v11", "v12"] {
+            let domain = DomainFleet(products: ProductCatalog.standard)
+            defer { domain.cleanUp() }
+            let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
+            try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
+            let photos = CountedPhotos(domain.blobs)
+            let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
+            let ownKey = try domain.blobs.put(jpeg[1]), partnerKey = try domain.blobs.put(jpeg[0])
+            for (id, print, key) in [("partner", partner, partnerKey), ("runner-up", third, ownKey), ("job", query, ownKey)] {
+                try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: print, createdAt: 0, photo: key))
+            }
+            // The two candidates are filed without a search of their own (which would let them meet).
+            let product = try domain.products.product(named: "sock")
+            for id in ["partner", "runner-up"] {
+                let item = try #require(try await domain.store.item(id)?.item)
+                _ = try await domain.store.file(id, filing: product.filing(of: item), method: item.fingerprintMethod)
+            }
+            let job = try #require(try await domain.store.item("job")?.item)
+            let found = try await domain.store.candidates(for: product.filing(of: job), excludingUser: "u-job", excludingItem: "job", limit: 30)
+            try #require(Set(found.items.map(\.id)) == ["partner", "runner-up"], "the index finds both candidates")
+            let before = photos.reads.withLock { $0 }
+            let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
+            let read = photos.reads.withLock { $0 } - before
+            if algorithm == "v11" {
+                #expect(outcome != .waiting, "v11 takes the best candidate, the sock's other photo")
+                #expect(try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) } == ["job", "partner"])
+                #expect(read == 2, "the job's photo and the best candidate's")
+            } else {
+                #expect(outcome == .waiting, "the runner-up lines up better: v12 waits")
+                #expect(try await domain.store.matches(for: "u-job").isEmpty)
+                #expect(read == 3, "the job's photo, the best candidate's and the runner-up's")
+            }
+        }
     }
 
     /// A blob store on a stalled network share must not stop the worker's other tasks: the photo

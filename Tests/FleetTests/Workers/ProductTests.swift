@@ -178,9 +178,9 @@ import Testing
         // v9: v8's form, 0.66 (ceiling 2.8) among 400 or fewer, 0.56 (ceiling 2.3) from 3,000. d1 = 2
         // against 2.9 (0.69) is refused among 300, against 3.1 (0.645) taken; d1 = 2.4 against 5 (0.48)
         // is over the ceiling from 3,000 on, where v8 takes it. v10 decides as v9 among 30 candidates,
-        // not 100; v11 (the default, also for unknown versions) is v10 with the photo confirmation,
-        // whose numbers also decide when a photo cannot be read.
-        #expect(MatchingRole.defaultAlgorithm == "v11")
+        // not 100; v11 is v10 with the photo confirmation, whose numbers also decide when a photo
+        // cannot be read, and v12 (the default, also for unknown versions) is v11 with its runner-up check.
+        #expect(MatchingRole.defaultAlgorithm == "v12")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -211,6 +211,17 @@ import Testing
         #expect(abs(confirmation.threshold(waiting: 632) - 1.94) < 0.001, "half way in the logarithm of the count")
         #expect(abs(confirmation.threshold(waiting: 3_000) - 2.105) < 0.001)
         #expect(confirmation.threshold(waiting: nil) == 2.2 && confirmation.threshold(waiting: 50_000) == 2.2)
+        // v12 (the default) has v11's numbers and looks at a runner-up within the ceiling before it
+        // takes the best candidate: not when the runner-up's photo lines up better (a tie keeps the
+        // best; an unreadable runner-up's photo leaves v11's decision). v11 never looks.
+        let checked = try #require(MatchingRole.rule(for: "v99").confirmation)
+        #expect(checked.checksRunnerUp && !confirmation.checksRunnerUp)
+        #expect(checked.weight == confirmation.weight && checked.ceiling == confirmation.ceiling && checked.far == confirmation.far)
+        #expect(checked.thresholds.map(\.waiting) == confirmation.thresholds.map(\.waiting) && checked.thresholds.map(\.threshold) == confirmation.thresholds.map(\.threshold))
+        #expect(checked.looksAtRunnerUp(d2: 3.4) && !checked.looksAtRunnerUp(d2: 3.6) && !checked.looksAtRunnerUp(d2: nil))
+        #expect(!confirmation.looksAtRunnerUp(d2: 3.4))
+        #expect(!checked.takes(best: 1.5, runnerUp: 1.6) && checked.takes(best: 1.5, runnerUp: 1.5) && checked.takes(best: 1.5, runnerUp: nil))
+        #expect(confirmation.takes(best: 1.5, runnerUp: 1.6))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
