@@ -91,20 +91,27 @@ public enum DesignCatalogue {
     /// out and twins remain, whose photos differ only in pattern and shape measurements (a stripe
     /// period, a dot spacing, a leg length). Benchmarks report them apart.
     public static func textileTwins(in designs: [ItemDesign]) -> [Int: Int] {
+        var twins: [Int: Int] = [:]
+        forEachTextilePair(in: designs, where: isIndistinguishable) { a, b in
+            twins[a.id, default: 0] += 1
+            twins[b.id, default: 0] += 1
+        }
+        return twins
+    }
+
+    /// Calls `body` with every pair of socks or gloves in `designs` of the same kind and pattern kind
+    /// (the only ones `isIndistinguishable` and `nearlyEqual` can relate) that `related` relates.
+    static func forEachTextilePair(in designs: [ItemDesign], where related: (ItemDesign, ItemDesign) -> Bool,
+                                   _ body: (ItemDesign, ItemDesign) -> Void) {
         var groups: [String: [ItemDesign]] = [:]
         for design in designs where design.kind == .sock || design.kind == .glove {
             groups[Catalogue.group(design), default: []].append(design)
         }
-        var twins: [Int: Int] = [:]
         for members in groups.values {
             for (i, a) in members.enumerated() {
-                for b in members[(i + 1)...] where isIndistinguishable(a, b) {
-                    twins[a.id, default: 0] += 1
-                    twins[b.id, default: 0] += 1
-                }
+                for b in members[(i + 1)...] where related(a, b) { body(a, b) }
             }
         }
-        return twins
     }
 
     static func isIndistinguishable(_ a: ItemDesign, _ b: ItemDesign) -> Bool {

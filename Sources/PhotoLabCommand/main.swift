@@ -98,7 +98,7 @@ let usage = """
     argyle size, leg, foot and finger lengths, cuff and heel colours) is within a tolerance, tight
     (colours within 0.06, lengths within 4 %, duty 0.03, angle 0.05 rad) and loose (twice that).
     Such pairs could not be told apart from photos, so their share bounds the recall a benchmark
-    of that size can ask for. Rendering nothing, it takes about a minute at 126,000 designs.
+    of that size can ask for. Rendering nothing, it takes about 20 seconds at 126,000 designs.
     """
 
 await runTool("photolab") {

@@ -101,7 +101,7 @@ final class FingerprintTests: XCTestCase {
         XCTAssertGreaterThan(DesignCatalogue.textileTwins(in: large).count, textiles / 2)
     }
 
-    func testNearDuplicatesMatchInEveryParameter() {
+    func testNearDuplicatesAgreeInColoursStripesAndShape() {
         let navy = Colour(byte: 28, 38, 92), red = Colour(byte: 196, 32, 38), redder = Colour(byte: 200, 30, 36)
         let sock = ItemShape.sock(leg: 1, foot: 0.9, cuff: nil, heelToe: nil)
         func stripes(_ id: Int, _ second: Colour = red, period: Float, duty: Float = 0.5, shape: ItemShape = sock, kind: ItemKind = .sock) -> ItemDesign {
