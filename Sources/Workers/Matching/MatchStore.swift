@@ -187,21 +187,11 @@ public struct MatchStore: Sendable {
     /// `reindex`, once every matching and uploads worker runs the new scheme (an older worker still
     /// files in, and searches, the older trees). A newer scheme's trees (a later release being tried
     /// beside this one) are left alone. Returns how many trees were deleted.
-    public func dropTrees(olderThan scheme: BucketScheme = .current, batch: Int = 500) async throws -> Int {
-        var cursor = "0", dropped = 0
-        repeat {
-            let reply = try await client.send("SCAN", cursor, "MATCH", keys.index("*"), "COUNT", String(batch))
-            let parts = reply.array ?? []
-            cursor = parts.first?.string ?? "0"
-            let older = (parts.count > 1 ? parts[1].array ?? [] : []).compactMap(\.string).filter { key in
-                Self.schemeTag(ofTree: key).map { $0 < scheme.tag } ?? false
-            }
-            if older.isEmpty { continue }
-            var unlink = RedisCommand("UNLINK")
-            for key in older { unlink.append(key) }
-            dropped += try await client.send(unlink).int ?? 0
-        } while cursor != "0"
-        return dropped
+    public func dropTrees(olderThan scheme: BucketScheme = .current) async throws -> Int {
+        let pattern = keys.index("*")
+        return try await client.withConnection { connection in
+            try connection.deleteKeys(matching: pattern) { key in Self.schemeTag(ofTree: key).map { $0 < scheme.tag } ?? false }
+        }
     }
 
     /// The scheme tag in a tree key's last part (`…:v1s3t7` → 3); nil for any other index key.

@@ -245,7 +245,7 @@ import Testing
             return keys.compactMap(\.string).filter { MatchStore.schemeTag(ofTree: $0) == tag }.count
         }
         #expect(try await trees(tag: BucketScheme.forest.tag) == BucketScheme.forest.bands)
-        #expect(try await store.dropTrees(batch: 10) == BucketScheme.forest.bands)
+        #expect(try await store.dropTrees() == BucketScheme.forest.bands)
         #expect(try await trees(tag: BucketScheme.forest.tag) == 0)
         #expect(try await trees(tag: BucketScheme.current.tag) == BucketScheme.current.bands)
         #expect(try await fleet.client.send("SCARD", MatchKeys(fleet.keyspace).index("lid:round")).int == 1, "not a tree: kept")
