@@ -35,8 +35,11 @@ public struct BucketScheme: Sendable, Hashable {
     /// (`Embedding.learned`) at width 8: the index then finds what the matcher's distance calls
     /// near. Among 101,024 items of match-bench's seed 1, a simulated lookup put the partner among
     /// the 30 most-found items for 248 of 300 queries (0.827), against 0.633 with `forest`. The codes
-    /// follow `LearnedMetric.standard`: a metric learned again needs a new tag.
-    public static let learnedForest = BucketScheme(bands: 64, hashesPerBand: 18, width: 8, tag: 4, embedding: .learned)
+    /// follow `LearnedMetric.standard`: a metric learned again needs a new tag. Tag 4 until the
+    /// seventeenth session; 5 since button sets are filed by diameter band (`ButtonSet.filing`), with
+    /// the same codes, so that `queuectl reindex` files them in their bands and `--drop-old` deletes
+    /// the trees of the spaces nothing files in any more.
+    public static let learnedForest = BucketScheme(bands: 64, hashesPerBand: 18, width: 8, tag: 5, embedding: .learned)
 
     /// The scheme items are filed under (`Fingerprint.bucketCodes()`). After it changes,
     /// `queuectl reindex` files the waiting items again under it.

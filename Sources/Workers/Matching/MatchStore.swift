@@ -130,17 +130,26 @@ public struct MatchStore: Sendable {
             for list in memberLists { for member in list.array ?? [] { if let id = member.string { votes[id, default: 0] += 1 } } }
         }
         if let similarity = filing.similarity, let codeLength = similarity.codes.first?.symbols.utf8.count {
-            var call = ScriptCall(MatchScripts.findCandidates, keys: similarity.codes.map { keys.tree(similarity.partnerSpace, $0.tree) })
-            call.append(Self.candidatesPerTree)
-            call.append(Self.shallowestPrefix)
-            call.append(excludingItem)
-            for code in similarity.codes { call.append(code.symbols) }
-            let reply = try await client.evaluate(call).array ?? []
-            waiting = reply.first?.int
-            for member in reply.dropFirst().first?.array ?? [] {
-                // Members are `<code>|<id>` with ASCII codes of one length.
-                if let bytes = member.bytes, bytes.count > codeLength + 1 {
-                    votes[String(decoding: bytes.dropFirst(codeLength + 1), as: UTF8.self), default: 0] += 1
+            // One lookup per partner space, in one round trip; the waiting items of all of them count.
+            let calls = similarity.partnerSpaces.map { space in
+                var call = ScriptCall(MatchScripts.findCandidates, keys: similarity.codes.map { keys.tree(space, $0.tree) })
+                call.append(Self.candidatesPerTree)
+                call.append(Self.shallowestPrefix)
+                call.append(excludingItem)
+                for code in similarity.codes { call.append(code.symbols) }
+                return call
+            }
+            let replies = calls.count == 1 ? [try await client.evaluate(calls[0])]
+                : try await client.withConnection { connection in try connection.evaluate(calls) }
+            for (call, reply) in zip(calls, replies) {
+                if case .error(let message) = reply { throw RedisCommandError(command: call.script.name, message: message) }
+                let parts = reply.array ?? []
+                if let filed = parts.first?.int { waiting = (waiting ?? 0) + filed }
+                for member in parts.dropFirst().first?.array ?? [] {
+                    // Members are `<code>|<id>` with ASCII codes of one length.
+                    if let bytes = member.bytes, bytes.count > codeLength + 1 {
+                        votes[String(decoding: bytes.dropFirst(codeLength + 1), as: UTF8.self), default: 0] += 1
+                    }
                 }
             }
         }

@@ -15,7 +15,7 @@ public struct Glove: Product {
         guard let fingerprint = item.fingerprint else { return IndexFiling(fileUnder: [], lookIn: []) }
         // Each hand looks among the other hand's gloves.
         let hand = item.attributes["hand"] ?? "left"
-        return .buckets(of: fingerprint, in: "glove:\(hand)", partnersIn: "glove:\(hand == "left" ? "right" : "left")")
+        return .buckets(of: fingerprint, in: "glove:\(hand)", partnersIn: ["glove:\(hand == "left" ? "right" : "left")"])
     }
 
     public func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {

@@ -51,24 +51,30 @@ public struct IndexFiling: Sendable, Equatable {
     }
 
     /// Filing by a fingerprint's locality-sensitive codes (`Fingerprint.bucketCodes()`), within `space`;
-    /// partners are looked for in `partnerSpace` (the same space unless given).
-    public static func buckets(of fingerprint: Fingerprint, in space: String, partnersIn partnerSpace: String? = nil) -> IndexFiling {
+    /// partners are looked for in `partnerSpaces` (the same space unless given).
+    public static func buckets(of fingerprint: Fingerprint, in space: String, partnersIn partnerSpaces: [String]? = nil) -> IndexFiling {
         IndexFiling(fileUnder: [], lookIn: [],
-                    similarity: SimilarityFiling(space: space, partnerSpace: partnerSpace ?? space, codes: fingerprint.bucketCodes()))
+                    similarity: SimilarityFiling(space: space, partnerSpaces: partnerSpaces ?? [space], codes: fingerprint.bucketCodes()))
     }
 }
 
-/// An item's locality-sensitive codes, one per tree of the index, and the spaces (such as `sock`
-/// or `glove:left`) it is filed in and searches.
+/// An item's locality-sensitive codes, one per tree of the index, the space (such as `sock` or
+/// `glove:left`) it is filed in, and the spaces it searches (one, or a few neighbouring ones, such as
+/// the diameter bands a button set's partner may lie in).
 public struct SimilarityFiling: Sendable, Equatable {
     public var space: String
-    public var partnerSpace: String
+    public var partnerSpaces: [String]
     public var codes: [BucketCode]
 
-    public init(space: String, partnerSpace: String, codes: [BucketCode]) {
+    public init(space: String, partnerSpaces: [String], codes: [BucketCode]) {
         self.space = space
-        self.partnerSpace = partnerSpace
+        self.partnerSpaces = partnerSpaces
         self.codes = codes
+    }
+
+    /// Filed in `space` and searching `partnerSpace`.
+    public init(space: String, partnerSpace: String, codes: [BucketCode]) {
+        self.init(space: space, partnerSpaces: [partnerSpace], codes: codes)
     }
 }
 

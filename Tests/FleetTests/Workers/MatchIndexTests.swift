@@ -85,6 +85,26 @@ import Testing
         #expect(try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q", limit: 1).items.map(\.id) == ["three"])
     }
 
+    /// A filing that searches several spaces (a button set near the edge of its diameter band) finds
+    /// what waits in each of them, in one lookup, and counts the waiting items of all.
+    @Test func aLookupSearchesEveryPartnerSpace() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+        let code = String(repeating: "a", count: MatchStore.shallowestPrefix) + "0000"
+        for (id, space) in [("low", "band:1"), ("high", "band:2"), ("other", "band:3"), ("low2", "band:1")] {
+            try await store.store(item(id, user: id))
+            #expect(try await store.file(id, filing: filing(code, space: space)) == .waiting)
+        }
+        let query = IndexFiling(fileUnder: [], lookIn: [], similarity: SimilarityFiling(
+            space: "band:1", partnerSpaces: ["band:1", "band:2"], codes: (0..<2).map { BucketCode(tree: "t\($0)", symbols: code) }))
+        try await store.store(item("q", user: "asker"))
+        #expect(try await store.file("q", filing: query) == .waiting)
+        let search = try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q")
+        #expect(Set(search.items.map(\.id)) == ["low", "low2", "high"])
+        #expect(search.waiting == 4, "two sets and the query in band 1, one set in band 2")
+    }
+
     @Test func storedAttributesDecodeBackAndGarbageIsRefused() throws {
         let attributes = ItemAttributes(["count": "6", "holes": "4", "note": "vert émeraude"])
         #expect(ItemAttributes(stored: Array(try JSONEncoder().encode(attributes))) == attributes)

@@ -60,6 +60,37 @@ import Testing
         #expect(ButtonSet().price(of: set(2), matchedWith: set(2)).explanation.contains("4 buttons"))
     }
 
+    /// A button set is filed in the band of its stated diameter and searches every band its tolerance
+    /// reaches: whenever two sets' diameters fit, each looks in the band the other is filed in; sets
+    /// of other holes never share a space.
+    @Test func buttonSetsSearchEveryDiameterBandAFittingSetIsFiledIn() throws {
+        let design = try #require(DesignCatalogue.make(count: 40, seed: 11).first { $0.kind == .buttonSet })
+        let fingerprint = Fingerprint(image: Photographer.photograph(design, shot: 0, seed: 5).image)
+        func filing(_ diameter: Double, holes: Int = 4) throws -> SimilarityFiling {
+            let set = Item(id: "b", user: "u", product: "button-set",
+                           attributes: ItemAttributes(["count": "4", "holes": "\(holes)", "diameter_mm": "\(diameter)"]),
+                           fingerprint: fingerprint, createdAt: 0)
+            return try #require(ButtonSet().filing(of: set).similarity)
+        }
+        let diameters = stride(from: 5.0, through: 80.0, by: 0.05).map { ($0 * 100).rounded() / 100 }
+        let filings = try diameters.map { try filing($0) }
+        var fitting = 0, searchedBands = Set<Int>()
+        for (i, d1) in diameters.enumerated() {
+            searchedBands.insert(filings[i].partnerSpaces.count)
+            #expect(filings[i].partnerSpaces.contains(filings[i].space), "a set of \(d1) mm does not search its own band")
+            for j in i..<diameters.count where ButtonSet.fits(d1, diameters[j]) {
+                fitting += 1
+                #expect(filings[i].partnerSpaces.contains(filings[j].space), "\(d1) mm does not search the band of \(diameters[j]) mm")
+                #expect(filings[j].partnerSpaces.contains(filings[i].space), "\(diameters[j]) mm does not search the band of \(d1) mm")
+            }
+        }
+        #expect(fitting > 10 * diameters.count, "the grid should hold many fitting pairs, found \(fitting)")
+        // The tolerance spans a little more than one band: every set searches two or more, one of 5 mm (where 0.5 mm is 10 %) up to five.
+        #expect(searchedBands.isSubset(of: [2, 3, 4, 5]) && searchedBands.contains(2), "bands searched per set: \(searchedBands.sorted())")
+        #expect(try filing(20, holes: 2).space != filings[diameters.firstIndex(of: 20)!].space)
+        #expect(try filing(20).space != filing(30).space)
+    }
+
     /// Photos of the same designs from PhotoLab: a left glove and a right glove of one design are
     /// compatible, two of one hand never; a sock's twin scores above its near misses (same colours,
     /// another pattern) far more often than not.
