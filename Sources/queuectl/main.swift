@@ -165,7 +165,7 @@ await runTool("queuectl") {
         guard words2.count == 1 else { throw UsageError("usage: queuectl reindex [--drop-old]") }
         let store = MatchStore(client: client, keyspace: environment.keyspace)
         let filed = try await store.reindex(using: .standard)
-        say("filed \(filed) waiting items under the current index (scheme \(BucketScheme.current.tag))")
+        say("filed \(filed) waiting items under the current index (tag \(BucketScheme.current.tag))")
         if arguments.flag("drop-old") {
             say("deleted \(try await store.dropTrees()) index trees of older schemes")
         }

@@ -107,19 +107,21 @@ public struct MatchStore: Sendable {
     /// The shortest code prefix the lookup accepts (scheme 2's band length, from which the forest grew).
     public static let shallowestPrefix = 11
 
-    /// What one lookup found: the candidates, and how many items wait in the space searched.
+    /// What one lookup found: the candidates, and how many items wait in the spaces searched.
     public struct Candidates: Sendable {
         /// Waiting items, most often found first, at most the limit asked for.
         public var items: [Item]
-        /// How many items were filed in the similarity index's partner space when it was searched
+        /// How many items were filed in the similarity index's partner spaces when they were searched
         /// (the query itself included when it is filed there); nil for a filing without one. The
         /// decision rule tightens as this grows: the more items wait, the closer a stranger comes.
+        /// A product that narrows its spaces (button sets by diameter band) is so judged among the
+        /// items it can match, fewer than all of its kind, and by looser numbers.
         public var waiting: Int?
     }
 
     /// Waiting items where `filing` looks for partners, most often found first (an item found in
     /// more trees, or under more exact keys, is likelier the partner), at most `limit`, excluding
-    /// `excludedUser`'s own items; with how many items wait in the space searched.
+    /// `excludedUser`'s own items; with how many items wait in the spaces searched.
     public func candidates(for filing: IndexFiling, excludingUser excludedUser: String, excludingItem: String, limit: Int = 100)
         async throws -> Candidates {
         var votes: [String: Int] = [:], waiting: Int?
@@ -139,8 +141,7 @@ public struct MatchStore: Sendable {
                 for code in similarity.codes { call.append(code.symbols) }
                 return call
             }
-            let replies = calls.count == 1 ? [try await client.evaluate(calls[0])]
-                : try await client.withConnection { connection in try connection.evaluate(calls) }
+            let replies = try await client.withConnection { connection in try connection.evaluate(calls) }
             for (call, reply) in zip(calls, replies) {
                 if case .error(let message) = reply { throw RedisCommandError(command: call.script.name, message: message) }
                 let parts = reply.array ?? []

@@ -14,20 +14,29 @@ public struct ButtonSet: Product {
         _ = try attributes.number("diameter_mm", in: 5...80, product: name)
     }
 
-    /// Sets are filed by holes and a band of stated diameters, each band 6 % wide (the sizes one
-    /// diameter's tolerance spans), so that a lookup searches only sets that could fit: its own band
-    /// and those its diameter's tolerance reaches into. Among many sets, the sets of other sizes no
-    /// longer crowd the partner out of the index's few candidates per tree.
+    /// Sets are filed by holes and a band of stated diameters, each band 6 % wide, so that a lookup
+    /// searches only sets that could fit: the bands its diameter's tolerance reaches (0.97 d to
+    /// d / 0.97, a little more than one band: two bands, and up to five below 16.7 mm, where the
+    /// 0.5 mm floor is wider than 3 %). Among many sets, the sets of other sizes no longer crowd the
+    /// partner out of the index's few candidates per tree. Changing the bands needs a new index tag
+    /// (`BucketScheme`): a match takes items out of their current filing's trees only.
     static let bandRatio = 1.06
 
-    static func band(_ diameter: Double) -> Int { Int((log(diameter) / log(bandRatio)).rounded(.down)) }
+    /// The diameters uploads may state (`validate`); filing clamps to them, so that an item stored
+    /// unchecked cannot take the logarithm of nothing.
+    static let diameters = 5.0...80.0
 
-    /// Diameters within tolerance of `d`: `d2` fits when |d - d2| ≤ max(0.5 mm, 3 % of the larger).
+    static func band(_ diameter: Double) -> Int {
+        let d = diameter.isFinite ? min(max(diameter, diameters.lowerBound), diameters.upperBound) : diameters.lowerBound
+        return Int((log(d) / log(bandRatio)).rounded(.down))
+    }
+
+    /// The diameters that fit `d`: within 0.5 mm or 3 % of the larger of the two.
     static func fitting(_ d: Double) -> ClosedRange<Double> {
         (d - max(0.5, 0.03 * d))...max(d + 0.5, d / 0.97)
     }
 
-    static func fits(_ d1: Double, _ d2: Double) -> Bool { abs(d1 - d2) <= max(0.5, 0.03 * max(d1, d2)) }
+    static func fits(_ d1: Double, _ d2: Double) -> Bool { fitting(max(d1, d2)).contains(min(d1, d2)) }
 
     public func filing(of item: Item) -> IndexFiling {
         guard let fingerprint = item.fingerprint else { return IndexFiling(fileUnder: [], lookIn: []) }

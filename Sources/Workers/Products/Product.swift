@@ -72,10 +72,6 @@ public struct SimilarityFiling: Sendable, Equatable {
         self.codes = codes
     }
 
-    /// Filed in `space` and searching `partnerSpace`.
-    public init(space: String, partnerSpace: String, codes: [BucketCode]) {
-        self.init(space: space, partnerSpaces: [partnerSpace], codes: codes)
-    }
 }
 
 /// A suggested price: a base and the factors applied to it, so that it can be explained.

@@ -11,7 +11,7 @@ import Testing
     /// An item in `space` whose code in each of `trees` trees is `symbols`.
     func filing(_ symbols: String, trees: Int = 2, space: String = "thing") -> IndexFiling {
         IndexFiling(fileUnder: [], lookIn: [], similarity: SimilarityFiling(
-            space: space, partnerSpace: space, codes: (0..<trees).map { BucketCode(tree: "t\($0)", symbols: symbols) }))
+            space: space, partnerSpaces: [space], codes: (0..<trees).map { BucketCode(tree: "t\($0)", symbols: symbols) }))
     }
 
     func item(_ id: String, user: String) -> Item {
@@ -68,7 +68,7 @@ import Testing
         let far = String(repeating: "z", count: MatchStore.shallowestPrefix) + "0000"
         func codes(_ perTree: [String?]) -> IndexFiling {
             IndexFiling(fileUnder: [], lookIn: [], similarity: SimilarityFiling(
-                space: "thing", partnerSpace: "thing",
+                space: "thing", partnerSpaces: ["thing"],
                 codes: perTree.enumerated().map { BucketCode(tree: "t\($0.offset)", symbols: $0.element.map { base + $0 } ?? far) }))
         }
         // "three" shares the query's code in three trees, "two" in two, "one" in one.
@@ -85,7 +85,7 @@ import Testing
         #expect(try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q", limit: 1).items.map(\.id) == ["three"])
     }
 
-    /// A filing that searches several spaces (a button set near the edge of its diameter band) finds
+    /// A filing that searches several spaces (a button set, in the diameter bands its tolerance reaches) finds
     /// what waits in each of them, in one lookup, and counts the waiting items of all.
     @Test func aLookupSearchesEveryPartnerSpace() async throws {
         let fleet = TestFleet()
@@ -249,7 +249,7 @@ import Testing
         // Filed by a worker of the release before, under the older scheme.
         #expect(BucketScheme.forest != BucketScheme.current)
         let older = IndexFiling(fileUnder: [], lookIn: [], similarity: SimilarityFiling(
-            space: "sock", partnerSpace: "sock", codes: fingerprint.bucketCodes(scheme: .forest)))
+            space: "sock", partnerSpaces: ["sock"], codes: fingerprint.bucketCodes(scheme: .forest)))
         #expect(try await store.file("w", filing: older) == .waiting)
         // Another kind of index key (a set of ids), which no scheme names, and a newer scheme's tree.
         _ = try await fleet.client.send("SADD", MatchKeys(fleet.keyspace).index("lid:round"), "x")
