@@ -42,7 +42,7 @@ let usage = """
     whether its partner is indexed and among the scored candidates, whether the best candidate is
     the partner, d1 and d2 (-ln of the best and runner-up scores, -1 when missing), and the
     number of scored candidates (compatible ones: same holes and diameter for button sets), the
-    product, and how many items waited in the space searched (what the rule's numbers depend on;
+    product, and how many items waited in the spaces searched (what the rule's numbers depend on;
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came

@@ -71,7 +71,6 @@ public struct SimilarityFiling: Sendable, Equatable {
         self.partnerSpaces = partnerSpaces
         self.codes = codes
     }
-
 }
 
 /// A suggested price: a base and the factors applied to it, so that it can be explained.
