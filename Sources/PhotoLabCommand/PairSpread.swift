@@ -34,7 +34,7 @@ struct PairSpread {
             let (design, _, shots) = sample[k]
             let pair = Pair(design: design, distance: metric.distance(shots.1, shots.0),
                             variations: (Photographer.variation(of: design, shot: 0, seed: seed), Photographer.variation(of: design, shot: 1, seed: seed)),
-                            segmentation: (segmentationError(design, shot: 0, seed: seed).error, segmentationError(design, shot: 1, seed: seed).error))
+                            segmentation: (segmentationError(.photoLab(design, shot: 0, seed: seed)).error, segmentationError(.photoLab(design, shot: 1, seed: seed)).error))
             pairs.withLock { $0.append(pair) }
         }
         let measured = pairs.withLock { $0 }.sorted { $0.design.id < $1.design.id }

@@ -6,7 +6,8 @@ import Workers
 
 let usage = """
     Usage: photolab demo-set DIR [--seed N]
-           photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR] [--first-mask]
+           photolab segmentation [--designs N] [--seed N | --photos DIR] [--worst K] [--write DIR]
+                                 [--first-mask]
            photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K]
                                  [--hard-negatives R] [--neighbours K]
                                  [--cache DIR] [--check-designs N]
@@ -23,7 +24,8 @@ let usage = """
     button sets, a container with its lid, a lid with no partner, and a lone sock.
 
     segmentation measures how well the fingerprint finds the item in each photo of N designs
-    (socks, gloves, button sets; default 300) against the generator's own outline: per photo, the
+    (socks, gloves, button sets; default 300) against the generator's own outline, or in the photos
+    of --photos DIR against the outlines beside them (ops/other-photos DIR --masks): per photo, the
     item pixels missed plus the backdrop pixels taken, more than 2 pixels from the outline, over the
     item's area. Prints the share of photos over 10 % and 20 % error, mostly missed parts or mostly
     extra (clutter), and the K worst photos (design/shot). --write DIR saves each of them as a PNG:
@@ -57,7 +59,9 @@ let usage = """
 
     compare tells why two photos (JPEG or PNG files) do or do not match: the learned metric's
     distance d between them with the default matcher's ceiling and ratio for it (README has each
-    version's numbers), the share of each photo the item takes, and the photo check's
+    version's numbers), what d would be were each part of the fingerprint (colour histogram,
+    layout, spectrum, ...) the same in both photos (which parts keep them apart), the share of
+    each photo the item takes, and the photo check's
     measurements (v5: pattern correlation, mask overlap, chroma and lightness differences,
     agreement). --write FILE saves a PNG of the two photos at working size, each beside itself with
     the found item lit and the backdrop dimmed.
@@ -102,7 +106,7 @@ let usage = """
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours", "sizes"], flags: ["first-mask"])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "photos", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours", "sizes"], flags: ["first-mask"])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
     if arguments.flag("first-mask") && arguments.positionals[0] != "segmentation" {
         throw UsageError("--first-mask applies to 'photolab segmentation' only; the fingerprint always refines its first mask")
@@ -112,10 +116,23 @@ await runTool("photolab") {
         guard arguments.positionals.count == 2 else { throw UsageError("usage: photolab demo-set DIR") }
         try writeDemoSet(to: arguments.positionals[1], seed: UInt64(try arguments.int("seed", default: 2026)))
     case "segmentation":
-        guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab segmentation [--designs N] [--seed N] [--worst K] [--write DIR] [--first-mask]") }
-        try measureSegmentation(designs: try arguments.int("designs", default: 300, range: 1...1_000_000),
-                            seed: UInt64(try arguments.int("seed", default: 1)), worst: try arguments.int("worst", default: 10, range: 0...1000),
-                            writingTo: arguments.value("write"), refine: !arguments.flag("first-mask"))
+        guard arguments.positionals.count == 1 else {
+            throw UsageError("usage: photolab segmentation [--designs N] [--seed N | --photos DIR] [--worst K] [--write DIR] [--first-mask]")
+        }
+        let cases: [SegmentationCase], description: String
+        if let photos = arguments.value("photos") {
+            if arguments.value("designs") != nil || arguments.value("seed") != nil {
+                throw UsageError("--photos measures the photos in DIR; --designs and --seed choose PhotoLab's instead")
+            }
+            cases = try SegmentationCase.directory(photos)
+            description = photos
+        } else {
+            let designs = try arguments.int("designs", default: 300, range: 1...1_000_000), seed = try arguments.int("seed", default: 1)
+            cases = SegmentationCase.photoLab(designs: designs, seed: UInt64(seed))
+            description = "\(cases.count / 2) designs (seed \(seed))"
+        }
+        try measureSegmentation(cases, described: description, worst: try arguments.int("worst", default: 10, range: 0...1000),
+                                writingTo: arguments.value("write"), refine: !arguments.flag("first-mask"))
     case "train-metric":
         guard arguments.positionals.count == 1, let out = arguments.value("out") else {
             throw UsageError("usage: photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K] [--hard-negatives R] [--neighbours K] [--cache DIR] [--check-designs N]")
@@ -217,22 +234,84 @@ func writeDemoSet(to path: String, seed: UInt64) throws {
     for line in lines { say(line) }
 }
 
-func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo directory: String?, refine: Bool = true) throws {
-    let designs = DesignCatalogue.make(count: count, seed: seed).filter { [.sock, .glove, .buttonSet].contains($0.kind) }
-    var errors: [(error: Double, missedMost: Bool, label: String, design: ItemDesign, shot: Int)] = []
-    var strict: [Double] = [], areaRatios: [Double] = []
-    for design in designs {
-        for shot in 0..<2 {
-            let measured = segmentationError(design, shot: shot, seed: seed, refine: refine)
-            errors.append((measured.error, measured.missedMost, "\(design.label) shot \(shot)", design, shot))
-            strict.append(measured.strict)
-            areaRatios.append(measured.areaRatio)
+/// One photo whose segmentation is measured: a name to print, the photo, and its true outline at a
+/// given size (the found mask's).
+struct SegmentationCase {
+    let label: String
+    let file: String
+    let photo: @Sendable () -> DecodedImage
+    let truth: @Sendable (_ width: Int, _ height: Int) -> [Bool]
+
+    /// Both shots of N PhotoLab designs (socks, gloves, button sets) of a seed.
+    static func photoLab(designs count: Int, seed: UInt64) -> [SegmentationCase] {
+        DesignCatalogue.make(count: count, seed: seed).filter { [.sock, .glove, .buttonSet].contains($0.kind) }.flatMap { design in
+            (0..<2).map { photoLab(design, shot: $0, seed: seed) }
         }
+    }
+
+    static func photoLab(_ design: ItemDesign, shot: Int, seed: UInt64) -> SegmentationCase {
+        SegmentationCase(label: "\(design.label) shot \(shot)", file: "\(design.id)-\(shot)",
+                         photo: { Photographer.photograph(design, shot: shot, seed: seed).image },
+                         truth: { Photographer.groundTruthMask(design, shot: shot, seed: seed, width: $0, height: $1) })
+    }
+
+    /// The photos named by DIR/manifest.tsv that have a true outline beside them (NAME.mask.png, white
+    /// where the item is, as `ops/other-photos --masks` writes it), decoded as the uploads worker does.
+    static func directory(_ path: String) throws -> [SegmentationCase] {
+        let directory = URL(fileURLWithPath: path)
+        let manifest = directory.appendingPathComponent("manifest.tsv")
+        guard let text = try? String(contentsOf: manifest, encoding: .utf8) else {
+            throw UsageError("cannot read \(manifest.path): --photos needs a directory with manifest.tsv")
+        }
+        func read(_ url: URL, reducedFor longSide: Int?) throws -> DecodedImage {
+            guard let data = FileManager.default.contents(atPath: url.path) else { throw UsageError("cannot read \(url.path)") }
+            do { return try ImageDecoder.decode(data, reducedFor: longSide) } catch { throw UsageError("\(url.path): \(error)") }
+        }
+        let cases = try text.split(whereSeparator: \.isNewline).enumerated().compactMap { number, line -> SegmentationCase? in
+            let fields = line.split(separator: "\t")
+            guard fields.count >= 4 else {
+                throw UsageError("\(manifest.path) line \(number + 1): expected design, shot, product, file and attributes separated by tabs")
+            }
+            let file = directory.appendingPathComponent(String(fields[3]))
+            let maskFile = file.deletingPathExtension().appendingPathExtension("mask.png")
+            guard FileManager.default.fileExists(atPath: maskFile.path) else { return nil }
+            let photo = try read(file, reducedFor: Fingerprint.workingLongSide), mask = try read(maskFile, reducedFor: nil)
+            // Each working pixel is item when most of the photo pixels it covers are.
+            let size = ObjectSegmentation.maskSize(of: photo)
+            var inside = [Int](repeating: 0, count: size.width * size.height), total = inside
+            for y in 0..<mask.height {
+                for x in 0..<mask.width {
+                    let cell = min(size.height - 1, y * size.height / mask.height) * size.width + min(size.width - 1, x * size.width / mask.width)
+                    total[cell] += 1
+                    if mask.pixels[(y * mask.width + x) * mask.layout.channels] > 127 { inside[cell] += 1 }
+                }
+            }
+            let truth = (0..<inside.count).map { 2 * inside[$0] > total[$0] }
+            return SegmentationCase(label: "\(fields[2]) \(fields[0]) shot \(fields[1])", file: file.deletingPathExtension().lastPathComponent,
+                                    photo: { photo },
+                                    truth: { width, height in
+                                        precondition(width == size.width && height == size.height, "a mask of the working copy's size")
+                                        return truth
+                                    })
+        }
+        guard !cases.isEmpty else { throw UsageError("\(path): no photo in manifest.tsv has a NAME.mask.png beside it (ops/other-photos DIR --masks writes them)") }
+        return cases
+    }
+}
+
+func measureSegmentation(_ cases: [SegmentationCase], described description: String, worst: Int, writingTo directory: String?, refine: Bool = true) throws {
+    var errors: [(error: Double, missedMost: Bool, entry: SegmentationCase)] = []
+    var strict: [Double] = [], areaRatios: [Double] = []
+    for entry in cases {
+        let measured = segmentationError(entry, refine: refine)
+        errors.append((measured.error, measured.missedMost, entry))
+        strict.append(measured.strict)
+        areaRatios.append(measured.areaRatio)
     }
     let n = Double(max(1, errors.count))
     let over10 = errors.filter { $0.error > 0.1 }, over20 = errors.filter { $0.error > 0.2 }
-    say(String(format: "%d photos of %d designs (seed %d): mean error %.3f; over 10 %%: %.3f of photos (%d mostly missed parts, %d mostly clutter); over 20 %%: %.3f",
-               errors.count, designs.count, seed, errors.map(\.error).reduce(0, +) / n, Double(over10.count) / n,
+    say(String(format: "%d photos of %@: mean error %.3f; over 10 %%: %.3f of photos (%d mostly missed parts, %d mostly clutter); over 20 %%: %.3f",
+               errors.count, description, errors.map(\.error).reduce(0, +) / n, Double(over10.count) / n,
                over10.filter(\.missedMost).count, over10.filter { !$0.missedMost }.count, Double(over20.count) / n))
     let fine = errors.indices.filter { errors[$0].error <= 0.1 }
     let logRatios = fine.map { log(areaRatios[$0]) }
@@ -245,11 +324,11 @@ func measureSegmentation(designs count: Int, seed: UInt64, worst: Int, writingTo
             throw UsageError("cannot create \(directory): \(error.localizedDescription)")
         }
     }
-    for (rank, entry) in errors.sorted(by: { $0.error > $1.error }).prefix(worst).enumerated() {
-        var line = String(format: "  %.2f %@ %@", entry.error, entry.missedMost ? "missed" : "extra ", entry.label)
+    for (rank, measured) in errors.sorted(by: { $0.error > $1.error }).prefix(worst).enumerated() {
+        var line = String(format: "  %.2f %@ %@", measured.error, measured.missedMost ? "missed" : "extra ", measured.entry.label)
         if let directory {
-            let path = "\(directory)/\(String(format: "%03d", rank + 1))-\(entry.design.id)-\(entry.shot).png"
-            try writePNG(segmentationPicture(entry.design, shot: entry.shot, seed: seed, refine: refine), to: path)
+            let path = "\(directory)/\(String(format: "%03d", rank + 1))-\(measured.entry.file).png"
+            try writePNG(segmentationPicture(measured.entry, refine: refine), to: path)
             line += "  " + path
         }
         say(line)
@@ -335,6 +414,8 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     say(String(format: "learned distance d %.3f (similarity %.4f); %@ takes a best candidate only at d below %.2f, and below %.2f × %@, among many waiting items (among few: %.2f and %.2f)",
                distance, exp(-Double(distance)), rule.confirmation == nil ? "the default matcher (\(MatchingRole.defaultAlgorithm))" : "without readable photos the default matcher (\(MatchingRole.defaultAlgorithm))",
                many.ceiling, many.ratio, against, few.ceiling, few.ratio))
+    say("  with one part the same in both photos, d would be: " + LearnedMetric.standard.distancesWithEachPartAgreeing(fingerprints[0], fingerprints[1])
+        .map { String(format: "%@ %.2f", $0.part, $0.distance) }.joined(separator: ", "))
     for (path, mask) in zip([first, second], masks) {
         let inside = mask.pixels.filter { $0 > 127 }.count
         say(String(format: "item found in %.1f %% of %@ (%dx%d working size)", 100 * Double(inside) / Double(mask.pixels.count), path, mask.width, mask.height))
@@ -371,10 +452,10 @@ func writePNG(_ image: DecodedImage, to path: String) throws {
 
 /// The photo at the mask's size beside the same photo with the found item lit: backdrop taken in red,
 /// item parts missed in blue, the rest of the backdrop dimmed.
-func segmentationPicture(_ design: ItemDesign, shot: Int, seed: UInt64, refine: Bool = true) -> DecodedImage {
-    let photo = Photographer.photograph(design, shot: shot, seed: seed).image
+func segmentationPicture(_ entry: SegmentationCase, refine: Bool = true) -> DecodedImage {
+    let photo = entry.photo()
     let mask = ObjectSegmentation.maskImage(for: photo, refine: refine)
-    return maskedPicture(photo, mask: mask, truth: Photographer.groundTruthMask(design, shot: shot, seed: seed, width: mask.width, height: mask.height))
+    return maskedPicture(photo, mask: mask, truth: entry.truth(mask.width, mask.height))
 }
 
 /// A photo at its mask's size beside the same photo with the found item lit and the rest dimmed; with
@@ -402,10 +483,10 @@ func maskedPicture(_ photo: DecodedImage, mask: DecodedImage, truth: [Bool]?) ->
 /// pixels missed plus the backdrop pixels taken, more than 2 pixels from the outline (where blur makes
 /// either answer fair), over the item's area; whether missed pixels are the larger part; every pixel
 /// the two disagree on, over the item's area; and the found area over the true one.
-func segmentationError(_ design: ItemDesign, shot: Int, seed: UInt64, refine: Bool = true) -> (error: Double, missedMost: Bool, strict: Double, areaRatio: Double) {
-    let mask = ObjectSegmentation.maskImage(for: Photographer.photograph(design, shot: shot, seed: seed).image, refine: refine)
+func segmentationError(_ entry: SegmentationCase, refine: Bool = true) -> (error: Double, missedMost: Bool, strict: Double, areaRatio: Double) {
+    let mask = ObjectSegmentation.maskImage(for: entry.photo(), refine: refine)
     let w = mask.width, h = mask.height
-    let truth = Photographer.groundTruthMask(design, shot: shot, seed: seed, width: w, height: h)
+    let truth = entry.truth(w, h)
     func near(_ i: Int, _ value: Bool) -> Bool {
         let x = i % w, y = i / w
         for yy in max(0, y - 2)...min(h - 1, y + 2) { for xx in max(0, x - 2)...min(w - 1, x + 2) where truth[yy * w + xx] == value { return true } }

@@ -6,7 +6,8 @@ Every design is photographed twice (shot 0 and shot 1); a glove's shot 1 is the 
 pair, so it shows the mirror image. The drawing shares no code and no choices with PhotoLab: other
 outlines, pattern families (several colours per design, argyle, chevrons, motifs, heather), larger
 photos, other backdrops (wood, tablecloth, carpet), other clutter, other camera and light models.
-Writes the photos as JPEG and manifest.tsv: design, shot, product, file, attributes (k=v,k=v or -).
+Writes the photos as JPEG and manifest.tsv: design, shot, product, file, attributes (k=v,k=v or -);
+with --masks also each photo's true outline as a PNG beside it (00012-0.mask.png for 00012-0.jpg).
 """
 import argparse
 import math
@@ -259,7 +260,7 @@ def photograph(design, shot, seed):
     if rng.random() < 0.6:
         photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.5) * long / 640))
     arr = np.array(photo, np.float32) + np.random.default_rng(rng.randrange(1 << 30)).normal(0, rng.uniform(0, 6), (h, w, 3))
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), rng.randint(60, 95)
+    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8)), rng.randint(60, 95), Image.fromarray(((a[..., 0] > 0.5) * 255).astype(np.uint8))
 
 
 def perspective_coeffs(dst, src):
@@ -316,6 +317,8 @@ def main():
     parser.add_argument("directory")
     parser.add_argument("--designs", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--masks", action="store_true",
+                        help="also write each photo's true outline as NAME.mask.png (white = item), for photolab segmentation --photos")
     args = parser.parse_args()
     os.makedirs(args.directory, exist_ok=True)
     rng = random.Random(args.seed)
@@ -325,9 +328,11 @@ def main():
     with open(os.path.join(args.directory, "manifest.tsv"), "w") as manifest:
         for design in designs:
             for shot in (0, 1):
-                photo, quality = photograph(design, shot, args.seed)
+                photo, quality, truth = photograph(design, shot, args.seed)
                 name = f"{design['id']:05d}-{shot}.jpg"
                 photo.save(os.path.join(args.directory, name), quality=quality)
+                if args.masks:
+                    truth.save(os.path.join(args.directory, name[:-len(".jpg")] + ".mask.png"))
                 if design["product"] == "sock":
                     product, attributes = "sock", "-"
                 elif design["product"] == "glove":

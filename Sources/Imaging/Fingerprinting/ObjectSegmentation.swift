@@ -38,6 +38,9 @@ public enum ObjectSegmentation {
         segment(WorkingImage(image), refine: refine)
     }
 
+    /// The size of the masks found in `image`: its working copy's.
+    public static func maskSize(of image: DecodedImage) -> (width: Int, height: Int) { WorkingImage.size(of: image) }
+
     /// The detected item as a black-and-white image at working resolution (white = item), for debugging
     /// and for showing a user what was recognised.
     public static func maskImage(for image: DecodedImage, refine: Bool = true) -> DecodedImage {
@@ -46,6 +49,9 @@ public enum ObjectSegmentation {
     }
 
     static let minimumContrast: Float = 0.09
+    /// How far the threshold may be lowered, by `lowering` a step, when the minimum contrast finds nothing.
+    static let lowestContrast: Float = 0.03
+    static let lowering: Float = 0.7
     static let intensityWeight: Float = 0.4
 
     static func segment(_ img: WorkingImage, refine: Bool = true) -> Mask {
@@ -63,13 +69,35 @@ public enum ObjectSegmentation {
             for x in 0..<w where x < band || y < band || x >= w - band || y >= h - band { border.append(y * w + x) }
         }
         let (residual, departures) = backgroundResidual(features, border, w, h)
-        var mask = Mask(width: w, height: h, inside: [Bool](repeating: false, count: n))
         var borderResiduals = border.map { residual[$0] }
         borderResiduals.sort()
         // Typical deviation of the backdrop from its smooth model (texture, noise); clutter is the tail.
         let spread = borderResiduals.isEmpty ? 0.03 : borderResiduals[borderResiduals.count / 2]
-        let threshold = max(minimumContrast, 3.5 * spread)
-        for i in 0..<n { mask.inside[i] = residual[i] > threshold }
+        // An item whose colours depart from a smooth backdrop by less than the minimum contrast (grey
+        // buttons on a grey cloth, a pale sock on beige) leaves next to nothing; then the threshold is
+        // lowered step by step towards the backdrop's own noise before the item is taken for missing.
+        var threshold = max(minimumContrast, 3.5 * spread)
+        var mask = firstMask(features, border, residual, threshold, w, h)
+        while mask.area * 100 < n, threshold * lowering >= max(lowestContrast, 3.5 * spread) {
+            threshold *= lowering
+            mask = firstMask(features, border, residual, threshold, w, h)
+        }
+        if refine {
+            // A refinement that loses most of the first mask has mistaken the item's colours for the backdrop's.
+            let refinedMask = filledHoles(keepCentralRegions(refined(mask, features: features, departures: departures)))
+            let refinedShare = Float(refinedMask.area) / Float(n)
+            if refinedShare >= 0.01 && refinedShare <= 0.9 && refinedMask.area * 5 >= mask.area * 2 { return refinedMask }
+        }
+        let share = Float(mask.area) / Float(n)
+        if share < 0.01 || share > 0.9 { return centralEllipse(w, h) }
+        return mask
+    }
+
+    /// The item as the pixels departing from the backdrop model by more than `threshold`, cleaned:
+    /// clutter colours dropped, gaps closed, the central regions kept, holes filled, thin bridges to
+    /// touching clutter cut.
+    static func firstMask(_ features: [Float], _ border: [Int], _ residual: [Float], _ threshold: Float, _ w: Int, _ h: Int) -> Mask {
+        var mask = Mask(width: w, height: h, inside: residual.map { $0 > threshold })
         removeClutterColours(&mask, features, border, residual, threshold)
         // Pattern parts that happen to match the backdrop (white stripes on a white table) split the item
         // into bands; closing over a few pixels rejoins them before regions are chosen.
@@ -83,16 +111,7 @@ public enum ObjectSegmentation {
         for _ in 0..<cut { trimmed = morph(trimmed, erode: true) }
         for _ in 0..<cut { trimmed = morph(trimmed, erode: false) }
         trimmed = keepCentralRegions(trimmed, keepSatellites: mask.area > 0 && isFragmented(trimmed))
-        if trimmed.area > mask.area / 2 { mask = filledHoles(trimmed) }
-        if refine {
-            // A refinement that loses most of the first mask has mistaken the item's colours for the backdrop's.
-            let refinedMask = filledHoles(keepCentralRegions(refined(mask, features: features, departures: departures)))
-            let refinedShare = Float(refinedMask.area) / Float(n)
-            if refinedShare >= 0.01 && refinedShare <= 0.9 && refinedMask.area * 5 >= mask.area * 2 { return refinedMask }
-        }
-        let share = Float(mask.area) / Float(n)
-        if share < 0.01 || share > 0.9 { return centralEllipse(w, h) }
-        return mask
+        return trimmed.area > mask.area / 2 ? filledHoles(trimmed) : mask
     }
 
     /// Distance of every pixel's features from a smooth backdrop model: a plane per feature fitted to the

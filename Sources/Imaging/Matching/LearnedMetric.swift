@@ -128,6 +128,39 @@ public struct LearnedMetric: Sendable {
     }
 }
 
+extension LearnedMetric {
+    /// The parts of `Fingerprint.featureVector`, by name, in order: what `distancesWithEachPartAgreeing`
+    /// makes agree one at a time.
+    public static var parts: [(name: String, values: Range<Int>)] {
+        typealias Ranges = Fingerprint.FeatureRange
+        let scalars = Fingerprint.packedFloatCount - 10
+        return [
+            ("colour histogram", 0..<Ranges.layout.lowerBound),
+            ("layout", Ranges.layout),
+            ("rings", Ranges.layout.upperBound..<Ranges.orientation.lowerBound),
+            ("orientation", Ranges.orientation),
+            ("spectrum", Ranges.spectrum),
+            ("contrast", scalars..<(scalars + 1)),
+            ("transitions", (scalars + 1)..<(scalars + 3)),
+            ("outline, brightness and axis", (scalars + 3)..<(scalars + 10)),
+            ("orientation harmonics", (scalars + 10)..<inputDimensions),
+        ]
+    }
+
+    /// For each of `parts`, the distance of `a` and `b` were that part the same in both photos (its
+    /// values left out of both): which parts keep two photos apart. Parts are not independent (the
+    /// map mixes them), so the drops need not add up to the distance.
+    public func distancesWithEachPartAgreeing(_ a: Fingerprint, _ b: Fingerprint) -> [(part: String, distance: Float)] {
+        guard a.hasCurrentLayout, b.hasCurrentLayout else { return Self.parts.map { ($0.name, .greatestFiniteMagnitude) } }
+        let xa = a.featureVector, xb = b.featureVector
+        return Self.parts.map { part in
+            func without(_ x: [Float]) -> [Float] { x.indices.map { part.values.contains($0) ? 0 : x[$0] } }
+            let flipped = Fingerprint.featureFlips.map { order in project(without(order.map { xa[$0] })) }
+            return (part.name, distance(from: flipped, toPoint: project(without(xb))))
+        }
+    }
+}
+
 /// A learned metric that cannot be built or read.
 public struct LearnedMetricError: Error, Sendable, CustomStringConvertible {
     public let description: String

@@ -18,6 +18,25 @@ final class LearnedMetricTests: XCTestCase {
                           "a pair must be clearly closer than stripes and dots in the same colours")
     }
 
+    /// `photolab compare` names the parts that keep two photos apart: the parts cover every value of
+    /// the metric's input once, and a difference in the colour histogram alone is gone when that
+    /// part is made to agree, and nowhere else.
+    func testEachPartMadeToAgreeRemovesItsOwnDifference() {
+        let parts = LearnedMetric.parts.map(\.values)
+        XCTAssertEqual(parts.first?.lowerBound, 0)
+        XCTAssertEqual(parts.last?.upperBound, LearnedMetric.inputDimensions)
+        XCTAssertTrue(zip(parts, parts.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
+        let metric = LearnedMetric.standard
+        let a = Shots.fingerprint(ItemDesign(id: 0, kind: .sock, pattern: Shots.stripes, shape: Shots.sockShape), vary: false)
+        var recoloured = a
+        recoloured.colour = a.colour.reversed()
+        let full = metric.distance(a, recoloured)
+        XCTAssertGreaterThan(full, 0.5)
+        for (part, distance) in metric.distancesWithEachPartAgreeing(a, recoloured) {
+            if part == "colour histogram" { XCTAssertEqual(distance, 0, accuracy: 1e-3) } else { XCTAssertGreaterThan(distance, 0.5 * full, part) }
+        }
+    }
+
     func testMirrorImagesAndFlipsAreAlike() {
         let metric = LearnedMetric.standard
         let glove = ItemDesign(id: 0, kind: .glove, pattern: Shots.dots, shape: .glove(fingerLength: 0.5, cuff: nil))

@@ -58,4 +58,32 @@ final class SegmentationTests: XCTestCase {
         let medianFirst = first.sorted()[first.count / 2], medianRefined = refined.sorted()[refined.count / 2]
         XCTAssertLessThan(medianRefined, 0.75 * medianFirst, "median share wrongly labelled, refined against the first mask")
     }
+
+    /// A grey sock on a grey cloth: the item departs from its smooth backdrop by less than the
+    /// minimum contrast. The threshold is lowered until it is found where it lies, instead of the
+    /// centred ellipse assumed when nothing is found (the item here is off centre, so the two differ).
+    func testAnItemOfLowContrastIsFoundWhereItLies() {
+        let w = 320, h = 240
+        var truth = [Bool](repeating: false, count: w * h), pixels = [UInt8](repeating: 0, count: w * h * 3)
+        var noise: UInt64 = 12345
+        for y in 0..<h {
+            for x in 0..<w {
+                noise = noise &* 6364136223846793005 &+ 1442695040888963407
+                let inside = x > w / 5 && x < w / 2 && y > h / 3 && y < h * 3 / 4
+                truth[y * w + x] = inside
+                let value = (inside ? 124.0 : 150.0) + Double(x) / Double(w) * 6 + Double(noise >> 62) - 1.5
+                for c in 0..<3 { pixels[(y * w + x) * 3 + c] = UInt8(value) }
+            }
+        }
+        let mask = ObjectSegmentation.maskImage(for: DecodedImage(width: w, height: h, layout: .rgb, pixels: pixels))
+        var both = 0, either = 0
+        for y in 0..<mask.height {
+            for x in 0..<mask.width {
+                let found = mask.pixels[y * mask.width + x] > 127, item = truth[(y * h / mask.height) * w + x * w / mask.width]
+                if found && item { both += 1 }
+                if found || item { either += 1 }
+            }
+        }
+        XCTAssertGreaterThan(Double(both) / Double(either), 0.8, "overlap of the found item with the true one")
+    }
 }
