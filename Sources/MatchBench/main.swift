@@ -142,10 +142,7 @@ struct PhotoSet {
 /// decoded and fingerprinted as the uploads worker does, once, when the directory is read (with
 /// the mask of the item in it, which the upload keeps beside the photo).
 struct PhotoDirectory: PhotoSource {
-    struct Entry: Sendable {
-        let design: Int, shot: Int, product: String, file: String
-        let attributes: [String: String]
-    }
+    typealias Entry = PhotoManifest.Entry
 
     let directory: URL
     /// Both shots of each design, by design id.
@@ -154,32 +151,10 @@ struct PhotoDirectory: PhotoSource {
     let masks: [String: ObjectSegmentation.Mask]
 
     init(_ path: String, products: ProductCatalog) throws {
-        directory = URL(fileURLWithPath: path, isDirectory: true)
-        let manifest = directory.appendingPathComponent("manifest.tsv")
-        guard let text = try? String(contentsOf: manifest, encoding: .utf8) else {
-            throw UsageError("cannot read \(manifest.path): --photos needs a directory with manifest.tsv")
-        }
-        var entries: [Int: [Entry]] = [:]
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            func refuse(_ reason: String) -> UsageError { UsageError("\(manifest.path) line \(number + 1): \(reason)") }
-            guard fields.count == 5 else { throw refuse("expected 5 tab-separated fields (design, shot, product, file, attributes), found \(fields.count)") }
-            guard let design = Int(fields[0]), design >= 0 else { throw refuse("the design id must be a whole number, not '\(fields[0])'") }
-            guard let shot = Int(fields[1]), shot == 0 || shot == 1 else { throw refuse("the shot must be 0 or 1, not '\(fields[1])'") }
-            guard products[fields[2]] != nil else { throw refuse("unknown product '\(fields[2])'; this fleet knows \(products.names.joined(separator: ", "))") }
-            var attributes: [String: String] = [:]
-            if fields[4] != "-" {
-                for pair in fields[4].split(separator: ",") {
-                    let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2, !parts[0].isEmpty else { throw refuse("attributes must be k=v,k=v or -, not '\(fields[4])'") }
-                    attributes[parts[0]] = parts[1]
-                }
-            }
-            entries[design, default: []].append(Entry(design: design, shot: shot, product: fields[2], file: fields[3], attributes: attributes))
-        }
-        for (design, shots) in entries where Set(shots.map(\.shot)) != [0, 1] || shots.count != 2 {
-            throw UsageError("\(manifest.path): design \(design) needs exactly one photo of shot 0 and one of shot 1")
-        }
+        let manifest: PhotoManifest
+        do { manifest = try PhotoManifest(directory: path, products: products.names) } catch { throw UsageError("\(error) (--photos DIR)") }
+        directory = manifest.directory
+        let entries = Dictionary(grouping: manifest.entries, by: \.design)
         self.entries = entries
         let started = ContinuousClock.now
         let all = entries.values.flatMap { $0 }

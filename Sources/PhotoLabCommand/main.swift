@@ -6,7 +6,7 @@ import Workers
 
 let usage = """
     Usage: photolab demo-set DIR [--seed N]
-           photolab segmentation [--designs N] [--seed N | --photos DIR] [--worst K] [--write DIR]
+           photolab segmentation [--designs N --seed N | --photos DIR] [--worst K] [--write DIR]
                                  [--first-mask]
            photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K]
                                  [--hard-negatives R] [--neighbours K]
@@ -117,7 +117,7 @@ await runTool("photolab") {
         try writeDemoSet(to: arguments.positionals[1], seed: UInt64(try arguments.int("seed", default: 2026)))
     case "segmentation":
         guard arguments.positionals.count == 1 else {
-            throw UsageError("usage: photolab segmentation [--designs N] [--seed N | --photos DIR] [--worst K] [--write DIR] [--first-mask]")
+            throw UsageError("usage: photolab segmentation [--designs N --seed N | --photos DIR] [--worst K] [--write DIR] [--first-mask]")
         }
         let cases: [SegmentationCase], description: String
         if let photos = arguments.value("photos") {
@@ -258,25 +258,22 @@ struct SegmentationCase {
     /// The photos named by DIR/manifest.tsv that have a true outline beside them (NAME.mask.png, white
     /// where the item is, as `ops/other-photos --masks` writes it), decoded as the uploads worker does.
     static func directory(_ path: String) throws -> [SegmentationCase] {
-        let directory = URL(fileURLWithPath: path)
-        let manifest = directory.appendingPathComponent("manifest.tsv")
-        guard let text = try? String(contentsOf: manifest, encoding: .utf8) else {
-            throw UsageError("cannot read \(manifest.path): --photos needs a directory with manifest.tsv")
-        }
+        let manifest: PhotoManifest
+        do { manifest = try PhotoManifest(directory: path) } catch { throw UsageError("\(error) (--photos DIR)") }
         func read(_ url: URL, reducedFor longSide: Int?) throws -> DecodedImage {
             guard let data = FileManager.default.contents(atPath: url.path) else { throw UsageError("cannot read \(url.path)") }
             do { return try ImageDecoder.decode(data, reducedFor: longSide) } catch { throw UsageError("\(url.path): \(error)") }
         }
-        let cases = try text.split(whereSeparator: \.isNewline).enumerated().compactMap { number, line -> SegmentationCase? in
-            let fields = line.split(separator: "\t")
-            guard fields.count >= 4 else {
-                throw UsageError("\(manifest.path) line \(number + 1): expected design, shot, product, file and attributes separated by tabs")
-            }
-            let file = directory.appendingPathComponent(String(fields[3]))
+        let cases = try manifest.entries.compactMap { entry -> SegmentationCase? in
+            let file = manifest.url(of: entry)
             let maskFile = file.deletingPathExtension().appendingPathExtension("mask.png")
             guard FileManager.default.fileExists(atPath: maskFile.path) else { return nil }
             let photo = try read(file, reducedFor: Fingerprint.workingLongSide), mask = try read(maskFile, reducedFor: nil)
-            // Each working pixel is item when most of the photo pixels it covers are.
+            guard mask.width == photo.sourceWidth, mask.height == photo.sourceHeight else {
+                throw UsageError("\(maskFile.path) is \(mask.width)x\(mask.height), its photo \(photo.sourceWidth)x\(photo.sourceHeight): a true outline must be the photo's size")
+            }
+            // Kept at the size of the masks the photo's item is found in, each pixel item when most of
+            // the photo pixels it covers are (the masks are compared at that size).
             let size = ObjectSegmentation.maskSize(of: photo)
             var inside = [Int](repeating: 0, count: size.width * size.height), total = inside
             for y in 0..<mask.height {
@@ -287,11 +284,12 @@ struct SegmentationCase {
                 }
             }
             let truth = (0..<inside.count).map { 2 * inside[$0] > total[$0] }
-            return SegmentationCase(label: "\(fields[2]) \(fields[0]) shot \(fields[1])", file: file.deletingPathExtension().lastPathComponent,
+            return SegmentationCase(label: "\(entry.product) \(entry.design) shot \(entry.shot)", file: file.deletingPathExtension().lastPathComponent,
                                     photo: { photo },
                                     truth: { width, height in
-                                        precondition(width == size.width && height == size.height, "a mask of the working copy's size")
-                                        return truth
+                                        guard width != size.width || height != size.height else { return truth }
+                                        // Another size: the nearest kept pixel.
+                                        return (0..<(width * height)).map { truth[($0 / width) * size.height / height * size.width + ($0 % width) * size.width / width] }
                                     })
         }
         guard !cases.isEmpty else { throw UsageError("\(path): no photo in manifest.tsv has a NAME.mask.png beside it (ops/other-photos DIR --masks writes them)") }

@@ -4,8 +4,9 @@ import Foundation
 ///
 /// The item is assumed to be roughly centred and not to touch every edge, so the border of the photo
 /// shows backdrop. A smooth backdrop model (a plane per colour feature, fitted robustly to the border)
-/// absorbs lighting gradients; pixels far from it are foreground, except colours of clutter that reaches
-/// the border; gaps are closed, the regions near the centre kept (a button set is several regions),
+/// absorbs lighting gradients; pixels far from it are foreground (by at least a minimum contrast, or,
+/// when that leaves under 1 % of the photo, by a threshold lowered toward the backdrop's own noise),
+/// except colours of clutter that reaches the border; gaps are closed, the regions near the centre kept (a button set is several regions),
 /// thin bridges to touching clutter cut, and holes filled. Colour models and a graph cut then refine
 /// that first mask (`refined`), unless what they find is implausible or under two fifths of it;
 /// `refine: false` gives the first mask alone, for diagnostics.
@@ -49,7 +50,7 @@ public enum ObjectSegmentation {
     }
 
     static let minimumContrast: Float = 0.09
-    /// How far the threshold may be lowered, by `lowering` a step, when the minimum contrast finds nothing.
+    /// How far the threshold may be lowered, by `lowering` a step, while the first mask covers under 1 % of the photo.
     static let lowestContrast: Float = 0.03
     static let lowering: Float = 0.7
     static let intensityWeight: Float = 0.4

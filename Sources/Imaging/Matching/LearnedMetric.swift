@@ -133,7 +133,7 @@ extension LearnedMetric {
     /// makes agree one at a time.
     public static var parts: [(name: String, values: Range<Int>)] {
         typealias Ranges = Fingerprint.FeatureRange
-        let scalars = Fingerprint.packedFloatCount - 10
+        let scalars = Fingerprint.FeatureRange.scalars
         return [
             ("colour histogram", 0..<Ranges.layout.lowerBound),
             ("layout", Ranges.layout),
@@ -183,7 +183,7 @@ extension Fingerprint {
     /// orientation flat with its harmonic magnitudes kept, one transition count).
     public var featureVector: [Float] {
         var x = packedValues
-        let scalars = Self.packedFloatCount - 10
+        let scalars = FeatureRange.scalars
         x[scalars] = logf(max(0, contrast) + 0.05)
         x[scalars + 1] = log1pf(max(0, frequencyU))
         x[scalars + 2] = log1pf(max(0, frequencyV))
@@ -218,6 +218,9 @@ extension Fingerprint {
         static let layout = (chromaBins * chromaBins * lightnessBins)..<(chromaBins * chromaBins * lightnessBins + 4 * layoutSide * layoutSide)
         static let orientation = (layout.upperBound + 4 * ringCount)..<(layout.upperBound + 4 * ringCount + orientationBins)
         static let spectrum = orientation.upperBound..<(orientation.upperBound + spectrumBands * spectrumSectors)
+        /// The first of the ten single values after the spectrum (contrast, the two transition counts,
+        /// aspect, three moments, solidity, brightness, axis confidence).
+        static var scalars: Int { packedFloatCount - 10 }
         static let layoutBands: [[Int]] = (0..<(layoutSide * layoutSide)).map { cell in
             let side = layoutSide
             // Three bands of distance from the centre (of six on a 6 × 6 grid): a turn of any angle
