@@ -10,6 +10,11 @@ public struct AlignableItem: Sendable {
     let planes: [SIMD4<Float>]
     /// x = map[0] + map[1]·u + map[2]·v, y = map[3] + map[4]·u + map[5]·v for canonical (u, v).
     let map: [Float]
+    /// For an item without a clear axis (nearly round, or a group of buttons, whose axis depends on how
+    /// they happened to lie), the map of its frame evenly scaled, in which it is also laid over
+    /// another item at every turn, not only under the axis flips; nil for other items.
+    let evenMap: [Float]?
+    var turnsFreely: Bool { evenMap != nil }
 
     /// The item of `image`, found where `mask` says (as `Fingerprint.measuring` found it) or, without
     /// a mask of the image's working size, found again.
@@ -25,17 +30,30 @@ public struct AlignableItem: Sendable {
             let (c1, c2) = ColourSpace.chroma(img.red[i], img.green[i], img.blue[i])
             return SIMD4(mask.inside[i] ? 1 : 0, min(1.3, ColourSpace.intensity(img.red[i], img.green[i], img.blue[i]) / bright), 2 * c1, 2 * c2)
         }
+        map = Self.map(of: frame)
+        evenMap = frame.axisConfidence(of: mask) == 0 ? Self.map(of: frame.evenlyScaled(1)) : nil
+    }
+
+    private init(_ item: AlignableItem, map: [Float]) {
+        (width, height, planes, self.map, evenMap) = (item.width, item.height, item.planes, map, item.evenMap)
+    }
+
+    /// The same item in its evenly scaled frame, where it has one.
+    var evenlyFramed: AlignableItem { evenMap.map { AlignableItem(self, map: $0) } ?? self }
+
+    private static func map(of frame: CanonicalFrame) -> [Float] {
         let c = cosf(frame.angle), s = sinf(frame.angle)
         let pu0 = frame.midU * frame.flipU, pv0 = frame.midV * frame.flipV
-        map = [frame.centreX + pu0 * c - pv0 * s, frame.halfU * frame.flipU * c, -frame.halfV * frame.flipV * s,
-               frame.centreY + pu0 * s + pv0 * c, frame.halfU * frame.flipU * s, frame.halfV * frame.flipV * c]
+        return [frame.centreX + pu0 * c - pv0 * s, frame.halfU * frame.flipU * c, -frame.halfV * frame.flipV * s,
+                frame.centreY + pu0 * s + pv0 * c, frame.halfU * frame.flipU * s, frame.halfV * frame.flipV * c]
     }
 }
 
 /// How well the items of two photos coincide when one is laid over the other: the second is mapped
-/// into the first's canonical frame under each axis flip and small corrections of rotation, scale and
-/// position, first on a coarse grid (shape and colour layout), then finely by the pattern itself,
-/// with a mild perspective correction.
+/// into the first's canonical frame under each axis flip (and, for items without a clear axis, at
+/// the turns that fit best) and small corrections of rotation, scale and position, first on a coarse
+/// grid (shape and colour layout), then finely by the pattern itself, with a mild perspective
+/// correction.
 ///
 /// The pattern is compared block by block (the structure term of SSIM), so a stripe or a dot must
 /// fall where it falls in the other photo: a near miss in the same colours disagrees where colour
@@ -170,19 +188,44 @@ public struct PhotoAlignment: Sendable {
         self.lightDifference = lightDifference
     }
 
-    /// Lays `b` over `a` as well as it goes and measures how well they agree.
+    /// Lays `b` over `a` as well as it goes and measures how well they agree: in their canonical
+    /// frames under each axis flip and, where either item has no clear axis, also in evenly scaled
+    /// frames at the turns that fit best (the better of the two).
     public init(_ a: AlignableItem, _ b: AlignableItem) {
-        // Coarse: shape and colour layout over the whole item, every flip, ±6°, ±8 %, ±0.1 of the extent.
+        let flipped = Self.aligned(a, b, turns: (0..<4).map { ($0, 0) })
+        guard a.turnsFreely || b.turnsFreely else { self = flipped; return }
+        let (evenA, evenB) = (a.evenlyFramed, b.evenlyFramed)
+        let turned = Self.aligned(evenA, evenB, turns: Self.bestTurns(evenA, evenB))
+        self = turned.agreement > flipped.agreement ? turned : flipped
+    }
+
+    /// The three best turns of `b` over `a`, of every 6° with and without a mirror image (a turn by
+    /// half a circle is the other two flips), by shape and colour layout.
+    static func bestTurns(_ a: AlignableItem, _ b: AlignableItem) -> [(flip: Int, degrees: Float)] {
+        let coarse = Reference(a, side: 24, block: 0)
+        var scored: [(flip: Int, degrees: Float, score: Float)] = []
+        for flip in 0..<2 {
+            for degrees in stride(from: Float(0), to: 360, by: 6) {
+                guard let m = measure(coarse, b, Placement(flip: flip, degrees: degrees, scale: 1, du: 0, dv: 0)) else { continue }
+                scored.append((flip, degrees, m.patternCorrelation + 2 * m.overlap))
+            }
+        }
+        return scored.sorted { $0.score > $1.score }.prefix(3).map { ($0.flip, $0.degrees) }
+    }
+
+    /// `b` laid over `a`: coarsely around each of `turns` (an axis flip and a turn), then finely.
+    static func aligned(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)]) -> PhotoAlignment {
+        // Coarse: shape and colour layout over the whole item, ±6° around each turn, ±8 %, ±0.1 of the extent.
         let coarse = Reference(a, side: 24, block: 0)
         var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
         var bestScore = -Float.infinity
-        for flip in 0..<4 {
-            for degrees: Float in [-6, -3, 0, 3, 6] {
+        for (flip, turn) in turns {
+            for degrees: Float in [-6, -3, 0, 3, 6].map({ turn + $0 }) {
                 for scale: Float in [0.92, 0.96, 1, 1.04, 1.08] {
                     for du: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
                         for dv: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
                             let placement = Placement(flip: flip, degrees: degrees, scale: scale, du: du, dv: dv)
-                            guard let m = Self.measure(coarse, b, placement) else { continue }
+                            guard let m = measure(coarse, b, placement) else { continue }
                             let score = m.patternCorrelation + 2 * m.overlap
                             if score > bestScore { best = placement; bestScore = score }
                         }
@@ -194,9 +237,8 @@ public struct PhotoAlignment: Sendable {
         // perspective coefficients up to ±0.2 (both photos tilted up to 15 %).
         let fine = Reference(a, side: 96, block: 8)
         let start = best
-        guard var found = Self.measure(fine, b, best) else {
-            self.init(patternCorrelation: 0, overlap: 0, chromaDifference: 1, lightDifference: 1)
-            return
+        guard var found = measure(fine, b, best) else {
+            return PhotoAlignment(patternCorrelation: 0, overlap: 0, chromaDifference: 1, lightDifference: 1)
         }
         var step: Float = 0.5
         for _ in 0..<3 {
@@ -218,7 +260,7 @@ public struct PhotoAlignment: Sendable {
                         guard abs(t.degrees - start.degrees) <= 1.5, abs(t.scale - start.scale) <= 0.02,
                               abs(t.du - start.du) <= 0.025, abs(t.dv - start.dv) <= 0.025,
                               abs(t.pu) <= 0.2, abs(t.pv) <= 0.2 else { continue }
-                        if let m = Self.measure(fine, b, t), m.patternCorrelation > found.patternCorrelation {
+                        if let m = measure(fine, b, t), m.patternCorrelation > found.patternCorrelation {
                             best = t; found = m; improved = true
                         }
                     }
@@ -226,6 +268,6 @@ public struct PhotoAlignment: Sendable {
             }
             step /= 2
         }
-        self = found
+        return found
     }
 }
