@@ -11,9 +11,10 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     /// How fingerprints are computed, within one layout: 1 from the first mask alone (until
     /// 2026-12-03), 2 from the outline refined by a graph cut, with items that have no clear axis
     /// sampled evenly, 3 (2026-12-05) with the segmentation's threshold lowered for items of low
-    /// contrast that the minimum contrast would miss. Fingerprints of different methods compare, a little worse than of one method;
-    /// the matcher keeps each item's (`Item.fingerprintMethod`) so that older ones can be computed
-    /// again from their photos (`queuectl refingerprint`). Raise it with any change to the computation.
+    /// contrast that the minimum contrast would miss. Fingerprints of different methods compare, a
+    /// little worse than of one method; the matcher keeps each item's (`Item.fingerprintMethod`) so
+    /// that older ones can be computed again from their photos (`queuectl refingerprint`). Raise it
+    /// with any change to the computation.
     public static let currentMethod = 3
     /// Side of the layout grid (cells per axis).
     public static let layoutSide = 6

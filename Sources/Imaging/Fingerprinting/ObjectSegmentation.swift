@@ -6,8 +6,8 @@ import Foundation
 /// shows backdrop. A smooth backdrop model (a plane per colour feature, fitted robustly to the border)
 /// absorbs lighting gradients; pixels far from it are foreground (by at least a minimum contrast, or,
 /// when that leaves under 1 % of the photo, by a threshold lowered toward the backdrop's own noise),
-/// except colours of clutter that reaches the border; gaps are closed, the regions near the centre kept (a button set is several regions),
-/// thin bridges to touching clutter cut, and holes filled. Colour models and a graph cut then refine
+/// except colours of clutter that reaches the border; gaps are closed, the regions near the centre
+/// kept (a button set is several regions), thin bridges to touching clutter cut, and holes filled. Colour models and a graph cut then refine
 /// that first mask (`refined`), unless what they find is implausible or under two fifths of it;
 /// `refine: false` gives the first mask alone, for diagnostics.
 public enum ObjectSegmentation {
