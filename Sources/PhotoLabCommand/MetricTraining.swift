@@ -59,7 +59,12 @@ struct MetricTraining {
         say(String(format: "wrote %@: %d dimensions, scale %.3f, in %.0f s in all", out, metric.outputDimensions, metric.scale, (ContinuousClock.now - started).timeInterval))
         guard checkDesigns > 0 else { return }
         let check = try Self.photographed(checkDesigns, seed: Self.checkSeed, cache: cache)
-        for (name, candidate) in [("built in", LearnedMetric.standard), ("new", metric)] {
+        var metrics = [("new", metric)]
+        switch LearnedMetric.builtIn {
+        case .success(let builtIn): metrics.insert(("built in", builtIn), at: 0)
+        case .failure(let error): say("the built-in metric is not checked: \(error)")
+        }
+        for (name, candidate) in metrics {
             let result = Self.fullScan(check, metric: candidate)
             say(String(format: "check on %d designs of seed %d, %@ metric: nearest is the partner for %.3f; d1 < %.2f × d2 keeps false matches at %.2f %% with recall %.3f",
                        check.count, Self.checkSeed, name, result.nearestIsPartner, result.ratio, 100 * result.falseRate, result.recall))

@@ -24,8 +24,8 @@ let usage = """
                                   --drop-old then deletes the older index schemes' trees (only once
                                   every matching and uploads worker runs the new release)
       refingerprint               ask the uploads workers to compute again, from its photo, the
-                                  fingerprint of every unmatched item made by an older method (after
-                                  an upgrade that changed it; safe to repeat)
+                                  fingerprint of every unmatched item made by an older method or
+                                  layout (after an upgrade that changed it; safe to repeat)
       survey                      let every waiting item that has not yet noted its closest
                                   neighbours do so (after upgrading to matching v8; safe to repeat)
       flag NAME [VARIANT FALLBACK PERCENT]   show or set a feature flag's rollout by user

@@ -54,6 +54,7 @@ extension Fingerprint {
         let meanIntensity = intensities.isEmpty ? 0.5 : intensities.reduce(0, +) / Float(intensities.count)
 
         colour = Self.colourHistogram(img, inner, bright: bright)
+        relativeColour = Self.colourHistogram(img, inner, bright: bright, gains: Self.greyingGains(img, inner))
         let (principal, projections) = Self.principalColourAxis(img, inner)
         var sortedProjections = projections.sorted()
         let p10 = sortedProjections.isEmpty ? 0 : sortedProjections[sortedProjections.count * 3 / 100]
@@ -74,15 +75,28 @@ extension Fingerprint {
         logBrightness = logf(bright + 0.02)
     }
 
-    /// Soft 3-D histogram of interior pixels over chroma and lightness relative to `bright`, square-rooted.
-    static func colourHistogram(_ img: WorkingImage, _ pixels: [Int], bright: Float) -> [Float] {
+    /// Per-channel gains that make the geometric mean of `pixels` grey (keeping its mean level): the
+    /// light's colour taken out, as far as it can be without knowing the item's own.
+    static func greyingGains(_ img: WorkingImage, _ pixels: [Int]) -> SIMD3<Float> {
+        guard !pixels.isEmpty else { return SIMD3(repeating: 1) }
+        // The floor keeps a channel a dark item barely has from weighing by its noise.
+        var logSum = SIMD3<Float>.zero
+        for i in pixels { logSum += SIMD3(logf(max(img.red[i], 0.02)), logf(max(img.green[i], 0.02)), logf(max(img.blue[i], 0.02))) }
+        let mean = logSum / Float(pixels.count)
+        let geometric = SIMD3(expf(mean.x), expf(mean.y), expf(mean.z))
+        return SIMD3(repeating: geometric.sum() / 3) / geometric
+    }
+
+    /// Soft 3-D histogram of interior pixels over chroma (of the colours times `gains`) and lightness
+    /// relative to `bright`, square-rooted.
+    static func colourHistogram(_ img: WorkingImage, _ pixels: [Int], bright: Float, gains: SIMD3<Float> = SIMD3(repeating: 1)) -> [Float] {
         let cb = chromaBins, lb = lightnessBins
         var hist = [Float](repeating: 0, count: cb * cb * lb)
         let lo: Float = -0.75, step: Float = 1.5 / Float(cb)
         let lightCentres: [Float] = [0.2, 0.55, 0.9]
         for i in pixels {
             let r = img.red[i], g = img.green[i], b = img.blue[i]
-            let (c1, c2) = ColourSpace.chroma(r, g, b)
+            let (c1, c2) = ColourSpace.chroma(r * gains.x, g * gains.y, b * gains.z)
             let rel = ColourSpace.intensity(r, g, b) / bright
             let (a0, a1, aw) = softBin((c1 - lo) / step - 0.5, cb)
             let (b0, b1, bw) = softBin((c2 - lo) / step - 0.5, cb)

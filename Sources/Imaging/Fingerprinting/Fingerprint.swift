@@ -1,4 +1,4 @@
-/// A compact perceptual description of the item in a photo (about 400 floats, 1.6 KB), stable under the way
+/// A compact perceptual description of the item in a photo (590 floats, 2.4 KB), stable under the way
 /// people photograph things (rotation, scale, light, blur, noise, compression, background) and
 /// different for different designs; its one responsibility is to be compared with `distance(to:)`.
 ///
@@ -6,20 +6,24 @@
 /// compared under all four axis flips, so a photo and its mirror image have the same fingerprint up to
 /// a flip: a left glove matches the right glove of the same design.
 public struct Fingerprint: Sendable, Codable, Equatable {
-    /// Layout version; fingerprints of different versions must not be compared.
-    public static let currentVersion = 1
-    /// How fingerprints are computed, within one layout: 1 from the first mask alone (until
-    /// 2026-12-03), 2 from the outline refined by a graph cut, with items that have no clear axis
-    /// sampled evenly, 3 (2026-12-05) with the segmentation's threshold lowered for items of low
-    /// contrast that the minimum contrast would miss. Fingerprints of different methods compare, a
-    /// little worse than of one method; the matcher keeps each item's (`Item.fingerprintMethod`) so
-    /// that older ones can be computed again from their photos (`queuectl refingerprint`). Raise it
-    /// with any change to the computation.
-    public static let currentMethod = 3
+    /// Layout version; fingerprints of different versions must not be compared: 1 until 2026-12-05,
+    /// 2 with `relativeColour`.
+    public static let currentVersion = 2
+    /// How fingerprints are computed: 1 from the first mask alone (until 2026-12-03), 2 from the
+    /// outline refined by a graph cut, with items that have no clear axis sampled evenly, 3
+    /// (2026-12-05) with the segmentation's threshold lowered for items of low contrast that the
+    /// minimum contrast would miss, 4 (layout 2, 2026-12-05) with `relativeColour`. Fingerprints of
+    /// different methods within one layout compare, a little worse than of one method; the matcher
+    /// keeps each item's (`Item.fingerprintMethod`) so that older ones, and those of an older layout,
+    /// can be computed again from their photos (`queuectl refingerprint`). Raise it with any change
+    /// to the computation.
+    public static let currentMethod = 4
     /// Side of the layout grid (cells per axis).
     public static let layoutSide = 6
     /// Chroma bins per axis and relative-lightness bins of the colour histogram.
     public static let chromaBins = 8, lightnessBins = 3
+    /// Values of each colour histogram (`colour`, `relativeColour`).
+    public static var colourBinCount: Int { chromaBins * chromaBins * lightnessBins }
     /// Orientation bins over 180 degrees.
     public static let orientationBins = 12
     /// Concentric rings in the radial profile.
@@ -30,6 +34,11 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     /// Soft histogram over (chroma1, chroma2, relative lightness), square-rooted so that Euclidean
     /// distance is the Hellinger distance; `chromaBins² × lightnessBins` values.
     public var colour: [Float]
+    /// The same histogram of the item's colours after the light's colour is taken out: each channel
+    /// divided by its geometric mean over the item, as if the item were grey on average. A plain item
+    /// falls in the middle; a striped one keeps how its colours stand to each other, which a white
+    /// balance or tone curve that moves all of them together leaves nearly as it is.
+    public var relativeColour: [Float]
     /// Per layout cell: occupancy, chroma1, chroma2, relative lightness (`layoutSide² × 4`), row-major with
     /// `u` (the long axis) varying fastest.
     public var layout: [Float]

@@ -47,9 +47,15 @@ public struct LearnedMetric: Sendable {
 
     /// The metric the matcher uses, learned by `photolab train-metric` (LearnedMetric+standard.swift).
     public static let standard: LearnedMetric = {
-        do { return try LearnedMetric(encodedRows: standardRows, outputDimensions: standardDimensions, scale: standardScale) }
-        catch { fatalError("LearnedMetric+standard.swift is damaged (\(error)); run photolab train-metric again") }
+        do { return try builtIn.get() }
+        catch { fatalError("LearnedMetric+standard.swift is damaged or of another fingerprint layout (\(error)); run photolab train-metric again") }
     }()
+
+    /// LearnedMetric+standard.swift read, or why it cannot be (`photolab train-metric` checks a new
+    /// metric against it, and must run when the fingerprint's layout has outgrown it).
+    public static let builtIn = Result { () throws(LearnedMetricError) in
+        try LearnedMetric(encodedRows: standardRows, outputDimensions: standardDimensions, scale: standardScale)
+    }
 
     /// The rows as base64 of little-endian Float32 values (the form `photolab train-metric` writes).
     public var encodedRows: String {
@@ -135,7 +141,8 @@ extension LearnedMetric {
         typealias Ranges = Fingerprint.FeatureRange
         let scalars = Fingerprint.FeatureRange.scalars
         return [
-            ("colour histogram", 0..<Ranges.layout.lowerBound),
+            ("colour histogram", Ranges.colour),
+            ("colour histogram without the light's colour", Ranges.relativeColour),
             ("layout", Ranges.layout),
             ("rings", Ranges.layout.upperBound..<Ranges.orientation.lowerBound),
             ("orientation", Ranges.orientation),
@@ -215,7 +222,9 @@ extension Fingerprint {
     /// Where the axis-bound parts sit in `featureVector`, and for each layout cell the cells of its band
     /// of distance from the centre.
     enum FeatureRange {
-        static let layout = (chromaBins * chromaBins * lightnessBins)..<(chromaBins * chromaBins * lightnessBins + 4 * layoutSide * layoutSide)
+        static let colour = 0..<colourBinCount
+        static let relativeColour = colour.upperBound..<(colour.upperBound + colourBinCount)
+        static let layout = relativeColour.upperBound..<(relativeColour.upperBound + 4 * layoutSide * layoutSide)
         static let orientation = (layout.upperBound + 4 * ringCount)..<(layout.upperBound + 4 * ringCount + orientationBins)
         static let spectrum = orientation.upperBound..<(orientation.upperBound + spectrumBands * spectrumSectors)
         /// The first of the ten single values after the spectrum (contrast, the two transition counts,
@@ -235,7 +244,7 @@ extension Fingerprint {
 
     /// Whether the parts have the sizes of the current layout version.
     var hasCurrentLayout: Bool {
-        version == Self.currentVersion && colour.count == Self.chromaBins * Self.chromaBins * Self.lightnessBins
+        version == Self.currentVersion && colour.count == Self.colourBinCount && relativeColour.count == Self.colourBinCount
             && layout.count == 4 * Self.layoutSide * Self.layoutSide && rings.count == 4 * Self.ringCount
             && orientation.count == Self.orientationBins && spectrum.count == Self.spectrumBands * Self.spectrumSectors
             && shapeMoments.count == 3

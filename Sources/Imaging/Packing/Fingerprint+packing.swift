@@ -1,15 +1,15 @@
 extension Fingerprint {
-    /// Bytes of `packed()` for the current layout version: one version byte and 398 Float32 values.
+    /// Bytes of `packed()` for the current layout version: one version byte and 590 Float32 values.
     public static var packedByteCount: Int { 1 + 4 * packedFloatCount }
 
     static var packedFloatCount: Int {
-        chromaBins * chromaBins * lightnessBins + layoutSide * layoutSide * 4 + ringCount * 4 + orientationBins
+        2 * colourBinCount + layoutSide * layoutSide * 4 + ringCount * 4 + orientationBins
             + spectrumBands * spectrumSectors + 4 + 3 + 3
     }
 
-    /// A compact binary form for storage (1,593 bytes in layout version 1, against about 6 KB of JSON): the
+    /// A compact binary form for storage (2,361 bytes in layout version 2, against about 9 KB of JSON): the
     /// layout version as one byte, then every part as little-endian IEEE-754 Float32, in this order:
-    /// `colour`, `layout`, `rings`, `orientation`, `spectrum`, `contrast`, `frequencyU`, `frequencyV`,
+    /// `colour`, `relativeColour`, `layout`, `rings`, `orientation`, `spectrum`, `contrast`, `frequencyU`, `frequencyV`,
     /// `logAspect`, `shapeMoments`, `solidity`, `logBrightness`, `axisConfidence`.
     ///
     /// The length depends only on the version, so a reader can check it before trusting the contents.
@@ -45,7 +45,8 @@ extension Fingerprint {
             }
         }
         version = Int(versionByte)
-        colour = take(Self.chromaBins * Self.chromaBins * Self.lightnessBins)
+        colour = take(Self.colourBinCount)
+        relativeColour = take(Self.colourBinCount)
         layout = take(Self.layoutSide * Self.layoutSide * 4)
         rings = take(Self.ringCount * 4)
         orientation = take(Self.orientationBins)
@@ -63,7 +64,7 @@ extension Fingerprint {
         func fixed(_ values: [Float], _ count: Int) -> [Float] {
             Array(values.prefix(count)) + [Float](repeating: 0, count: max(0, count - values.count))
         }
-        return fixed(colour, Self.chromaBins * Self.chromaBins * Self.lightnessBins)
+        return fixed(colour, Self.colourBinCount) + fixed(relativeColour, Self.colourBinCount)
             + fixed(layout, Self.layoutSide * Self.layoutSide * 4)
             + fixed(rings, Self.ringCount * 4)
             + fixed(orientation, Self.orientationBins)

@@ -365,13 +365,15 @@ public struct MatchStore: Sendable {
         guard f.count == 12, let user = f[0].string, let product = f[1].string else { return nil }
         let attributes = f[2].bytes.flatMap(ItemAttributes.init(stored:)) ?? ItemAttributes()
         // Packed Float32s: decoding hundreds of candidates per match must stay cheap.
-        let fingerprint = f[3].bytes.flatMap { $0.isEmpty ? nil : try? Fingerprint(packed: $0) }
-        let item = Item(id: id, user: user, product: product, attributes: attributes, fingerprint: fingerprint, createdAt: f[4].int ?? 0,
+        let stored = f[3].bytes.flatMap { $0.isEmpty ? nil : $0 }
+        let fingerprint = stored.flatMap { try? Fingerprint(packed: $0) }
+        var item = Item(id: id, user: user, product: product, attributes: attributes, fingerprint: fingerprint, createdAt: f[4].int ?? 0,
                         photo: f[7].string.flatMap { $0.isEmpty ? nil : $0 },
                         neighbours: f[8].string.flatMap(Double.init).map { Item.Neighbours(best: $0, bestBy: f[9].string ?? "",
                                                                                            second: f[10].string.flatMap(Double.init) ?? 0) },
                         // Items stored before the method was kept have the first method's fingerprints.
                         fingerprintMethod: f[11].int ?? 1)
+        item.hasUnreadableFingerprint = stored != nil && fingerprint == nil
         return (item, ItemState(rawValue: f[5].string ?? "") ?? .new, f[6].string)
     }
 }

@@ -53,6 +53,10 @@ public struct Item: Sendable, Codable, Equatable {
     /// The closest other items this item has met, as the matcher keeps them (nil until the item has
     /// looked around itself: its own match job, or a survey).
     public var neighbours: Neighbours?
+    /// Whether a fingerprint is stored that this release cannot read (one of an older layout, see
+    /// `Fingerprint.currentVersion`): `fingerprint` is then nil, and the item is not found or
+    /// matched by its photo until `queuectl refingerprint` has it computed again.
+    public var hasUnreadableFingerprint = false
 
     public init(id: String, user: String, product: String, attributes: ItemAttributes, fingerprint: Fingerprint?, createdAt: Int,
                 photo: String? = nil, neighbours: Neighbours? = nil, fingerprintMethod: Int = Fingerprint.currentMethod) {
@@ -88,9 +92,11 @@ public struct Item: Sendable, Codable, Equatable {
         public func best(excluding id: String) -> Double { bestBy == id ? second : best }
     }
 
-    /// Whether the item has a fingerprint made by an older method than the current one
-    /// (`queuectl refingerprint` has such fingerprints computed again).
-    public var hasOlderFingerprint: Bool { fingerprint != nil && fingerprintMethod < Fingerprint.currentMethod }
+    /// Whether the item has a fingerprint made by an older method than the current one, readable or
+    /// of an older layout (`queuectl refingerprint` has such fingerprints computed again).
+    public var hasOlderFingerprint: Bool {
+        (fingerprint != nil || hasUnreadableFingerprint) && fingerprintMethod < Fingerprint.currentMethod
+    }
 
     /// The lowest photo similarity worth considering at all; the matcher decides among the rest.
     public static let photoFloor = 0.02

@@ -13,7 +13,7 @@ final class FingerprintPackingTests: XCTestCase {
         let fp = Self.fingerprint
         let bytes = fp.packed()
         XCTAssertEqual(bytes.count, Fingerprint.packedByteCount)
-        XCTAssertEqual(bytes.count, 1593, "layout version 1 packs 398 Float32 values after the version byte")
+        XCTAssertEqual(bytes.count, 2361, "layout version 2 packs 590 Float32 values after the version byte")
         XCTAssertEqual(bytes[0], UInt8(Fingerprint.currentVersion))
         let restored = try Fingerprint(packed: bytes)
         XCTAssertEqual(restored, fp)

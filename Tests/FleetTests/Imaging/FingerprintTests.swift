@@ -59,6 +59,21 @@ final class FingerprintTests: XCTestCase {
         XCTAssertTrue(left.matches(right), "similarity \(left.similarity(to: right))")
     }
 
+    func testTheLightsColourLeavesTheRelativeColoursAlone() {
+        let sock = ItemDesign(id: 0, kind: .sock, pattern: Self.stripes, shape: Self.sockShape)
+        func shot(tint: Colour) -> Fingerprint {
+            var v = ShotVariation.neutral
+            v.tint = tint
+            var rng = SeededRandom(seed: 7)
+            return Fingerprint(image: try! ImageDecoder.decode(ImageEncoder.png(Photographer.render(sock, mirrored: false, variation: v, rng: &rng))))
+        }
+        let neutral = shot(tint: Colour(1, 1, 1)), warm = shot(tint: Colour(1.1, 1, 0.88))
+        func apart(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot() }
+        let colours = apart(neutral.colour, warm.colour), relative = apart(neutral.relativeColour, warm.relativeColour)
+        XCTAssertGreaterThan(colours, 0.1, "a warmer light moves the colours")
+        XCTAssertLessThan(relative, colours / 3, "but not how they stand to each other")
+    }
+
     func testMirroredFingerprintIsEquivalent() {
         let glove = ItemDesign(id: 0, kind: .glove, pattern: Self.dots, shape: .glove(fingerLength: 0.5, cuff: nil))
         let a = Self.fingerprint(glove, vary: false), b = Self.fingerprint(glove, mirrored: true, vary: true)

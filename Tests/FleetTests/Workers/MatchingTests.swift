@@ -312,6 +312,43 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(try await domain.store.item("gone")?.item.fingerprint == other)
     }
 
+    /// A fingerprint of an older layout (`Fingerprint.currentVersion`) cannot be read: the item is
+    /// read without one, counted by `queuectl refingerprint` and computed again from its photo, and
+    /// then filed under its new codes.
+    @Test func aFingerprintOfAnOlderLayoutIsComputedAgain() async throws {
+        let domain = DomainFleet()
+        defer { domain.cleanUp() }
+        let design = try #require(DesignCatalogue.make(count: 30, seed: 4).first { $0.kind == .sock })
+        let sock = try domain.products.product(named: "sock")
+        let shot = photo(of: design, shot: 0)
+        let key = try domain.blobs.put(shot)
+        let item = Item(id: "layout1", user: "ulla", product: "sock", attributes: ItemAttributes(),
+                        fingerprint: Fingerprint(image: try ImageDecoder.decode(shot)), createdAt: 1, photo: key)
+        try await domain.store.store(item)
+        _ = try await domain.store.file(item.id, filing: sock.filing(of: item))
+        // As a release of layout 1 and method 3 stored it: a version byte 1 and 398 values.
+        var layout1 = RedisCommand("HSET", domain.store.keys.item(item.id), "fpm", "3", "fp")
+        layout1.append([UInt8(1)] + [UInt8](repeating: 0, count: 1592))
+        _ = try await domain.fleet.client.send(layout1)
+        let old = try #require(try await domain.store.item(item.id)?.item)
+        #expect(old.fingerprint == nil && old.hasUnreadableFingerprint && old.hasOlderFingerprint)
+        let census = try await UploadsRole.requestRefingerprints(in: domain.store) { _ in }
+        #expect(census.requested == 1)
+
+        let role = UploadsRole(products: domain.products, blobs: domain.blobs, store: domain.store)
+        let job = JobContext.forTesting(id: JobID("layout1"))
+        try await role.handle(DomainJobs.Refingerprint(item: item.id), context: job)
+        #expect(job.pendingFollowUps.map(\.type) == ["match"])
+        let fresh = try #require(try await domain.store.item(item.id))
+        let expected = Fingerprint(image: try ImageDecoder.decode(shot, reducedFor: Fingerprint.workingLongSide))
+        #expect(fresh.state == .waiting && fresh.item.fingerprint == expected && !fresh.item.hasUnreadableFingerprint)
+        #expect(fresh.item.fingerprintMethod == Fingerprint.currentMethod)
+        let codes = try #require(sock.filing(of: fresh.item).similarity)
+        for code in codes.codes {
+            #expect(try await domain.fleet.client.send("ZSCORE", domain.store.keys.tree(codes.space, code.tree), code.symbols + "|layout1").string != nil)
+        }
+    }
+
     /// Two workers handle the two halves of a pair at the same moment, many times over: each pair
     /// is matched exactly once.
     @Test func racingWorkersRecordEachMatchOnce() async throws {
@@ -563,25 +600,26 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         // Without photo keys: v10's numbers decide (the same photo twice, 0 apart).
         _ = try await match("plain-a", designs[40], shot: 0, keepPhoto: false)
         #expect(try await match("plain-b", designs[40], shot: 0, keepPhoto: false) != .waiting)
-        // Two socks whose photos lie beyond the confirmation's ceiling (3.5) but within the photo
-        // floor (3.9): the best candidate is scored, and refused without a photo read.
+        // A sock and a fingerprint between its photo's and another sock's, beyond the confirmation's
+        // ceiling (3.5) but within the photo floor (3.9) of the first: the best candidate is scored,
+        // and refused without a photo read.
         let ceiling = try #require(MatchingRole.rules["v11"]?.confirmation?.ceiling)
-        let socks = DesignCatalogue.make(count: 80, seed: 2).filter { $0.kind == .sock }.prefix(25).map { design in
+        let socks = DesignCatalogue.make(count: 10, seed: 2).filter { $0.kind == .sock }.prefix(2).map { design in
             let jpeg = Photographer.photograph(design, shot: 0, seed: 2).jpeg
-            return (design, Item(id: "d\(design.id)", user: "u", product: "sock", attributes: ItemAttributes(),
-                                 fingerprint: Fingerprint(image: try! ImageDecoder.decode(jpeg, reducedFor: Fingerprint.workingLongSide)), createdAt: 0))
+            return (design, Fingerprint(image: try! ImageDecoder.decode(jpeg, reducedFor: Fingerprint.workingLongSide)))
         }
-        let comparison = PhotoComparison(.learned)
-        let far = socks.indices.flatMap { i in socks.indices.filter { $0 > i }.map { (i, $0) } }.first { i, j in
-            let d = -log(comparison.similarity(of: socks[j].1, to: socks[i].1))
-            return d > ceiling + 0.05 && d < -log(Item.photoFloor) - 0.05
+        let target = Float(ceiling + -log(Item.photoFloor)) / 2
+        var (near, far) = (Float(0), Float(1))
+        try #require(LearnedMetric.standard.distance(socks[0].1, socks[1].1) > target, "two socks farther apart than the window")
+        for _ in 0..<30 {
+            let t = (near + far) / 2
+            if LearnedMetric.standard.distance(socks[0].1, socks[0].1.blended(toward: socks[1].1, by: t)) < target { near = t } else { far = t }
         }
-        let (i, j) = try #require(far, "two socks of seed 2 between the ceiling and the photo floor")
         let readsBefore = photos.reads.withLock { $0 }
-        #expect(try await match("far-a", socks[i].0, shot: 0) == .waiting)
-        let farB = try #require(socks[j].1.fingerprint)
-        try await domain.store.store(Item(id: "far-b", user: "u-far-b", product: "sock", attributes: ItemAttributes(), fingerprint: farB, createdAt: 0,
-                                          photo: try domain.blobs.put(Photographer.photograph(socks[j].0, shot: 0, seed: 2).jpeg)))
+        #expect(try await match("far-a", socks[0].0, shot: 0) == .waiting)
+        try await domain.store.store(Item(id: "far-b", user: "u-far-b", product: "sock", attributes: ItemAttributes(),
+                                          fingerprint: socks[0].1.blended(toward: socks[1].1, by: near), createdAt: 0,
+                                          photo: try domain.blobs.put(Photographer.photograph(socks[1].0, shot: 0, seed: 2).jpeg)))
         let sock = try domain.products.product(named: "sock")
         let found = try await domain.store.candidates(for: sock.filing(of: try #require(try await domain.store.item("far-b")?.item)),
                                                       excludingUser: "u-far-b", excludingItem: "far-b", limit: 30)
@@ -701,5 +739,20 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         _ = try await role.handle(DomainJobs.Match(item: "c"), context: .forTesting(id: JobID("c")))
         _ = try await role.handle(DomainJobs.Match(item: "l"), context: .forTesting(id: JobID("l")))
         #expect(try await domain.store.matches(for: "u-c").first?.algorithm == "v2")
+    }
+}
+
+extension Fingerprint {
+    /// Every value moved the share `t` of the way toward `other`'s: a fingerprint at any distance
+    /// between two photos', for tests that need one.
+    func blended(toward other: Fingerprint, by t: Float) -> Fingerprint {
+        func mix(_ a: [Float], _ b: [Float]) -> [Float] { zip(a, b).map { $0 + t * ($1 - $0) } }
+        func mix(_ a: Float, _ b: Float) -> Float { a + t * (b - a) }
+        var f = self
+        (f.colour, f.relativeColour, f.layout, f.rings) = (mix(colour, other.colour), mix(relativeColour, other.relativeColour), mix(layout, other.layout), mix(rings, other.rings))
+        (f.orientation, f.spectrum, f.shapeMoments) = (mix(orientation, other.orientation), mix(spectrum, other.spectrum), mix(shapeMoments, other.shapeMoments))
+        (f.contrast, f.frequencyU, f.frequencyV, f.logAspect) = (mix(contrast, other.contrast), mix(frequencyU, other.frequencyU), mix(frequencyV, other.frequencyV), mix(logAspect, other.logAspect))
+        (f.solidity, f.logBrightness, f.axisConfidence) = (mix(solidity, other.solidity), mix(logBrightness, other.logBrightness), mix(axisConfidence, other.axisConfidence))
+        return f
     }
 }
