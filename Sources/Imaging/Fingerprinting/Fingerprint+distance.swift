@@ -40,7 +40,8 @@ extension Fingerprint {
 
     /// Dissimilarity (0 = identical, grows without bound); symmetric, and the same for a fingerprint and
     /// its mirror image because the axis-bound parts are compared under all four axis flips. Fingerprints
-    /// of different versions are infinitely far apart.
+    /// of different versions are infinitely far apart. It leaves `relativeColour` out, as it was tuned
+    /// before that part existed: v1 to v3 and pricing, which use it, measure as they always did.
     public func distance(to other: Fingerprint, weights: Weights = Weights()) -> Float {
         // A stored fingerprint of another layout version never matches; recompute it from the photo.
         // (The flip maps assume the layout's sizes, which a decoded fingerprint might not have.)

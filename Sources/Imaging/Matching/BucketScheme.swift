@@ -35,14 +35,13 @@ public struct BucketScheme: Sendable, Hashable {
     /// (`Embedding.learned`) at width 9 (8 until tag 6): the index then finds what the matcher's
     /// distance calls near. Among 101,024 items of match-bench's seed 1, a simulated lookup (at
     /// width 8, tag 4) put the partner among the 30 most-found items for 248 of 300 queries
-    /// (0.827), against 0.633 with `forest`. The codes
-    /// follow `LearnedMetric.standard`: a metric learned again needs a new tag. Tag 4 until the
-    /// seventeenth session; 5 since button sets are filed by diameter band (`ButtonSet.filing`), with
-    /// the same codes, so that `queuectl reindex` files them in their bands and `--drop-old` deletes
-    /// the trees of the spaces nothing files in any more; 6 since the fingerprint's layout 2 and the
-    /// metric learned on it (nineteenth session), whose points lie farther apart: at width 8 the
-    /// index lost twice as many partners among 5,789 items of seed 1 as at width 9 (58 and 30 of
-    /// 1,500), so the width is 9 since.
+    /// (0.827), against 0.633 with `forest`. The codes follow `LearnedMetric.standard`: a metric
+    /// learned again needs a new tag. Tag 4 until the seventeenth session; 5 since button sets are
+    /// filed by diameter band (`ButtonSet.filing`), with the same codes, so that `queuectl reindex`
+    /// files them in their bands and `--drop-old` deletes the trees of the spaces nothing files in
+    /// any more; 6 since the fingerprint's layout 2 and the metric learned on it (nineteenth
+    /// session), whose points lie farther apart: at width 8 the index lost twice as many partners
+    /// among 5,789 items of seed 1 as at width 9 (58 and 30 of 1,500), so the width is 9 since.
     public static let learnedForest = BucketScheme(bands: 64, hashesPerBand: 18, width: 9, tag: 6, embedding: .learned)
 
     /// The scheme items are filed under (`Fingerprint.bucketCodes()`). After it changes,

@@ -7,10 +7,11 @@ extension Fingerprint {
             + spectrumBands * spectrumSectors + 4 + 3 + 3
     }
 
-    /// A compact binary form for storage (2,361 bytes in layout version 2, against about 9 KB of JSON): the
-    /// layout version as one byte, then every part as little-endian IEEE-754 Float32, in this order:
-    /// `colour`, `relativeColour`, `layout`, `rings`, `orientation`, `spectrum`, `contrast`, `frequencyU`, `frequencyV`,
-    /// `logAspect`, `shapeMoments`, `solidity`, `logBrightness`, `axisConfidence`.
+    /// A compact binary form for storage (2,361 bytes in layout version 2, against about 9 KB of
+    /// JSON): the layout version as one byte, then every part as little-endian IEEE-754 Float32, in
+    /// this order: `colour`, `relativeColour`, `layout`, `rings`, `orientation`, `spectrum`,
+    /// `contrast`, `frequencyU`, `frequencyV`, `logAspect`, `shapeMoments`, `solidity`,
+    /// `logBrightness`, `axisConfidence`.
     ///
     /// The length depends only on the version, so a reader can check it before trusting the contents.
     public func packed() -> [UInt8] {

@@ -87,6 +87,7 @@ public struct UploadsRole: Sendable {
             throw PermanentJobError("item \(item.id) keeps its fingerprint: \(error.description)")
         }
         fresh.fingerprintMethod = Fingerprint.currentMethod
+        fresh.hasUnreadableFingerprint = false
         fresh.neighbours = nil
         guard try await store.refreshFingerprint(of: item, filing: product.filing(of: item), to: fresh, freshFiling: product.filing(of: fresh))
         else { return }
@@ -126,12 +127,13 @@ extension UploadsRole {
     /// What `requestRefingerprints` found among the stored items.
     public struct RefingerprintCensus: Sendable, Equatable, Codable {
         /// Unmatched items (waiting, or stored and not yet filed) with a fingerprint older than the
-        /// current method: asked for.
+        /// current method, readable or of an older layout: asked for.
         public var requested = 0
         /// Unmatched items with an older fingerprint and no photo key (stored before items kept it):
         /// they keep their fingerprint.
         public var withoutPhoto = 0
-        /// Unmatched items whose fingerprint is current, or that have none.
+        /// Unmatched items whose fingerprint is current, or that have none (a stored fingerprint of
+        /// the current method that cannot be read, which no release writes, counts here too).
         public var current = 0
         /// Matched items, left alone.
         public var matched = 0

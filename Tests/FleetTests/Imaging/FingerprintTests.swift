@@ -142,11 +142,15 @@ final class FingerprintTests: XCTestCase {
         let blank = DecodedImage(width: 40, height: 30, layout: .rgb, pixels: [UInt8](repeating: 128, count: 40 * 30 * 3))
         let tiny = DecodedImage(width: 1, height: 1, layout: .grayscale, pixels: [7])
         XCTAssertEqual(Fingerprint(image: blank).colour.count, Fingerprint.chromaBins * Fingerprint.chromaBins * Fingerprint.lightnessBins)
+        XCTAssertEqual(Fingerprint(image: blank).relativeColour.count, Fingerprint.colourBinCount)
+        XCTAssertTrue(Fingerprint(image: blank).relativeColour.allSatisfy(\.isFinite))
         XCTAssertEqual(Fingerprint(image: tiny).layout.count, Fingerprint.layoutSide * Fingerprint.layoutSide * 4)
+        XCTAssertTrue(Fingerprint(image: tiny).relativeColour.allSatisfy(\.isFinite))
         // One row, twice the working long side: the working copy is 160 × 1 and reads only that row.
         let thin = DecodedImage(width: 320, height: 1, layout: .rgb, pixels: [UInt8](repeating: 90, count: 320 * 3))
         XCTAssertTrue(Fingerprint.workingSize(of: thin) == (160, 1))
         XCTAssertEqual(Fingerprint(image: thin).colour.count, Fingerprint.chromaBins * Fingerprint.chromaBins * Fingerprint.lightnessBins)
+        XCTAssertEqual(Fingerprint(image: thin).relativeColour.count, Fingerprint.colourBinCount)
     }
 
     /// A told outline replaces the segmentation: on a blank photo, where nothing can be found, a told

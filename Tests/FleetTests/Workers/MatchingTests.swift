@@ -314,7 +314,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
 
     /// A fingerprint of an older layout (`Fingerprint.currentVersion`) cannot be read: the item is
     /// read without one, counted by `queuectl refingerprint` and computed again from its photo, and
-    /// then filed under its new codes.
+    /// then filed under its new codes (an older release filed it under trees this one does not name).
     @Test func aFingerprintOfAnOlderLayoutIsComputedAgain() async throws {
         let domain = DomainFleet()
         defer { domain.cleanUp() }
@@ -322,31 +322,35 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let sock = try domain.products.product(named: "sock")
         let shot = photo(of: design, shot: 0)
         let key = try domain.blobs.put(shot)
-        let item = Item(id: "layout1", user: "ulla", product: "sock", attributes: ItemAttributes(),
-                        fingerprint: Fingerprint(image: try ImageDecoder.decode(shot)), createdAt: 1, photo: key)
-        try await domain.store.store(item)
-        _ = try await domain.store.file(item.id, filing: sock.filing(of: item))
-        // As a release of layout 1 and method 3 stored it: a version byte 1 and 398 values.
-        var layout1 = RedisCommand("HSET", domain.store.keys.item(item.id), "fpm", "3", "fp")
+        // As a release of layout 1 and method 3 stored and filed it: a version byte 1 and 398 values.
+        var layout1 = RedisCommand("HSET", domain.store.keys.item("layout1"), "user", "ulla", "product", "sock", "attrs", "{\"values\":{}}",
+                                   "created", "1", "photo", key, "fpm", "3", "state", "waiting", "fp")
         layout1.append([UInt8(1)] + [UInt8](repeating: 0, count: 1592))
         _ = try await domain.fleet.client.send(layout1)
-        let old = try #require(try await domain.store.item(item.id)?.item)
+        let old = try #require(try await domain.store.item("layout1")?.item)
         #expect(old.fingerprint == nil && old.hasUnreadableFingerprint && old.hasOlderFingerprint)
         let census = try await UploadsRole.requestRefingerprints(in: domain.store) { _ in }
         #expect(census.requested == 1)
+        let expected = Fingerprint(image: try ImageDecoder.decode(shot, reducedFor: Fingerprint.workingLongSide))
+        let codes = try #require(IndexFiling.buckets(of: expected, in: "sock").similarity)
+        func filed() async throws -> Int {
+            var count = 0
+            for code in codes.codes where try await domain.fleet.client.send("ZSCORE", domain.store.keys.tree(codes.space, code.tree), code.symbols + "|layout1").string != nil {
+                count += 1
+            }
+            return count
+        }
+        #expect(try await filed() == 0)
 
         let role = UploadsRole(products: domain.products, blobs: domain.blobs, store: domain.store)
         let job = JobContext.forTesting(id: JobID("layout1"))
-        try await role.handle(DomainJobs.Refingerprint(item: item.id), context: job)
+        try await role.handle(DomainJobs.Refingerprint(item: "layout1"), context: job)
         #expect(job.pendingFollowUps.map(\.type) == ["match"])
-        let fresh = try #require(try await domain.store.item(item.id))
-        let expected = Fingerprint(image: try ImageDecoder.decode(shot, reducedFor: Fingerprint.workingLongSide))
+        let fresh = try #require(try await domain.store.item("layout1"))
         #expect(fresh.state == .waiting && fresh.item.fingerprint == expected && !fresh.item.hasUnreadableFingerprint)
         #expect(fresh.item.fingerprintMethod == Fingerprint.currentMethod)
-        let codes = try #require(sock.filing(of: fresh.item).similarity)
-        for code in codes.codes {
-            #expect(try await domain.fleet.client.send("ZSCORE", domain.store.keys.tree(codes.space, code.tree), code.symbols + "|layout1").string != nil)
-        }
+        #expect(sock.filing(of: fresh.item).similarity == codes)
+        #expect(try await filed() == codes.codes.count)
     }
 
     /// Two workers handle the two halves of a pair at the same moment, many times over: each pair
@@ -615,6 +619,8 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             let t = (near + far) / 2
             if LearnedMetric.standard.distance(socks[0].1, socks[0].1.blended(toward: socks[1].1, by: t)) < target { near = t } else { far = t }
         }
+        let apart = Double(LearnedMetric.standard.distance(socks[0].1, socks[0].1.blended(toward: socks[1].1, by: near)))
+        try #require(apart > ceiling + 0.05 && apart < -log(Item.photoFloor) - 0.05, "\(apart) lies between the ceiling and the photo floor")
         let readsBefore = photos.reads.withLock { $0 }
         #expect(try await match("far-a", socks[0].0, shot: 0) == .waiting)
         try await domain.store.store(Item(id: "far-b", user: "u-far-b", product: "sock", attributes: ItemAttributes(),
@@ -739,20 +745,5 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         _ = try await role.handle(DomainJobs.Match(item: "c"), context: .forTesting(id: JobID("c")))
         _ = try await role.handle(DomainJobs.Match(item: "l"), context: .forTesting(id: JobID("l")))
         #expect(try await domain.store.matches(for: "u-c").first?.algorithm == "v2")
-    }
-}
-
-extension Fingerprint {
-    /// Every value moved the share `t` of the way toward `other`'s: a fingerprint at any distance
-    /// between two photos', for tests that need one.
-    func blended(toward other: Fingerprint, by t: Float) -> Fingerprint {
-        func mix(_ a: [Float], _ b: [Float]) -> [Float] { zip(a, b).map { $0 + t * ($1 - $0) } }
-        func mix(_ a: Float, _ b: Float) -> Float { a + t * (b - a) }
-        var f = self
-        (f.colour, f.relativeColour, f.layout, f.rings) = (mix(colour, other.colour), mix(relativeColour, other.relativeColour), mix(layout, other.layout), mix(rings, other.rings))
-        (f.orientation, f.spectrum, f.shapeMoments) = (mix(orientation, other.orientation), mix(spectrum, other.spectrum), mix(shapeMoments, other.shapeMoments))
-        (f.contrast, f.frequencyU, f.frequencyV, f.logAspect) = (mix(contrast, other.contrast), mix(frequencyU, other.frequencyU), mix(frequencyV, other.frequencyV), mix(logAspect, other.logAspect))
-        (f.solidity, f.logBrightness, f.axisConfidence) = (mix(solidity, other.solidity), mix(logBrightness, other.logBrightness), mix(axisConfidence, other.axisConfidence))
-        return f
     }
 }
