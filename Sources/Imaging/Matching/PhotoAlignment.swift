@@ -195,14 +195,14 @@ public struct PhotoAlignment: Sendable {
         let flipped = Self.aligned(a, b, turns: (0..<4).map { ($0, 0) })
         guard a.turnsFreely || b.turnsFreely else { self = flipped; return }
         let (evenA, evenB) = (a.evenlyFramed, b.evenlyFramed)
-        let turned = Self.aligned(evenA, evenB, turns: Self.bestTurns(evenA, evenB))
+        let coarse = Reference(evenA, side: 24, block: 0)
+        let turned = Self.aligned(evenA, evenB, turns: Self.bestTurns(coarse, evenB), coarse: coarse)
         self = turned.agreement > flipped.agreement ? turned : flipped
     }
 
-    /// The three best turns of `b` over `a`, of every 6° with and without a mirror image (a turn by
+    /// The three best turns of `b` over the item sampled in `coarse`, of every 6° with and without a mirror image (a turn by
     /// half a circle is the other two flips), by shape and colour layout.
-    static func bestTurns(_ a: AlignableItem, _ b: AlignableItem) -> [(flip: Int, degrees: Float)] {
-        let coarse = Reference(a, side: 24, block: 0)
+    static func bestTurns(_ coarse: Reference, _ b: AlignableItem) -> [(flip: Int, degrees: Float)] {
         var scored: [(flip: Int, degrees: Float, score: Float)] = []
         for flip in 0..<2 {
             for degrees in stride(from: Float(0), to: 360, by: 6) {
@@ -213,10 +213,11 @@ public struct PhotoAlignment: Sendable {
         return scored.sorted { $0.score > $1.score }.prefix(3).map { ($0.flip, $0.degrees) }
     }
 
-    /// `b` laid over `a`: coarsely around each of `turns` (an axis flip and a turn), then finely.
-    static func aligned(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)]) -> PhotoAlignment {
+    /// `b` laid over `a`: coarsely around each of `turns` (an axis flip and a turn), then finely;
+    /// `coarse` is `a` sampled for the coarse search, when the caller has it already.
+    static func aligned(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)], coarse given: Reference? = nil) -> PhotoAlignment {
         // Coarse: shape and colour layout over the whole item, ±6° around each turn, ±8 %, ±0.1 of the extent.
-        let coarse = Reference(a, side: 24, block: 0)
+        let coarse = given ?? Reference(a, side: 24, block: 0)
         var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
         var bestScore = -Float.infinity
         for (flip, turn) in turns {
