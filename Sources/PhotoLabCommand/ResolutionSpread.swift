@@ -34,7 +34,7 @@ struct ResolutionSpread {
             }
             let rescaled = taken.withLock { $0 }
             let moved = set.indices.map { metric.distance(set[$0].shots.1, rescaled[$0]!) }.sorted()
-            let scanned = set.indices.map { (design: set[$0].design, group: set[$0].group, shots: (set[$0].shots.0, rescaled[$0]!)) }
+            let scanned: [MetricTraining.Pair] = set.indices.map { (set[$0].group, (set[$0].shots.0, rescaled[$0]!)) }
             let result = MetricTraining.fullScan(scanned, metric: metric)
             say(String(format: "  x%.2f: moved from itself median %.2f, 90th percentile %.2f, max %.2f, %d of %d over 2 (a true pair's median); as queries: nearest is the partner for %.3f, recall %.3f at %.2f %% false  [%.0f s]",
                        scale, moved[moved.count / 2], moved[moved.count * 9 / 10], moved.last ?? 0, moved.filter { $0 > 2 }.count, moved.count,

@@ -42,7 +42,7 @@ struct VariationCost {
                 photographed.withLock { $0[k] = (shots[0], shots[1]) }
             }
             let fingerprints = photographed.withLock { $0 }
-            let scanned = set.indices.map { (design: set[$0], group: MetricTraining.group(of: set[$0])!, shots: fingerprints[$0]!) }
+            let scanned: [MetricTraining.Pair] = set.indices.map { (MetricTraining.group(of: set[$0])!, fingerprints[$0]!) }
             let result = MetricTraining.fullScan(scanned, metric: LearnedMetric.standard)
             say(String(format: "  held steady %@ nearest is the partner for %.3f; recall %.3f at %.2f %% false (d1 < %.2f × d2)  [%.0f s]",
                        name.padding(toLength: 26, withPad: " ", startingAt: 0), result.nearestIsPartner, result.recall, 100 * result.falseRate, result.ratio, (ContinuousClock.now - started).timeInterval))

@@ -8,9 +8,9 @@ let usage = """
     Usage: photolab demo-set DIR [--seed N]
            photolab segmentation [--designs N --seed N | --photos DIR] [--worst K] [--write DIR]
                                  [--first-mask]
-           photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K]
-                                 [--hard-negatives R] [--neighbours K]
-                                 [--cache DIR] [--check-designs N]
+           photolab train-metric --out FILE [--designs N] [--seed N] [--photos DIR[,DIR...]]
+                                 [--dimensions K] [--hard-negatives R] [--neighbours K]
+                                 [--cache DIR] [--check-designs N] [--check-photos DIR]
            photolab pair-spread [--designs N] [--seed N] [--far D] [--cache DIR]
            photolab compare PHOTO PHOTO [--write FILE]
            photolab variation-cost [--designs N] [--seed N]
@@ -47,7 +47,9 @@ let usage = """
     d1 < r × d2 at the loosest r that keeps false matches at 1 %. The
     default seed, 3, is neither match-bench's (1) nor the check's (2), so that the benchmark
     measures photos the metric never saw. --cache DIR keeps the fingerprints (in the files that
-    match-bench --cache uses).
+    match-bench --cache uses). --photos DIR,... also learns from the pairs of labelled photo sets
+    of one's own (ops/other-photos writes one), and --check-photos DIR checks both metrics on one
+    the same way.
 
     pair-spread measures the two photos of every tenth design of N (socks, gloves, button sets;
     default 6000, seed 2) with the matcher's learned metric: the spread of the distance between
@@ -106,7 +108,7 @@ let usage = """
     """
 
 await runTool("photolab") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "photos", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours", "sizes"], flags: ["first-mask"])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: ["seed", "designs", "photos", "check-photos", "worst", "write", "dimensions", "out", "check-designs", "cache", "far", "runs", "scales", "hard-negatives", "neighbours", "sizes"], flags: ["first-mask"])
     if arguments.wantsHelp || arguments.positionals.isEmpty { return say(usage) }
     if arguments.flag("first-mask") && arguments.positionals[0] != "segmentation" {
         throw UsageError("--first-mask applies to 'photolab segmentation' only; the fingerprint always refines its first mask")
@@ -135,14 +137,16 @@ await runTool("photolab") {
                                 writingTo: arguments.value("write"), refine: !arguments.flag("first-mask"))
     case "train-metric":
         guard arguments.positionals.count == 1, let out = arguments.value("out") else {
-            throw UsageError("usage: photolab train-metric --out FILE [--designs N] [--seed N] [--dimensions K] [--hard-negatives R] [--neighbours K] [--cache DIR] [--check-designs N]")
+            throw UsageError("usage: photolab train-metric --out FILE [--designs N] [--seed N] [--photos DIR[,DIR...]] [--dimensions K] [--hard-negatives R] [--neighbours K] [--cache DIR] [--check-designs N] [--check-photos DIR]")
         }
         let training = MetricTraining(
             designs: try arguments.int("designs", default: 3000, range: 500...1_000_000), seed: UInt64(try arguments.int("seed", default: 3)),
+            photoSets: arguments.value("photos").map { $0.split(separator: ",").map(String.init) } ?? [],
             dimensions: try arguments.int("dimensions", default: 80, range: 1...LearnedMetric.inputDimensions),
             hardNegativeRounds: try arguments.int("hard-negatives", default: 0, range: 0...10),
             neighbours: try arguments.int("neighbours", default: 5, range: 1...100),
             checkDesigns: try arguments.int("check-designs", default: 6000, range: 0...1_000_000),
+            checkPhotos: arguments.value("check-photos"),
             cache: arguments.value("cache"))
         try training.run(writingTo: out)
     case "export-features":

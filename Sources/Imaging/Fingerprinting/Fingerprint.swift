@@ -12,12 +12,14 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     /// How fingerprints are computed: 1 from the first mask alone (until 2026-12-03), 2 from the
     /// outline refined by a graph cut, with items that have no clear axis sampled evenly, 3
     /// (2026-12-05) with the segmentation's threshold lowered for items of low contrast that the
-    /// minimum contrast would miss, 4 (layout 2, 2026-12-05) with `relativeColour`. Fingerprints of
+    /// minimum contrast would miss, 4 (layout 2, 2026-12-05) with `relativeColour`, 5 (2026-12-05)
+    /// with the threshold lowered also past a patterned backdrop's tones and past clutter that stands
+    /// out far off the centre (`ObjectSegmentation.segment`). Fingerprints of
     /// different methods within one layout compare, a little worse than of one method; the matcher
     /// keeps each item's (`Item.fingerprintMethod`) so that older ones, and those of an older layout,
     /// can be computed again from their photos (`queuectl refingerprint`). Raise it with any change
     /// to the computation.
-    public static let currentMethod = 4
+    public static let currentMethod = 5
     /// Side of the layout grid (cells per axis).
     public static let layoutSide = 6
     /// Chroma bins per axis and relative-lightness bins of the colour histogram.
