@@ -46,9 +46,7 @@ struct MetricTraining {
 
     /// The photo-product designs of a labelled photo set, in the groups of `group(of:)` (socks,
     /// gloves, button sets by their holes), both photos read and fingerprinted as an uploads worker does.
-    static func photographed(directory path: String) throws -> [Pair] {
-        let manifest: PhotoManifest
-        do { manifest = try PhotoManifest(directory: path) } catch { throw UsageError("\(error)") }
+    static func photographed(_ manifest: PhotoManifest) throws -> [Pair] {
         let designs = Dictionary(grouping: manifest.entries, by: \.design).values.compactMap { shots -> (group: String, shots: [PhotoManifest.Entry])? in
             let sorted = shots.sorted { $0.shot < $1.shot }
             switch sorted[0].product {
@@ -75,15 +73,23 @@ struct MetricTraining {
         return try designs.indices.map { (designs[$0].group, try fingerprints[$0]!.get()) }
     }
 
+    /// The labelled photo set in `path`, read before minutes are spent on anything else.
+    static func manifest(_ path: String) throws -> PhotoManifest {
+        do { return try PhotoManifest(directory: path) } catch { throw UsageError("\(error)") }
+    }
+
     func run(writingTo out: String) throws {
-        var started = ContinuousClock.now
+        let sets = try photoSets.map { (path: $0, manifest: try Self.manifest($0)) }
+        let checkSet = try checkPhotos.map { (path: $0, manifest: try Self.manifest($0)) }
+        let begun = ContinuousClock.now
+        var started = begun
         var training = try Self.photographed(designs, seed: seed, cache: cache).map { (group: $0.group, shots: $0.shots) }
         say(String(format: "photographed and fingerprinted %d designs twice (seed %d) in %.0f s", training.count, seed, (ContinuousClock.now - started).timeInterval))
-        for set in photoSets {
+        for set in sets {
             started = ContinuousClock.now
-            let pairs = try Self.photographed(directory: set)
+            let pairs = try Self.photographed(set.manifest)
             training += pairs
-            say(String(format: "read and fingerprinted both photos of %d designs in %@ in %.0f s", pairs.count, set, (ContinuousClock.now - started).timeInterval))
+            say(String(format: "read and fingerprinted both photos of %d designs in %@ in %.0f s", pairs.count, set.path, (ContinuousClock.now - started).timeInterval))
         }
         let metric = try LearnedMetric.train(pairs: training.map(\.shots), groups: training.map(\.group), dimensions: dimensions,
                                               hardNegativeRounds: hardNegativeRounds, neighbours: neighbours)
@@ -101,12 +107,12 @@ struct MetricTraining {
 
             """
         do { try source.write(toFile: out, atomically: true, encoding: .utf8) } catch { throw UsageError("cannot write \(out): \(error.localizedDescription)") }
-        say(String(format: "wrote %@: %d dimensions, scale %.3f, in %.0f s in all", out, metric.outputDimensions, metric.scale, (ContinuousClock.now - started).timeInterval))
+        say(String(format: "wrote %@: %d dimensions, scale %.3f, in %.0f s in all", out, metric.outputDimensions, metric.scale, (ContinuousClock.now - begun).timeInterval))
         var checks: [(name: String, pairs: [Pair])] = []
         if checkDesigns > 0 {
             checks.append(("\(checkDesigns) designs of seed \(Self.checkSeed)", try Self.photographed(checkDesigns, seed: Self.checkSeed, cache: cache).map { (group: $0.group, shots: $0.shots) }))
         }
-        if let checkPhotos { checks.append((checkPhotos, try Self.photographed(directory: checkPhotos))) }
+        if let checkSet { checks.append((checkSet.path, try Self.photographed(checkSet.manifest))) }
         guard !checks.isEmpty else { return }
         var metrics = [("new", metric)]
         switch LearnedMetric.builtIn {

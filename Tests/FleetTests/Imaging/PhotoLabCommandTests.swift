@@ -37,6 +37,21 @@ import Testing
         #expect(firstMask.stderr.split(separator: "\n").count == 1 && firstMask.stderr.contains("--first-mask applies to"))
     }
 
+    /// `photolab train-metric` reads the labelled photo sets it is given before it spends minutes
+    /// on PhotoLab's photos, and refuses one it cannot read in one line.
+    @Test func trainingRefusesAPhotoSetItCannotReadAtOnce() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("photolab-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("metric.swift").path
+        for option in ["--photos", "--check-photos"] {
+            let run = try await ToolProcess("photolab", ["train-metric", "--out", out, option, directory.path]).finish(timeout: .seconds(60))
+            #expect(run.status != 0)
+            #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.contains("manifest.tsv"), "\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+    }
+
     /// `photolab variation-cost` holds one aspect of the shots steady and must leave the rest of each
     /// photo as match-bench draws it, or its comparison would measure something else.
     @Test func holdingAnAspectSteadyLeavesTheRestOfTheShotAlone() {
