@@ -157,26 +157,11 @@ struct PhotoDirectory: PhotoSource {
         let entries = Dictionary(grouping: manifest.entries, by: \.design)
         self.entries = entries
         let started = ContinuousClock.now
-        let all = entries.values.flatMap { $0 }
-        let results = Mutex<[String: Result<(fingerprint: Fingerprint, mask: ObjectSegmentation.Mask), UsageError>]>([:])
-        let directory = directory
-        DispatchQueue.concurrentPerform(iterations: all.count) { index in
-            let file = all[index].file
-            let result: Result<(fingerprint: Fingerprint, mask: ObjectSegmentation.Mask), UsageError>
-            do {
-                let bytes = try Data(contentsOf: directory.appendingPathComponent(file))
-                result = .success(Fingerprint.measuring(try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)))
-            } catch let error as ImageDecodingError {
-                result = .failure(UsageError("photo \(file): \(error.message)"))
-            } catch {
-                result = .failure(UsageError("cannot read the photo \(directory.appendingPathComponent(file).path)"))
-            }
-            results.withLock { $0[file] = result }
-        }
-        let measured = try results.withLock { $0 }.mapValues { try $0.get() }
+        let measured: [String: (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask)]
+        do { measured = try manifest.measuringEveryPhoto() } catch { throw UsageError("\(error)") }
         fingerprints = measured.mapValues(\.fingerprint)
         masks = measured.mapValues(\.mask)
-        say(String(format: "read and fingerprinted %d photos of %d designs in %@ in %.1f s", all.count, entries.count, path,
+        say(String(format: "read and fingerprinted %d photos of %d designs in %@ in %.1f s", manifest.entries.count, entries.count, path,
                    (ContinuousClock.now - started).timeInterval))
     }
 

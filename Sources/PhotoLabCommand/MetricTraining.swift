@@ -55,22 +55,14 @@ struct MetricTraining {
             default: return nil
             }
         }
-        let measured = Mutex<[Int: Result<(Fingerprint, Fingerprint), UsageError>]>([:])
-        DispatchQueue.concurrentPerform(iterations: designs.count) { k in
-            var shots: [Fingerprint] = [], failure: UsageError?
-            for entry in designs[k].shots where failure == nil {
-                guard let bytes = try? Data(contentsOf: manifest.url(of: entry)) else {
-                    failure = UsageError("cannot read the photo \(manifest.url(of: entry).path)"); break
-                }
-                do { shots.append(Fingerprint.measuring(try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)).fingerprint) }
-                catch let error as ImageDecodingError { failure = UsageError("photo \(entry.file): \(error.message)") }
-                catch { failure = UsageError("photo \(entry.file): \(error)") }
-            }
-            let result: Result<(Fingerprint, Fingerprint), UsageError> = failure.map { .failure($0) } ?? .success((shots[0], shots[1]))
-            measured.withLock { $0[k] = result }
-        }
-        let fingerprints = measured.withLock { $0 }
-        return try designs.indices.map { (designs[$0].group, try fingerprints[$0]!.get()) }
+        let measured: [String: (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask)]
+        do { measured = try manifest.measuringEveryPhoto() } catch { throw UsageError("\(error)") }
+        return designs.map { ($0.group, (measured[$0.shots[0].file]!.fingerprint, measured[$0.shots[1].file]!.fingerprint)) }
+    }
+
+    /// `photographed(_:seed:cache:)` without the designs.
+    func pairs(_ count: Int, seed: UInt64) throws -> [Pair] {
+        try Self.photographed(count, seed: seed, cache: cache).map { ($0.group, $0.shots) }
     }
 
     /// The labelled photo set in `path`, read before minutes are spent on anything else.
@@ -83,7 +75,7 @@ struct MetricTraining {
         let checkSet = try checkPhotos.map { (path: $0, manifest: try Self.manifest($0)) }
         let begun = ContinuousClock.now
         var started = begun
-        var training = try Self.photographed(designs, seed: seed, cache: cache).map { (group: $0.group, shots: $0.shots) }
+        var training = try pairs(designs, seed: seed)
         say(String(format: "photographed and fingerprinted %d designs twice (seed %d) in %.0f s", training.count, seed, (ContinuousClock.now - started).timeInterval))
         for set in sets {
             started = ContinuousClock.now
@@ -110,7 +102,7 @@ struct MetricTraining {
         say(String(format: "wrote %@: %d dimensions, scale %.3f, in %.0f s in all", out, metric.outputDimensions, metric.scale, (ContinuousClock.now - begun).timeInterval))
         var checks: [(name: String, pairs: [Pair])] = []
         if checkDesigns > 0 {
-            checks.append(("\(checkDesigns) designs of seed \(Self.checkSeed)", try Self.photographed(checkDesigns, seed: Self.checkSeed, cache: cache).map { (group: $0.group, shots: $0.shots) }))
+            checks.append(("\(checkDesigns) designs of seed \(Self.checkSeed)", try pairs(checkDesigns, seed: Self.checkSeed)))
         }
         if let checkSet { checks.append((checkSet.path, try Self.photographed(checkSet.manifest))) }
         guard !checks.isEmpty else { return }
