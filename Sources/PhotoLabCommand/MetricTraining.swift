@@ -25,9 +25,14 @@ struct MetricTraining {
 
     /// The photo products, grouped by what may be confused (the button-set product filters on holes).
     static func group(of design: ItemDesign) -> String? {
-        switch design.kind {
-        case .sock, .glove: return design.kind.rawValue
-        case .buttonSet: return design.shape.buttonFacts.map { "button-set h\($0.holes)" }
+        group(of: design.kind, holes: design.shape.buttonFacts?.holes)
+    }
+
+    /// The group of an item of `kind` (with `holes`, for a button set); nil for other kinds.
+    static func group(of kind: ItemKind, holes: Int?) -> String? {
+        switch kind {
+        case .sock, .glove: return kind.rawValue
+        case .buttonSet: return holes.map { "button-set h\($0)" }
         default: return nil
         }
     }
@@ -47,14 +52,15 @@ struct MetricTraining {
     /// The photo-product designs of a labelled photo set, in the groups of `group(of:)` (socks,
     /// gloves, button sets by their holes), both photos read and fingerprinted as an uploads worker does.
     static func photographed(_ manifest: PhotoManifest) throws -> [Pair] {
-        let designs = Dictionary(grouping: manifest.entries, by: \.design).values.compactMap { shots -> (group: String, shots: [PhotoManifest.Entry])? in
+        // The manifest names products as the fleet does; PhotoLab's kinds name the same three.
+        let kinds: [String: ItemKind] = ["sock": .sock, "glove": .glove, "button-set": .buttonSet]
+        let designs = Dictionary(grouping: manifest.entries, by: \.design).sorted { $0.key < $1.key }.compactMap { _, shots -> (group: String, shots: [PhotoManifest.Entry])? in
             let sorted = shots.sorted { $0.shot < $1.shot }
-            switch sorted[0].product {
-            case "sock", "glove": return (sorted[0].product, sorted)
-            case "button-set": return sorted[0].attributes["holes"].map { ("button-set h\($0)", sorted) }
-            default: return nil
-            }
+            guard let kind = kinds[sorted[0].product], let group = group(of: kind, holes: sorted[0].attributes["holes"].flatMap { Int($0) }) else { return nil }
+            return (group, sorted)
         }
+        let skipped = Set(manifest.entries.map(\.design)).count - designs.count
+        if skipped > 0 { say("\(manifest.directory.path): \(skipped) designs left out (not a sock, glove or button set with its holes)") }
         let measured: [String: (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask)]
         do { measured = try manifest.measuringEveryPhoto() } catch { throw UsageError("\(error)") }
         return designs.map { ($0.group, (measured[$0.shots[0].file]!.fingerprint, measured[$0.shots[1].file]!.fingerprint)) }

@@ -5,8 +5,9 @@ import Foundation
 /// The item is assumed to be roughly centred and not to touch every edge, so the border of the photo
 /// shows backdrop. A smooth backdrop model (a plane per colour feature, fitted robustly to the border)
 /// absorbs lighting gradients; pixels far from it are foreground (by at least a minimum contrast, or,
-/// when that leaves under 1 % of the photo, by a threshold lowered toward the backdrop's own noise),
-/// except colours of clutter that reaches the border; gaps are closed, the regions near the centre
+/// when that leaves under 1 % of the photo or only something far off the centre, by a threshold
+/// lowered toward the backdrop's own noise, a patterned backdrop's common tones counted as backdrop
+/// meanwhile), except colours of clutter that reaches the border; gaps are closed, the regions near the centre
 /// kept (a button set is several regions), thin bridges to touching clutter cut, and holes filled. Colour models and a graph cut then refine
 /// that first mask (`refined`), unless what they find is implausible or under two fifths of it;
 /// `refine: false` gives the first mask alone, for diagnostics.
@@ -50,7 +51,8 @@ public enum ObjectSegmentation {
     }
 
     static let minimumContrast: Float = 0.09
-    /// How far the threshold may be lowered, by `lowering` a step, while the first mask covers under 1 % of the photo.
+    /// How far the threshold may be lowered, by `lowering` a step, while the first mask covers under 1 %
+    /// of the photo or lies far off its centre (see `segment`).
     static let lowestContrast: Float = 0.03
     static let lowering: Float = 0.7
     static let intensityWeight: Float = 0.4
@@ -82,17 +84,19 @@ public enum ObjectSegmentation {
         if missesTheItem(mask) {
             // Meanwhile a patterned backdrop's other tones (checks, stripes) count as backdrop, or
             // they would stand out before the item does.
-            let first = mask
             let faint = residualBesideModes(residual, departures, border)
             let noise = median(of: faint, over: border)
+            // What a search that stops at the first mask of 1 % or more finds: it stands unless
+            // lowering further found something nearer the centre with a clear edge (not a patch of
+            // the backdrop's own noise).
+            var found: Mask? = mask.area * 100 >= n ? mask : nil
             while missesTheItem(mask), threshold * lowering >= max(lowestContrast, 3.5 * noise) {
                 threshold *= lowering
                 mask = firstMask(features, border, faint, threshold, w, h)
+                if found == nil, mask.area * 100 >= n { found = mask }
             }
-            // Unless lowering found something nearer the centre with a clear edge (not a patch of the
-            // backdrop's own noise), the first mask stands.
-            if first.area * 100 >= n, mask.area * 100 < n || offCentre(mask) >= offCentre(first)
-                || edgeContrast(mask, faint) < clearEdge * noise { mask = first }
+            if let found, mask.area * 100 < n || offCentre(mask) >= offCentre(found)
+                || edgeContrast(mask, faint) < clearEdge * noise { mask = found }
         }
         if refine {
             // A refinement that loses most of the first mask has mistaken the item's colours for the backdrop's.
@@ -106,7 +110,7 @@ public enum ObjectSegmentation {
     }
 
     /// How far a kept item's centre may lie from the photo's, in half the photo's shorter side: the
-    /// items of photos people take lie within 0.41 in 99 of 100 photos of `ops/other-photos`.
+    /// true items of `ops/other-photos` (seed 31) lie within 0.41 in 99 photos of 100.
     static let farOffCentre: Float = 0.45
 
     /// The median of `values` over the pixels `border` lists (0.03 without any).
@@ -140,8 +144,13 @@ public enum ObjectSegmentation {
         var sx = 0, sy = 0, count = 0
         for i in mask.inside.indices where mask.inside[i] { sx += i % mask.width; sy += i / mask.width; count += 1 }
         guard count > 0 else { return .infinity }
-        let half = Float(min(mask.width, mask.height)) / 2
-        let dx = (Float(sx) / Float(count) - Float(mask.width) / 2) / half, dy = (Float(sy) / Float(count) - Float(mask.height) / 2) / half
+        return offCentre(x: Float(sx) / Float(count), y: Float(sy) / Float(count), width: mask.width, height: mask.height)
+    }
+
+    /// How far (x, y) lies from the centre of a `width` × `height` photo, in half its shorter side.
+    static func offCentre(x: Float, y: Float, width: Int, height: Int) -> Float {
+        let half = Float(min(width, height)) / 2
+        let dx = (x - Float(width) / 2) / half, dy = (y - Float(height) / 2) / half
         return (dx * dx + dy * dy).squareRoot()
     }
 
@@ -229,7 +238,9 @@ public enum ObjectSegmentation {
     /// The backdrop's colours other than the plane's own, as departures from it: of the border's
     /// departures in `candidateModes` clusters, the centres of those that cover at least
     /// `modeShare` of the border and lie farther than `modeContrast` from the plane (nearer, they
-    /// are the plane's own noise).
+    /// are the plane's own noise). A grainy plain backdrop (wood, carpet) whose noise reaches past
+    /// `modeContrast` is split into such clusters too; its noise then counts for less while the
+    /// threshold is lowered, which the edge test of `segment` answers for.
     static func backdropModes(_ departure: [Float], _ border: [Int]) -> [Float] {
         let step = max(1, border.count / 3000)
         let points = stride(from: 0, to: border.count, by: step).map { border[$0] }
@@ -402,11 +413,7 @@ public enum ObjectSegmentation {
         let w = m.width, h = m.height
         let (label, regions) = labelledRegions(m)
         guard !regions.isEmpty else { return m }
-        let half = Float(min(w, h)) / 2
-        func offCentre(_ r: (area: Int, cx: Float, cy: Float)) -> Float {
-            let dx = (r.cx - Float(w) / 2) / half, dy = (r.cy - Float(h) / 2) / half
-            return (dx * dx + dy * dy).squareRoot()
-        }
+        func offCentre(_ r: (area: Int, cx: Float, cy: Float)) -> Float { Self.offCentre(x: r.cx, y: r.cy, width: w, height: h) }
         // Regions running off the photo's edge are usually clutter or backdrop seams, not the item.
         var touches = [Bool](repeating: false, count: regions.count)
         for i in 0..<(w * h) where label[i] >= 0 {

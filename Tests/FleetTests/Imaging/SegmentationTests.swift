@@ -88,6 +88,15 @@ final class SegmentationTests: XCTestCase {
         }
         XCTAssertGreaterThan(photo.overlapOfFoundItem(), 0.8, "overlap of the found item with the true one")
     }
+
+    /// A dark sock near the left edge, far off the centre: the threshold is lowered in search of a
+    /// fainter item nearer the centre, finds none, and the sock stands.
+    func testAnItemFarOffTheCentreStaysFound() {
+        let photo = SyntheticPhoto(item: { x, y in x > 12 && x < 90 && y > 90 && y < 160 }) { x, y in
+            (x > 12 && x < 90 && y > 90 && y < 160 ? 90 : 150) + Double((x * 7 + y * 13) % 5)
+        }
+        XCTAssertGreaterThan(photo.overlapOfFoundItem(), 0.8, "overlap of the found item with the true one")
+    }
 }
 
 /// A grey 320 × 240 photo drawn by `shade` (grey level at x, y) with a little noise; `item` says where
