@@ -85,13 +85,7 @@ extension ObjectSegmentation {
             let (centres, _) = ObjectSegmentation.kMeans(f, points, k: k)
             let clusters = centres.count / 3
             var assign = [Int](repeating: 0, count: points.count)
-            for (j, i) in points.enumerated() {
-                var best = Float.greatestFiniteMagnitude
-                for c in 0..<clusters {
-                    let d = ObjectSegmentation.distance(f, i, centres, c)
-                    if d < best { best = d; assign[j] = c }
-                }
-            }
+            for (j, i) in points.enumerated() { assign[j] = ObjectSegmentation.nearestCentre(f, i, centres) }
             for c in 0..<clusters {
                 var count: Float = 0, m0: Float = 0, m1: Float = 0, m2: Float = 0
                 for (j, i) in points.enumerated() where assign[j] == c {

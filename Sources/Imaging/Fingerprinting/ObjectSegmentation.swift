@@ -247,14 +247,7 @@ public enum ObjectSegmentation {
         guard points.count >= 50 else { return [] }
         let (centres, _) = kMeans(departure, points, k: candidateModes)
         var counts = [Int](repeating: 0, count: centres.count / 3)
-        for i in points {
-            var best = Float.greatestFiniteMagnitude, nearest = 0
-            for c in 0..<(centres.count / 3) {
-                let d = distance(departure, i, centres, c)
-                if d < best { best = d; nearest = c }
-            }
-            counts[nearest] += 1
-        }
+        for i in points { counts[nearestCentre(departure, i, centres)] += 1 }
         var modes: [Float] = []
         for c in 0..<(centres.count / 3) where Float(counts[c]) >= modeShare * Float(points.count) {
             let centre = Array(centres[(3 * c)..<(3 * c + 3)])
@@ -298,6 +291,17 @@ public enum ObjectSegmentation {
         return (d0 * d0 + d1 * d1 + d2 * d2).squareRoot()
     }
 
+    /// Which of `centres` (three values each) pixel `i`'s features lie nearest (the first of equals).
+    @inline(__always)
+    static func nearestCentre(_ f: [Float], _ i: Int, _ centres: [Float]) -> Int {
+        var best = Float.greatestFiniteMagnitude, nearest = 0
+        for c in 0..<(centres.count / 3) {
+            let d = distance(f, i, centres, c)
+            if d < best { best = d; nearest = c }
+        }
+        return nearest
+    }
+
     /// Plain k-means with deterministic seeding; returns centres and each cluster's 80th-percentile radius.
     static func kMeans(_ f: [Float], _ idx: [Int], k requested: Int) -> ([Float], [Float]) {
         let k = min(requested, idx.count)
@@ -308,13 +312,7 @@ public enum ObjectSegmentation {
         }
         var assign = [Int](repeating: 0, count: idx.count)
         for _ in 0..<8 {
-            for (j, i) in idx.enumerated() {
-                var best = Float.greatestFiniteMagnitude
-                for c in 0..<k {
-                    let d = distance(f, i, centres, c)
-                    if d < best { best = d; assign[j] = c }
-                }
-            }
+            for (j, i) in idx.enumerated() { assign[j] = nearestCentre(f, i, centres) }
             var sums = [Float](repeating: 0, count: k * 3), counts = [Int](repeating: 0, count: k)
             for (j, i) in idx.enumerated() {
                 counts[assign[j]] += 1
