@@ -14,12 +14,14 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     /// (2026-12-05) with the segmentation's threshold lowered for items of low contrast that the
     /// minimum contrast would miss, 4 (layout 2, 2026-12-05) with `relativeColour`, 5 (2026-12-05)
     /// with the threshold lowered also past a patterned backdrop's tones and past clutter that stands
-    /// out far off the centre (`ObjectSegmentation.segment`). Fingerprints of
+    /// out far off the centre (`ObjectSegmentation.segment`), 6 (2026-12-05) with the pieces of a set
+    /// that lie farther out than the satellites' reach kept when they look like the set's
+    /// (`ObjectSegmentation.likeTheSet`). Fingerprints of
     /// different methods within one layout compare, a little worse than of one method; the matcher
     /// keeps each item's (`Item.fingerprintMethod`) so that older ones, and those of an older layout,
     /// can be computed again from their photos (`queuectl refingerprint`). Raise it with any change
     /// to the computation.
-    public static let currentMethod = 5
+    public static let currentMethod = 6
     /// Side of the layout grid (cells per axis).
     public static let layoutSide = 6
     /// Chroma bins per axis and relative-lightness bins of the colour histogram.

@@ -7,10 +7,11 @@ import Foundation
 /// absorbs lighting gradients; pixels far from it are foreground (by at least a minimum contrast, or,
 /// when that leaves under 1 % of the photo or only something far off the centre, by a threshold
 /// lowered toward the backdrop's own noise, a patterned backdrop's common tones counted as backdrop
-/// meanwhile), except colours of clutter that reaches the border; gaps are closed, the regions near the centre
-/// kept (a button set is several regions), thin bridges to touching clutter cut, and holes filled. Colour models and a graph cut then refine
-/// that first mask (`refined`), unless what they find is implausible or under two fifths of it;
-/// `refine: false` gives the first mask alone, for diagnostics.
+/// meanwhile), except colours of clutter that reaches the border; gaps are closed, the regions near
+/// the centre kept (a button set is several regions; its pieces farther out are kept when they look
+/// like those near the centre), thin bridges to touching clutter cut, and holes filled. Colour
+/// models and a graph cut then refine that first mask (`refined`), unless what they find is
+/// implausible or under two fifths of it; `refine: false` gives the first mask alone, for diagnostics.
 public enum ObjectSegmentation {
     /// A binary mask over the working image: which of its pixels show the item. An upload keeps its
     /// photo's (`packed()`), so that laying the photo over another (`AlignableItem`) need not find
@@ -100,7 +101,7 @@ public enum ObjectSegmentation {
         }
         if refine {
             // A refinement that loses most of the first mask has mistaken the item's colours for the backdrop's.
-            let refinedMask = filledHoles(keepCentralRegions(refined(mask, features: features, departures: departures)))
+            let refinedMask = filledHoles(keepCentralRegions(refined(mask, features: features, departures: departures), colours: features))
             let refinedShare = Float(refinedMask.area) / Float(n)
             if refinedShare >= 0.01 && refinedShare <= 0.9 && refinedMask.area * 5 >= mask.area * 2 { return refinedMask }
         }
@@ -164,14 +165,14 @@ public enum ObjectSegmentation {
         // into bands; closing over a few pixels rejoins them before regions are chosen.
         mask = closed(mask, radius: max(2, min(w, h) / 40))
         mask = opened(mask)
-        mask = keepCentralRegions(mask)
+        mask = keepCentralRegions(mask, colours: features)
         mask = filledHoles(mask)
         // A wider opening cuts thin bridges to clutter that touches the item; the central part is kept again.
         let cut = max(1, min(w, h) / 35)
         var trimmed = mask
         for _ in 0..<cut { trimmed = morph(trimmed, erode: true) }
         for _ in 0..<cut { trimmed = morph(trimmed, erode: false) }
-        trimmed = keepCentralRegions(trimmed, keepSatellites: mask.area > 0 && isFragmented(trimmed))
+        trimmed = keepCentralRegions(trimmed, keepSatellites: mask.area > 0 && isFragmented(trimmed), colours: features)
         return trimmed.area > mask.area / 2 ? filledHoles(trimmed) : mask
     }
 
@@ -406,8 +407,10 @@ public enum ObjectSegmentation {
         return (label, regions)
     }
 
-    /// Keeps the best-scoring region (large and central) plus, optionally, sizeable regions near the centre.
-    static func keepCentralRegions(_ m: Mask, keepSatellites: Bool = true) -> Mask {
+    /// Keeps the best-scoring region (large and central) plus, optionally, sizeable regions near the
+    /// centre and, once two or more are kept (a set of pieces, such as buttons), the pieces farther
+    /// out that look like them (`likeTheSet`), judged by their mean `colours` (three features per pixel).
+    static func keepCentralRegions(_ m: Mask, keepSatellites: Bool = true, colours: [Float]) -> Mask {
         let w = m.width, h = m.height
         let (label, regions) = labelledRegions(m)
         guard !regions.isEmpty else { return m }
@@ -423,11 +426,39 @@ public enum ObjectSegmentation {
         }
         let best = scores.indices.max { scores[$0] < scores[$1] }!
         let minArea = max(Int(Float(w * h) * 0.002), regions[best].area / 20)
-        let keep = regions.indices.map { i in i == best || (keepSatellites && regions[i].area >= minArea && offCentre(regions[i]) < 0.7) }
+        var keep = regions.indices.map { i in i == best || (keepSatellites && regions[i].area >= minArea && offCentre(regions[i]) < 0.7) }
+        if keepSatellites {
+            for i in likeTheSet(regions, label: label, kept: keep, touches: touches, colours: colours, width: w, height: h) { keep[i] = true }
+        }
         var out = m
         for i in 0..<(w * h) { out.inside[i] = label[i] >= 0 && keep[label[i]] }
         return out
     }
+
+    /// Of the regions not `kept`, those that belong to the set of pieces kept (at least two): within
+    /// `setReach` of the centre, clear of the photo's edge, of a kept piece's size (half to twice the
+    /// median kept area) and colour (mean features within `setColour` of a kept region's). A set
+    /// spread wider than the satellites' reach (0.7) kept only its middle pieces; a piece of clutter
+    /// of another size or colour stays out.
+    static func likeTheSet(_ regions: [(area: Int, cx: Float, cy: Float)], label: [Int], kept: [Bool], touches: [Bool],
+                           colours f: [Float], width w: Int, height h: Int) -> [Int] {
+        let keptIDs = regions.indices.filter { kept[$0] }
+        guard keptIDs.count >= 2 else { return [] }
+        let typical = Float(keptIDs.map { regions[$0].area }.sorted()[keptIDs.count / 2])
+        let candidates = regions.indices.filter { i in
+            !kept[i] && !touches[i] && offCentre(x: regions[i].cx, y: regions[i].cy, width: w, height: h) < setReach
+                && Float(regions[i].area) >= typical / 2 && Float(regions[i].area) <= 2 * typical
+        }
+        guard !candidates.isEmpty else { return [] }
+        var means = [Float](repeating: 0, count: 3 * regions.count)
+        for i in label.indices where label[i] >= 0 { for d in 0..<3 { means[3 * label[i] + d] += f[3 * i + d] } }
+        for k in regions.indices { for d in 0..<3 { means[3 * k + d] /= Float(regions[k].area) } }
+        return candidates.filter { i in keptIDs.contains { distance(means, i, means, $0) < setColour } }
+    }
+
+    /// How far from the centre (in half the photo's shorter side) and how near in colour (features)
+    /// a piece like the set's may lie (`likeTheSet`).
+    static let setReach: Float = 1.0, setColour: Float = 0.1
 
     /// Marks as inside every outside pixel that cannot reach the image border (holes in the item).
     static func filledHoles(_ m: Mask) -> Mask {

@@ -100,6 +100,22 @@ final class SegmentationTests: XCTestCase {
         }
         XCTAssertGreaterThan(photo.overlapOfFoundItem(), 0.8, "overlap of the found item with the true one")
     }
+
+    /// Five dark buttons: three near the centre, two farther out than satellites reach (0.86 of half
+    /// the shorter side), and a paler disc of their size as far out. The two far buttons are kept for
+    /// looking like the set; the disc of another shade stays out.
+    func testTheFarPiecesOfASetAreKeptAndClutterIsNot() {
+        let buttons = [(125, 105), (190, 105), (158, 150), (65, 80), (250, 170)], clutter = (90, 190)
+        func within(_ centre: (Int, Int), _ x: Int, _ y: Int) -> Bool {
+            (x - centre.0) * (x - centre.0) + (y - centre.1) * (y - centre.1) < 14 * 14
+        }
+        let photo = SyntheticPhoto(item: { x, y in buttons.contains { within($0, x, y) } }) { x, y in
+            if buttons.contains(where: { within($0, x, y) }) { return 60 }
+            return within(clutter, x, y) ? 110 : 150
+        }
+        XCTAssertGreaterThan(photo.overlapOfFoundItem(), 0.8, "overlap of the found buttons with the true ones")
+        XCTAssertFalse(photo.isFound(x: clutter.0, y: clutter.1), "the paler disc is taken for a button")
+    }
 }
 
 /// A grey 320 × 240 photo drawn by `shade` (grey level at x, y) with a little noise; `item` says where
@@ -123,6 +139,12 @@ private struct SyntheticPhoto {
         }
         image = DecodedImage(width: w, height: h, layout: .rgb, pixels: pixels)
         self.truth = truth
+    }
+
+    /// Whether `ObjectSegmentation` takes the photo's pixel (x, y) for the item.
+    func isFound(x: Int, y: Int) -> Bool {
+        let mask = ObjectSegmentation.maskImage(for: image)
+        return mask.pixels[(y * mask.height / Self.height) * mask.width + x * mask.width / Self.width] > 127
     }
 
     /// Intersection over union of the item `ObjectSegmentation` finds with the true one.
