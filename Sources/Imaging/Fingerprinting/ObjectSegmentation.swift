@@ -6,12 +6,13 @@ import Foundation
 /// shows backdrop. A smooth backdrop model (a plane per colour feature, fitted robustly to the border)
 /// absorbs lighting gradients; pixels far from it are foreground (by at least a minimum contrast, or,
 /// when that leaves under 1 % of the photo or only something far off the centre, by a threshold
-/// lowered toward the backdrop's own noise, a patterned backdrop's common tones counted as backdrop
-/// meanwhile), except colours of clutter that reaches the border; gaps are closed, the regions near
-/// the centre kept (a button set is several regions; its pieces farther out are kept when they look
-/// like those near the centre), thin bridges to touching clutter cut, and holes filled. Colour
-/// models and a graph cut then refine that first mask (`refined`), unless what they find is
-/// implausible or under two fifths of it; `refine: false` gives the first mask alone, for diagnostics.
+/// lowered toward the backdrop's own noise, a patterned backdrop's common tones and what was found
+/// far off the centre counted as backdrop meanwhile), except colours of clutter that reaches the
+/// border; gaps are closed, the regions near the centre kept (a button set is several regions; its
+/// pieces farther out are kept when they look like those near the centre), thin bridges to
+/// touching clutter cut, and holes filled. Colour models and a graph cut then refine that first
+/// mask (`refined`), unless what they find is implausible or under two fifths of it; `refine:
+/// false` gives the first mask alone, for diagnostics.
 public enum ObjectSegmentation {
     /// A binary mask over the working image: which of its pixels show the item. An upload keeps its
     /// photo's (`packed()`), so that laying the photo over another (`AlignableItem`) need not find
@@ -85,8 +86,11 @@ public enum ObjectSegmentation {
         if missesTheItem(mask) {
             // Meanwhile a patterned backdrop's other tones (checks, stripes) count as backdrop, or
             // they would stand out before the item does.
-            let faint = residualBesideModes(residual, departures, border)
+            var faint = residualBesideModes(residual, departures, border)
             let noise = median(of: faint, over: border)
+            // What was found far off the centre, standing out more than the item, is clutter: it is
+            // left out of the lowered search, or its fainter fringe would be found before the item.
+            if mask.area * 100 >= n { faint = leavingOut(mask, of: faint) }
             // What a search that stops at the first mask of 1 % or more finds: it stands unless
             // lowering further found something nearer the centre with a clear edge (not a patch of
             // the backdrop's own noise).
@@ -108,6 +112,13 @@ public enum ObjectSegmentation {
         let share = Float(mask.area) / Float(n)
         if share < 0.01 || share > 0.9 { return centralEllipse(w, h) }
         return mask
+    }
+
+    /// `residual` with `clutter`'s pixels, and those within two pixels of it, set to the backdrop's.
+    static func leavingOut(_ clutter: Mask, of residual: [Float]) -> [Float] {
+        var around = clutter
+        for _ in 0..<2 { around = morph(around, erode: false) }
+        return residual.indices.map { around.inside[$0] ? 0 : residual[$0] }
     }
 
     /// How far a kept item's centre may lie from the photo's, in half the photo's shorter side: the

@@ -101,6 +101,18 @@ final class SegmentationTests: XCTestCase {
         XCTAssertGreaterThan(photo.overlapOfFoundItem(), 0.8, "overlap of the found item with the true one")
     }
 
+    /// A faint item in the middle and a larger dark box beside it, far enough off the centre to be
+    /// taken for clutter: at a lowered threshold both stand out, and the box, three times the item's
+    /// size, would be chosen again. It is left out of the lowered search, and the item is found.
+    func testClutterFoundFarOffTheCentreIsLeftOutOfTheLoweredSearch() {
+        let item = { (x: Int, y: Int) in x > 140 && x < 180 && y > 100 && y < 140 }
+        let photo = SyntheticPhoto(item: item) { x, y in
+            if item(x, y) { return 135 }
+            return x > 197 && x < 267 && y > 90 && y < 150 ? 40 : 150
+        }
+        XCTAssertGreaterThan(photo.overlapOfFoundItem(), 0.8, "overlap of the found item with the true one")
+    }
+
     /// Five dark buttons: three near the centre, two farther out than satellites reach (0.86 of half
     /// the shorter side), and a paler disc of their size as far out. The two far buttons are kept for
     /// looking like the set; the disc of another shade stays out.
