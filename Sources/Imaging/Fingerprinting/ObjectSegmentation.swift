@@ -86,18 +86,19 @@ public enum ObjectSegmentation {
         if missesTheItem(mask) {
             // Meanwhile a patterned backdrop's other tones (checks, stripes) count as backdrop, or
             // they would stand out before the item does.
-            var faint = residualBesideModes(residual, departures, border)
+            let faint = residualBesideModes(residual, departures, border)
             let noise = median(of: faint, over: border)
             // What was found far off the centre, standing out more than the item, is clutter: it is
-            // left out of the lowered search, or its fainter fringe would be found before the item.
-            if mask.area * 100 >= n { faint = leavingOut(mask, of: faint) }
+            // left out of the lowered search, or it would be found again before the item (the edge
+            // test below still measures against the backdrop as it is).
+            let search = mask.area * 100 >= n ? leavingOut(farParts(of: mask), of: faint) : faint
             // What a search that stops at the first mask of 1 % or more finds: it stands unless
             // lowering further found something nearer the centre with a clear edge (not a patch of
             // the backdrop's own noise).
             var found: Mask? = mask.area * 100 >= n ? mask : nil
             while missesTheItem(mask), threshold * lowering >= max(lowestContrast, 3.5 * noise) {
                 threshold *= lowering
-                mask = firstMask(features, border, faint, threshold, w, h)
+                mask = firstMask(features, border, search, threshold, w, h)
                 if found == nil, mask.area * 100 >= n { found = mask }
             }
             if let found, mask.area * 100 < n || offCentre(mask) >= offCentre(found)
@@ -116,9 +117,18 @@ public enum ObjectSegmentation {
 
     /// `residual` with `clutter`'s pixels, and those within two pixels of it, set to the backdrop's.
     static func leavingOut(_ clutter: Mask, of residual: [Float]) -> [Float] {
-        var around = clutter
-        for _ in 0..<2 { around = morph(around, erode: false) }
+        let around = dilated(clutter, by: 2)
         return residual.indices.map { around.inside[$0] ? 0 : residual[$0] }
+    }
+
+    /// The regions of `mask` whose own centre lies far off the photo's (`farOffCentre`): of a mask
+    /// far off the centre as a whole, the clutter, not a central part kept beside it.
+    static func farParts(of mask: Mask) -> Mask {
+        let (label, regions) = labelledRegions(mask)
+        let far = regions.map { offCentre(x: $0.cx, y: $0.cy, width: mask.width, height: mask.height) > farOffCentre }
+        var out = mask
+        for i in label.indices { out.inside[i] = label[i] >= 0 && far[label[i]] }
+        return out
     }
 
     /// How far a kept item's centre may lie from the photo's, in half the photo's shorter side: the
@@ -182,7 +192,7 @@ public enum ObjectSegmentation {
         let cut = max(1, min(w, h) / 35)
         var trimmed = mask
         for _ in 0..<cut { trimmed = morph(trimmed, erode: true) }
-        for _ in 0..<cut { trimmed = morph(trimmed, erode: false) }
+        trimmed = dilated(trimmed, by: cut)
         trimmed = keepCentralRegions(trimmed, keepSatellites: mask.area > 0 && isFragmented(trimmed), colours: features)
         return trimmed.area > mask.area / 2 ? filledHoles(trimmed) : mask
     }
@@ -365,9 +375,15 @@ public enum ObjectSegmentation {
 
     /// Dilation then erosion by a square of the given radius: bridges gaps narrower than twice the radius.
     static func closed(_ m: Mask, radius: Int) -> Mask {
+        var out = dilated(m, by: radius)
+        for _ in 0..<radius { out = morph(out, erode: true, outsideIsInside: true) }
+        return out
+    }
+
+    /// `m` grown by `radius` pixels (a square).
+    static func dilated(_ m: Mask, by radius: Int) -> Mask {
         var out = m
         for _ in 0..<radius { out = morph(out, erode: false) }
-        for _ in 0..<radius { out = morph(out, erode: true, outsideIsInside: true) }
         return out
     }
 
@@ -437,7 +453,7 @@ public enum ObjectSegmentation {
         }
         let best = scores.indices.max { scores[$0] < scores[$1] }!
         let minArea = max(Int(Float(w * h) * 0.002), regions[best].area / 20)
-        var keep = regions.indices.map { i in i == best || (keepSatellites && regions[i].area >= minArea && offCentre(regions[i]) < 0.7) }
+        var keep = regions.indices.map { i in i == best || (keepSatellites && regions[i].area >= minArea && offCentre(regions[i]) < satelliteReach) }
         if keepSatellites {
             for i in likeTheSet(regions, label: label, kept: keep, touches: touches, colours: colours, width: w, height: h) { keep[i] = true }
         }
@@ -446,16 +462,18 @@ public enum ObjectSegmentation {
         return out
     }
 
-    /// Of the regions not `kept`, those that belong to the set of pieces kept (at least two): within
-    /// `setReach` of the centre, clear of the photo's edge, of a kept piece's size (half to twice the
-    /// median kept area) and colour (mean features within `setColour` of a kept region's). A set
-    /// spread wider than the satellites' reach (0.7) kept only its middle pieces; a piece of clutter
-    /// of another size or colour stays out.
+    /// Of the regions not `kept`, those that belong to the set of pieces kept (at least two, the
+    /// second largest at least a quarter of the largest): within `setReach` of the centre, clear of
+    /// the photo's edge, of a kept piece's size (half to twice the median kept area, the larger
+    /// middle one of an even count) and colour (mean features within `setColour` of a kept
+    /// region's). Without them a set spread wider than `satelliteReach` would be described by its
+    /// middle pieces; a piece of clutter of another size or colour stays out.
     static func likeTheSet(_ regions: [(area: Int, cx: Float, cy: Float)], label: [Int], kept: [Bool], touches: [Bool],
                            colours f: [Float], width w: Int, height h: Int) -> [Int] {
         let keptIDs = regions.indices.filter { kept[$0] }
-        guard keptIDs.count >= 2 else { return [] }
-        let typical = Float(keptIDs.map { regions[$0].area }.sorted()[keptIDs.count / 2])
+        let keptAreas = keptIDs.map { regions[$0].area }.sorted()
+        guard keptAreas.count >= 2, keptAreas[keptAreas.count - 2] * 4 > keptAreas[keptAreas.count - 1] else { return [] }
+        let typical = Float(keptAreas[keptAreas.count / 2])
         let candidates = regions.indices.filter { i in
             !kept[i] && !touches[i] && offCentre(x: regions[i].cx, y: regions[i].cy, width: w, height: h) < setReach
                 && Float(regions[i].area) >= typical / 2 && Float(regions[i].area) <= 2 * typical
@@ -467,9 +485,9 @@ public enum ObjectSegmentation {
         return candidates.filter { i in keptIDs.contains { distance(means, i, means, $0) < setColour } }
     }
 
-    /// How far from the centre (in half the photo's shorter side) and how near in colour (features)
-    /// a piece like the set's may lie (`likeTheSet`).
-    static let setReach: Float = 1.0, setColour: Float = 0.1
+    /// How far from the centre (in half the photo's shorter side) a sizeable region is kept beside
+    /// the item, and how far and how near in colour (features) a piece like a set's (`likeTheSet`).
+    static let satelliteReach: Float = 0.7, setReach: Float = 1.0, setColour: Float = 0.1
 
     /// Marks as inside every outside pixel that cannot reach the image border (holes in the item).
     static func filledHoles(_ m: Mask) -> Mask {

@@ -136,6 +136,8 @@ private struct SyntheticPhoto {
     static let width = 320, height = 240
     let image: DecodedImage
     let truth: [Bool]
+    /// What `ObjectSegmentation` takes for the item (white), at working size.
+    let found: DecodedImage
 
     init(item: (Int, Int) -> Bool = { x, y in x > 64 && x < 160 && y > 80 && y < 180 }, shade: (Int, Int) -> Double) {
         let w = Self.width, h = Self.height
@@ -151,17 +153,17 @@ private struct SyntheticPhoto {
         }
         image = DecodedImage(width: w, height: h, layout: .rgb, pixels: pixels)
         self.truth = truth
+        found = ObjectSegmentation.maskImage(for: image)
     }
 
     /// Whether `ObjectSegmentation` takes the photo's pixel (x, y) for the item.
     func isFound(x: Int, y: Int) -> Bool {
-        let mask = ObjectSegmentation.maskImage(for: image)
-        return mask.pixels[(y * mask.height / Self.height) * mask.width + x * mask.width / Self.width] > 127
+        found.pixels[(y * found.height / Self.height) * found.width + x * found.width / Self.width] > 127
     }
 
     /// Intersection over union of the item `ObjectSegmentation` finds with the true one.
     func overlapOfFoundItem() -> Double {
-        let mask = ObjectSegmentation.maskImage(for: image)
+        let mask = found
         var both = 0, either = 0
         for y in 0..<mask.height {
             for x in 0..<mask.width {
