@@ -88,14 +88,14 @@ public enum ObjectSegmentation {
             // they would stand out before the item does.
             let faint = residualBesideModes(residual, departures, border)
             let noise = median(of: faint, over: border)
-            // What was found far off the centre, standing out more than the item, is clutter: it is
-            // left out of the lowered search, or it would be found again before the item (the edge
-            // test below still measures against the backdrop as it is).
-            let search = mask.area * 100 >= n ? leavingOut(farParts(of: mask), of: faint) : faint
             // What a search that stops at the first mask of 1 % or more finds: it stands unless
             // lowering further found something nearer the centre with a clear edge (not a patch of
             // the backdrop's own noise).
             var found: Mask? = mask.area * 100 >= n ? mask : nil
+            // What was found already lies far off the centre and stands out more than the item: it
+            // is clutter, left out of the lowered search, or it would be found again before the item
+            // (the edge test below still measures against the backdrop as it is).
+            let search = found.map { leavingOut(farParts(of: $0), of: faint) } ?? faint
             while missesTheItem(mask), threshold * lowering >= max(lowestContrast, 3.5 * noise) {
                 threshold *= lowering
                 mask = firstMask(features, border, search, threshold, w, h)

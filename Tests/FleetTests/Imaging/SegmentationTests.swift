@@ -163,14 +163,13 @@ private struct SyntheticPhoto {
 
     /// Intersection over union of the item `ObjectSegmentation` finds with the true one.
     func overlapOfFoundItem() -> Double {
-        let mask = found
         var both = 0, either = 0
-        for y in 0..<mask.height {
-            for x in 0..<mask.width {
-                let found = mask.pixels[y * mask.width + x] > 127
-                let item = truth[(y * Self.height / mask.height) * Self.width + x * Self.width / mask.width]
-                if found && item { both += 1 }
-                if found || item { either += 1 }
+        for y in 0..<found.height {
+            for x in 0..<found.width {
+                let taken = found.pixels[y * found.width + x] > 127
+                let item = truth[(y * Self.height / found.height) * Self.width + x * Self.width / found.width]
+                if taken && item { both += 1 }
+                if taken || item { either += 1 }
             }
         }
         return Double(both) / Double(max(1, either))
