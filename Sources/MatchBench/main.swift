@@ -8,7 +8,7 @@ import Workers
 
 let usage = """
     Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v12]
-                       [--cache DIR] [--dump FILE] [--photos DIR]
+                       [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE]]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
     rotation, scale, lighting, blur, noise, clutter, perspective and JPEG re-encoding). For each
@@ -33,6 +33,10 @@ let usage = """
     name, and its attributes (k=v,k=v, or - for none), tab-separated. Every design needs both
     shots; the last --queries designs are the absent ones, and --sizes (default: all) caps how many
     of the others are filed. ops/other-photos writes such a set, drawn independently of PhotoLab.
+    --true-outlines fingerprint|photo-check|both takes each photo's item from the true outline
+    beside it (NAME.mask.png, white where the item is: ops/other-photos DIR --masks) instead of
+    finding it: for the fingerprint, for the mask kept for the photo check, or for both. It tells
+    how much a better segmentation could give before one is written.
 
     --cache DIR keeps the fingerprints of generated photos in DIR (a file per seed, shot and
     fingerprint layout) so that a second run over 100,000 designs skips the twenty-odd minutes of
@@ -150,7 +154,7 @@ struct PhotoDirectory: PhotoSource {
     let fingerprints: [String: Fingerprint]
     let masks: [String: ObjectSegmentation.Mask]
 
-    init(_ path: String, products: ProductCatalog) throws {
+    init(_ path: String, products: ProductCatalog, outlines: PhotoManifest.Outlines) throws {
         let manifest: PhotoManifest
         do { manifest = try PhotoManifest(directory: path, products: products.names) } catch { throw UsageError("\(error) (--photos DIR)") }
         directory = manifest.directory
@@ -158,7 +162,7 @@ struct PhotoDirectory: PhotoSource {
         self.entries = entries
         let started = ContinuousClock.now
         let measured: [String: (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask)]
-        do { measured = try manifest.measuringEveryPhoto() } catch { throw UsageError("\(error)") }
+        do { measured = try manifest.measuringEveryPhoto(outlines: outlines) } catch { throw UsageError("\(error)") }
         fingerprints = measured.mapValues(\.fingerprint)
         masks = measured.mapValues(\.mask)
         say(String(format: "read and fingerprinted %d photos of %d designs in %@ in %.1f s", manifest.entries.count, entries.count, path,
@@ -197,10 +201,17 @@ func photographedItems(_ designs: [ItemDesign], shot: Int, prefix: String, cache
 }
 
 await runTool("match-bench") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FleetEnvironment.options.union(["sizes", "queries", "seed", "algorithm", "cache", "dump", "photos"]), flags: [])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FleetEnvironment.options.union(["sizes", "queries", "seed", "algorithm", "cache", "dump", "photos", "true-outlines"]), flags: [])
     if arguments.wantsHelp { return say(usage) }
     let environment = try FleetEnvironment(arguments, tool: "match-bench")
-    let directory = try arguments.value("photos").map { try PhotoDirectory($0, products: ProductCatalog.standard) }
+    let outlines = try arguments.value("true-outlines").map { name in
+        guard let outlines = PhotoManifest.Outlines(rawValue: name), outlines != .found else {
+            throw UsageError("--true-outlines must be fingerprint, photo-check or both, not '\(name)'")
+        }
+        guard arguments.value("photos") != nil else { throw UsageError("--true-outlines needs --photos DIR with NAME.mask.png beside every photo") }
+        return outlines
+    } ?? .found
+    let directory = try arguments.value("photos").map { try PhotoDirectory($0, products: ProductCatalog.standard, outlines: outlines) }
     let sizes = (arguments.value("sizes") ?? (directory == nil ? "1000,10000,100000" : "\(Int.max)")).split(separator: ",").compactMap { Int($0) }
     let queryCount = try arguments.int("queries", default: 300, range: 10...100_000)
     let seed = UInt64(try arguments.int("seed", default: 1))

@@ -3,20 +3,26 @@ import Imaging
 import Synchronization
 
 extension PhotoManifest {
+    /// Which outline of the item `measuringEveryPhoto` uses: the one the fingerprint finds, as an
+    /// upload does, or the true one beside the photo (`NAME.mask.png`, as `ops/other-photos --masks`
+    /// writes it) for the fingerprint, for the mask kept for the photo check, or for both. The true
+    /// outlines tell how much a better segmentation could give before anyone writes one.
+    public enum Outlines: String, Sendable, CaseIterable {
+        case found
+        case trueForFingerprint = "fingerprint"
+        case trueForPhotoCheck = "photo-check"
+        case trueForBoth = "both"
+    }
+
     /// Every photo of the set read, decoded at the fleet's reduced scale and fingerprinted as an
-    /// uploads worker does (on every core), with the mask the fingerprint found: by file name. The
-    /// first photo, in the manifest's order, that cannot be read or decoded is named in the error.
-    public func measuringEveryPhoto() throws(PhotoManifestError) -> [String: (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask)] {
+    /// uploads worker does (on every core), with the mask the fingerprint found, or with the true
+    /// outlines `outlines` names: by file name. The first photo, in the manifest's order, that cannot
+    /// be read or decoded, or that lacks the true outline asked for, is named in the error.
+    public func measuringEveryPhoto(outlines: Outlines = .found) throws(PhotoManifestError) -> [String: (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask)] {
         let resultsByFile = Mutex<[String: Result<(fingerprint: Fingerprint, mask: ObjectSegmentation.Mask), PhotoManifestError>]>([:])
         DispatchQueue.concurrentPerform(iterations: entries.count) { index in
             let entry = entries[index]
-            let result: Result<(fingerprint: Fingerprint, mask: ObjectSegmentation.Mask), PhotoManifestError>
-            if let bytes = try? Data(contentsOf: url(of: entry)) {
-                do throws(ImageDecodingError) { result = .success(Fingerprint.measuring(try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide))) }
-                catch { result = .failure(PhotoManifestError("photo \(entry.file): \(error.message)")) }
-            } else {
-                result = .failure(PhotoManifestError("cannot read the photo \(url(of: entry).path)"))
-            }
+            let result = Result { () throws(PhotoManifestError) in try measuring(entry, outlines: outlines) }
             resultsByFile.withLock { $0[entry.file] = result }
         }
         let results = resultsByFile.withLock { $0 }
@@ -28,5 +34,53 @@ extension PhotoManifest {
             }
         }
         return measured
+    }
+
+    private func measuring(_ entry: Entry, outlines: Outlines) throws(PhotoManifestError) -> (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask) {
+        guard let bytes = try? Data(contentsOf: url(of: entry)) else { throw PhotoManifestError("cannot read the photo \(url(of: entry).path)") }
+        let photo: DecodedImage
+        do throws(ImageDecodingError) { photo = try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide) }
+        catch { throw PhotoManifestError("photo \(entry.file): \(error.message)") }
+        let found = Fingerprint.measuring(photo)
+        guard outlines != .found else { return found }
+        let file = outlineURL(of: entry)
+        guard let truth = try trueOutline(of: entry, photo: photo) else {
+            throw PhotoManifestError("\(file.path) is missing: true outlines need NAME.mask.png beside every photo (ops/other-photos DIR --masks)")
+        }
+        let size = Fingerprint.workingSize(of: photo)
+        let told = ObjectSegmentation.Mask(width: size.width, height: size.height, inside: truth)
+        guard let fingerprint = Fingerprint(image: photo, itemMask: truth) else { throw PhotoManifestError("\(file.path) marks no pixel of the item") }
+        switch outlines {
+        case .found: return found
+        case .trueForFingerprint: return (fingerprint, found.mask)
+        case .trueForPhotoCheck: return (found.fingerprint, told)
+        case .trueForBoth: return (fingerprint, told)
+        }
+    }
+
+    /// Where the true outline of a photo of the set lies: beside it, as NAME.mask.png.
+    public func outlineURL(of entry: Entry) -> URL { url(of: entry).deletingPathExtension().appendingPathExtension("mask.png") }
+
+    /// The true outline beside `entry`'s photo (white where the item is), at the size of the masks its
+    /// item is found in (`Fingerprint.workingSize(of: photo)`, row-major), each pixel item when most
+    /// of the photo pixels it covers are; nil when the photo has none.
+    public func trueOutline(of entry: Entry, photo: DecodedImage) throws(PhotoManifestError) -> [Bool]? {
+        let file = outlineURL(of: entry)
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+        let mask: DecodedImage
+        do throws(ImageDecodingError) { mask = try ImageDecoder.decode(data) } catch { throw PhotoManifestError("\(file.path): \(error.message)") }
+        guard mask.width == photo.sourceWidth, mask.height == photo.sourceHeight else {
+            throw PhotoManifestError("\(file.path) is \(mask.width)x\(mask.height), its photo \(photo.sourceWidth)x\(photo.sourceHeight): a true outline must be the photo's size")
+        }
+        let size = Fingerprint.workingSize(of: photo)
+        var inside = [Int](repeating: 0, count: size.width * size.height), total = inside
+        for y in 0..<mask.height {
+            for x in 0..<mask.width {
+                let cell = min(size.height - 1, y * size.height / mask.height) * size.width + min(size.width - 1, x * size.width / mask.width)
+                total[cell] += 1
+                if mask.pixels[(y * mask.width + x) * mask.layout.channels] > 127 { inside[cell] += 1 }
+            }
+        }
+        return (0..<inside.count).map { 2 * inside[$0] > total[$0] }
     }
 }

@@ -264,30 +264,17 @@ struct SegmentationCase {
     static func directory(_ path: String) throws -> [SegmentationCase] {
         let manifest: PhotoManifest
         do { manifest = try PhotoManifest(directory: path) } catch { throw UsageError("\(error) (--photos DIR)") }
-        func read(_ url: URL, reducedFor longSide: Int?) throws -> DecodedImage {
+        func read(_ url: URL) throws -> DecodedImage {
             guard let data = FileManager.default.contents(atPath: url.path) else { throw UsageError("cannot read \(url.path)") }
-            do { return try ImageDecoder.decode(data, reducedFor: longSide) } catch { throw UsageError("\(url.path): \(error)") }
+            do { return try ImageDecoder.decode(data, reducedFor: Fingerprint.workingLongSide) } catch { throw UsageError("\(url.path): \(error)") }
         }
         let cases = try manifest.entries.compactMap { entry -> SegmentationCase? in
             let file = manifest.url(of: entry)
-            let maskFile = file.deletingPathExtension().appendingPathExtension("mask.png")
-            guard FileManager.default.fileExists(atPath: maskFile.path) else { return nil }
-            let photo = try read(file, reducedFor: Fingerprint.workingLongSide), mask = try read(maskFile, reducedFor: nil)
-            guard mask.width == photo.sourceWidth, mask.height == photo.sourceHeight else {
-                throw UsageError("\(maskFile.path) is \(mask.width)x\(mask.height), its photo \(photo.sourceWidth)x\(photo.sourceHeight): a true outline must be the photo's size")
-            }
-            // Kept at the size of the masks the photo's item is found in, each pixel item when most of
-            // the photo pixels it covers are (the masks are compared at that size).
+            let photo = try read(file)
+            let found: [Bool]?
+            do { found = try manifest.trueOutline(of: entry, photo: photo) } catch { throw UsageError("\(error)") }
+            guard let truth = found else { return nil }
             let size = ObjectSegmentation.maskSize(of: photo)
-            var inside = [Int](repeating: 0, count: size.width * size.height), total = inside
-            for y in 0..<mask.height {
-                for x in 0..<mask.width {
-                    let cell = min(size.height - 1, y * size.height / mask.height) * size.width + min(size.width - 1, x * size.width / mask.width)
-                    total[cell] += 1
-                    if mask.pixels[(y * mask.width + x) * mask.layout.channels] > 127 { inside[cell] += 1 }
-                }
-            }
-            let truth = (0..<inside.count).map { 2 * inside[$0] > total[$0] }
             return SegmentationCase(label: "\(entry.product) \(entry.design) shot \(entry.shot)", file: file.deletingPathExtension().lastPathComponent,
                                     photo: { photo },
                                     truth: { width, height in

@@ -24,7 +24,10 @@ public enum ObjectSegmentation {
         public internal(set) var inside: [Bool]
         var area: Int { inside.reduce(0) { $1 ? $0 + 1 : $0 } }
 
-        init(width: Int, height: Int, inside: [Bool]) {
+        /// A mask told rather than found (diagnostics that know the item's true outline); `inside`
+        /// holds `width × height` values, row-major.
+        public init(width: Int, height: Int, inside: [Bool]) {
+            precondition(inside.count == width * height, "a mask of \(width)x\(height) needs \(width * height) values, not \(inside.count)")
             self.width = width
             self.height = height
             self.inside = inside

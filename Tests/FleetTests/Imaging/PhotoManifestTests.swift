@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import PhotoLab
 import Testing
 
@@ -32,5 +33,41 @@ import Testing
         guard case .failure(let error) = try manifest(text) else { Issue.record("\(text.debugDescription) was read"); return }
         #expect(error.description.contains(reason), "\(error)")
         #expect(!error.description.contains("\n"))
+    }
+
+    /// `match-bench --true-outlines`: each photo's item taken from the true outline beside it
+    /// (NAME.mask.png) instead of found, for the fingerprint, for the kept mask or for both; a photo
+    /// without one is named in the error, never measured half.
+    @Test func trueOutlinesBesideThePhotosStandInForFindingTheItem() throws {
+        let sock = try #require(DesignCatalogue.make(count: 20, seed: 2).first { $0.kind == .sock })
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outlines-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("0\t0\tsock\ts-0.png\t-\n0\t1\tsock\ts-1.png\t-\n".utf8).write(to: directory.appendingPathComponent("manifest.tsv"))
+        // The true outline told is the photo's left half: far from the sock the fingerprint finds.
+        func writeLeftHalf(of photo: DecodedImage, shot: Int) throws {
+            let half = (0..<photo.pixelCount).map { $0 % photo.width < photo.width / 2 ? UInt8(255) : 0 }
+            let outline = DecodedImage(width: photo.width, height: photo.height, layout: .grayscale, pixels: half)
+            try Data(ImageEncoder.png(outline)).write(to: directory.appendingPathComponent("s-\(shot).mask.png"))
+        }
+        let photos = (0..<2).map { Photographer.photograph(sock, shot: $0, seed: 2).image }
+        for (shot, photo) in photos.enumerated() { try Data(ImageEncoder.png(photo)).write(to: directory.appendingPathComponent("s-\(shot).png")) }
+        try writeLeftHalf(of: photos[0], shot: 0)
+        let set = try PhotoManifest(directory: directory.path)
+        let missing = #expect(throws: PhotoManifestError.self) { try set.measuringEveryPhoto(outlines: .trueForBoth) }
+        #expect(missing?.description.contains("s-1.mask.png is missing") == true, "\(String(describing: missing))")
+        try writeLeftHalf(of: photos[1], shot: 1)
+
+        let decoded = try ImageDecoder.decode(Data(contentsOf: directory.appendingPathComponent("s-0.png")), reducedFor: Fingerprint.workingLongSide)
+        let half = try #require(try set.trueOutline(of: set.entries[0], photo: decoded))
+        let share = Double(half.filter { $0 }.count) / Double(half.count)
+        #expect(share > 0.45 && share < 0.55, "\(share)")
+        let found = try set.measuringEveryPhoto(), both = try set.measuringEveryPhoto(outlines: .trueForBoth)
+        let forFingerprint = try set.measuringEveryPhoto(outlines: .trueForFingerprint), forCheck = try set.measuringEveryPhoto(outlines: .trueForPhotoCheck)
+        let told = try #require(Fingerprint(image: decoded, itemMask: half))
+        #expect(found["s-0.png"]!.mask.inside != half && found["s-0.png"]!.fingerprint != told)
+        #expect(both["s-0.png"]!.mask.inside == half && both["s-0.png"]!.fingerprint == told)
+        #expect(forFingerprint["s-0.png"]!.mask == found["s-0.png"]!.mask && forFingerprint["s-0.png"]!.fingerprint == told)
+        #expect(forCheck["s-0.png"]!.mask.inside == half && forCheck["s-0.png"]!.fingerprint == found["s-0.png"]!.fingerprint)
     }
 }
