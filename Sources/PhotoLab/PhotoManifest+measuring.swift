@@ -7,7 +7,7 @@ extension PhotoManifest {
     /// upload does, or the true one beside the photo (`NAME.mask.png`, as `ops/other-photos --masks`
     /// writes it) for the fingerprint, for the mask kept for the photo check, or for both. The true
     /// outlines tell how much a better segmentation could give before anyone writes one.
-    public enum Outlines: String, Sendable, CaseIterable {
+    public enum Outlines: String, Sendable {
         case found
         case trueForFingerprint = "fingerprint"
         case trueForPhotoCheck = "photo-check"
@@ -48,8 +48,8 @@ extension PhotoManifest {
             throw PhotoManifestError("\(file.path) is missing: true outlines need NAME.mask.png beside every photo (ops/other-photos DIR --masks)")
         }
         let size = Fingerprint.workingSize(of: photo)
-        let told = ObjectSegmentation.Mask(width: size.width, height: size.height, inside: truth)
-        guard let fingerprint = Fingerprint(image: photo, itemMask: truth) else { throw PhotoManifestError("\(file.path) marks no pixel of the item") }
+        guard let told = ObjectSegmentation.Mask(width: size.width, height: size.height, telling: truth),
+              let fingerprint = Fingerprint(image: photo, itemMask: truth) else { throw PhotoManifestError("\(file.path) marks no pixel of the item") }
         switch outlines {
         case .found: return found
         case .trueForFingerprint: return (fingerprint, found.mask)

@@ -271,9 +271,9 @@ struct SegmentationCase {
         let cases = try manifest.entries.compactMap { entry -> SegmentationCase? in
             let file = manifest.url(of: entry)
             let photo = try read(file)
-            let found: [Bool]?
-            do { found = try manifest.trueOutline(of: entry, photo: photo) } catch { throw UsageError("\(error)") }
-            guard let truth = found else { return nil }
+            let outline: [Bool]?
+            do { outline = try manifest.trueOutline(of: entry, photo: photo) } catch { throw UsageError("\(error)") }
+            guard let truth = outline else { return nil }
             let size = ObjectSegmentation.maskSize(of: photo)
             return SegmentationCase(label: "\(entry.product) \(entry.design) shot \(entry.shot)", file: file.deletingPathExtension().lastPathComponent,
                                     photo: { photo },

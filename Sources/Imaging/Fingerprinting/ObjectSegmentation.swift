@@ -24,13 +24,17 @@ public enum ObjectSegmentation {
         public internal(set) var inside: [Bool]
         var area: Int { inside.reduce(0) { $1 ? $0 + 1 : $0 } }
 
-        /// A mask told rather than found (diagnostics that know the item's true outline); `inside`
-        /// holds `width × height` values, row-major.
-        public init(width: Int, height: Int, inside: [Bool]) {
-            precondition(inside.count == width * height, "a mask of \(width)x\(height) needs \(width * height) values, not \(inside.count)")
+        init(width: Int, height: Int, inside: [Bool]) {
             self.width = width
             self.height = height
             self.inside = inside
+        }
+
+        /// A mask told rather than found (diagnostics that know the item's true outline): nil unless
+        /// `inside` holds `width × height` values, row-major.
+        public init?(width: Int, height: Int, telling inside: [Bool]) {
+            guard width > 0, height > 0, inside.count == width * height else { return nil }
+            self.init(width: width, height: height, inside: inside)
         }
 
         /// Whether this is a mask over `image`'s working copy (of its size).
