@@ -41,8 +41,7 @@ extension PhotoManifest {
         let photo: DecodedImage
         do throws(ImageDecodingError) { photo = try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide) }
         catch { throw PhotoManifestError("photo \(entry.file): \(error.message)") }
-        let found = Fingerprint.measuring(photo)
-        guard outlines != .found else { return found }
+        guard outlines != .found else { return Fingerprint.measuring(photo) }
         let file = outlineURL(of: entry)
         guard let truth = try trueOutline(of: entry, photo: photo) else {
             throw PhotoManifestError("\(file.path) is missing: true outlines need NAME.mask.png beside every photo (ops/other-photos DIR --masks)")
@@ -50,12 +49,10 @@ extension PhotoManifest {
         let size = Fingerprint.workingSize(of: photo)
         guard let told = ObjectSegmentation.Mask(width: size.width, height: size.height, telling: truth),
               let fingerprint = Fingerprint(image: photo, itemMask: truth) else { throw PhotoManifestError("\(file.path) marks no pixel of the item") }
-        switch outlines {
-        case .found: return found
-        case .trueForFingerprint: return (fingerprint, found.mask)
-        case .trueForPhotoCheck: return (found.fingerprint, told)
-        case .trueForBoth: return (fingerprint, told)
-        }
+        guard outlines != .trueForBoth else { return (fingerprint, told) }
+        // One of the two is found, as an upload finds it.
+        let found = Fingerprint.measuring(photo)
+        return outlines == .trueForFingerprint ? (fingerprint, found.mask) : (found.fingerprint, told)
     }
 
     /// Where the true outline of a photo of the set lies: beside it, as NAME.mask.png.
