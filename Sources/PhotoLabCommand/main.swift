@@ -412,9 +412,11 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     say(String(format: "photo check: pattern correlation %.3f, mask overlap %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
                alignment.patternCorrelation, alignment.overlap, alignment.chromaDifference, alignment.lightDifference, alignment.agreement))
     if let confirmation = rule.confirmation {
-        let alone = Double(alignment.agreement) + confirmation.weight * log(confirmation.far / max(Double(distance), 1e-9))
-        say(String(format: "with the photos, the default matcher (%@) takes a best candidate at d below %.2f when agreement + %.2f × ln(min(d2, dn, %.0f) / d) is over %.2f among few waiting items, %.2f among many%@; these two alone (no runner-up, nothing else met) score %.3f",
-                   MatchingRole.defaultAlgorithm, confirmation.ceiling, confirmation.weight, confirmation.far,
+        let lead = confirmation.lead
+        let alone = Double(alignment.agreement) + confirmation.weight * log(confirmation.far / max(Double(distance), 1e-9)) + (lead.map { $0.gain * $0.usual } ?? 0)
+        let leading = lead.map { String(format: " + %.2f × (agreement − the runner-up's, within ±%.2f; %.2f without one)", $0.gain, $0.limit, $0.usual) } ?? ""
+        say(String(format: "with the photos, the default matcher (%@) takes a best candidate at d below %.2f when agreement + %.2f × ln(min(d2, dn, %.0f) / d)%@ is over %.2f among few waiting items, %.2f among many%@; these two alone (no runner-up, nothing else met) score %.3f",
+                   MatchingRole.defaultAlgorithm, confirmation.ceiling, confirmation.weight, confirmation.far, leading,
                    confirmation.threshold(waiting: 0), confirmation.threshold(waiting: nil),
                    confirmation.checksRunnerUp ? ", unless a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) lines up better" : "", alone))
     }

@@ -639,7 +639,8 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// fingerprint of a third photo of the sock (farther, within the confirmation's ceiling) but the
     /// job's very photo, which lines up better than any other: v12 reads it and leaves the item
     /// waiting. With another design's photo behind the runner-up instead, v12 reads it and takes the
-    /// best, as v11 does.
+    /// best, as v11 does. v13 (the default) decides both as v12 does: the best photo's lead over a
+    /// stranger's only adds to its score.
     @Test func v12WaitsWhenTheRunnerUpLinesUpBetter() async throws {
         let ceiling = Float(try #require(MatchingRole.rules["v12"]?.confirmation?.ceiling))
         let designs = DesignCatalogue.make(count: 5, seed: 2)
@@ -652,7 +653,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         try #require(sock.kind == .sock && metric.distance(query, third) > metric.distance(query, partner) + 0.3 && metric.distance(query, third) < ceiling - 0.05,
                      "the third photo is farther than the partner's, within the ceiling")
         let strangersPhoto = Photographer.photograph(designs[3], shot: 0, seed: 2).jpeg
-        for (algorithm, runnerUpShowsTheJob) in [("v11", true), ("v12", true), ("v12", false)] {
+        for (algorithm, runnerUpShowsTheJob) in [("v11", true), ("v12", true), ("v12", false), ("v13", true), ("v13", false)] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
@@ -676,14 +677,14 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             let before = photos.reads.withLock { $0 }
             let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
             let read = photos.reads.withLock { $0 } - before
-            if algorithm == "v12" && runnerUpShowsTheJob {
-                #expect(outcome == .waiting, "the runner-up lines up better: v12 waits")
+            if algorithm != "v11" && runnerUpShowsTheJob {
+                #expect(outcome == .waiting, "the runner-up lines up better: \(algorithm) waits")
                 #expect(try await domain.store.matches(for: "u-job").isEmpty)
             } else {
                 #expect(outcome != .waiting, "\(algorithm) takes the best candidate, the sock's other photo")
                 #expect(try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) } == ["job", "partner"])
             }
-            #expect(read == (algorithm == "v11" ? 2 : 3), "the job's photo and the best candidate's, and for v12 the runner-up's")
+            #expect(read == (algorithm == "v11" ? 2 : 3), "the job's photo and the best candidate's, and for v12 and v13 the runner-up's")
         }
     }
 

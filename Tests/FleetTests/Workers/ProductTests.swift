@@ -215,8 +215,9 @@ import Testing
         // against 2.9 (0.69) is refused among 300, against 3.1 (0.645) taken; d1 = 2.4 against 5 (0.48)
         // is over the ceiling from 3,000 on, where v8 takes it. v10 decides as v9 among 30 candidates,
         // not 100; v11 is v10 with the photo confirmation, whose numbers also decide when a photo
-        // cannot be read, and v12 (the default, also for unknown versions) is v11 with its runner-up check.
-        #expect(MatchingRole.defaultAlgorithm == "v12")
+        // cannot be read, v12 is v11 with its runner-up check, and v13 (the default, also for unknown
+        // versions) is v12 counting the lead of the best candidate's photo over the runner-up's.
+        #expect(MatchingRole.defaultAlgorithm == "v13")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -247,10 +248,10 @@ import Testing
         #expect(abs(confirmation.threshold(waiting: 632) - 1.94) < 0.001, "half way in the logarithm of the count")
         #expect(abs(confirmation.threshold(waiting: 3_000) - 2.105) < 0.001)
         #expect(confirmation.threshold(waiting: nil) == 2.2 && confirmation.threshold(waiting: 50_000) == 2.2)
-        // v12 (the default) has v11's numbers and looks at a runner-up within the ceiling before it
-        // takes the best candidate: not when the runner-up's photo lines up better (a tie keeps the
-        // best; an unreadable runner-up's photo leaves v11's decision). v11 never looks.
-        let checked = try #require(MatchingRole.rule(for: "v99").confirmation)
+        // v12 has v11's numbers and looks at a runner-up within the ceiling before it takes the best
+        // candidate: not when the runner-up's photo lines up better (a tie keeps the best; an
+        // unreadable runner-up's photo leaves v11's decision). v11 never looks.
+        let checked = try #require(MatchingRole.rule(for: "v12").confirmation)
         #expect(checked.checksRunnerUp && !confirmation.checksRunnerUp)
         #expect(checked.weight == confirmation.weight && checked.ceiling == confirmation.ceiling && checked.far == confirmation.far)
         #expect(checked.thresholds.map(\.waiting) == confirmation.thresholds.map(\.waiting) && checked.thresholds.map(\.threshold) == confirmation.thresholds.map(\.threshold))
@@ -258,6 +259,36 @@ import Testing
         #expect(!confirmation.looksAtRunnerUp(d2: 3.4))
         #expect(!checked.takes(best: 1.5, runnerUp: 1.6) && checked.takes(best: 1.5, runnerUp: 1.5) && checked.takes(best: 1.5, runnerUp: nil))
         #expect(confirmation.takes(best: 1.5, runnerUp: 1.6))
+        // v12 reads the runner-up's photo only for a best candidate it would take, and its agreement
+        // changes nothing but the veto.
+        #expect(checked.runnerUpMatters(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, waiting: 300))
+        #expect(!checked.runnerUpMatters(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.4, waiting: 300))
+        #expect(checked.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 1.4, waiting: 300))
+        #expect(checked.lead == nil && confirmation.lead == nil)
+        // v13 (the default, also for unknown versions) is v12 whose score also counts how much better
+        // the best candidate's photo lines up than the runner-up's: agreement − the runner-up's, held
+        // within ±1, or 0.6 when the runner-up was not looked at (none within the ceiling, or its photo
+        // unreadable); weight 0.75, threshold 2.15 among 400 or fewer, 2.5 at 1,000. d1 = 2 against
+        // 2.9 (0.75 × ln 1.45 = 0.279) with photos agreeing 1.5 scores 1.779 before the lead: taken
+        // among 300 with a runner-up agreeing 0.8 (+0.7: 2.479) or none looked at (+0.6: 2.379),
+        // refused with one agreeing 1.4 (+0.1: 1.879), and refused among 1,000 with the one agreeing 0.8.
+        let leading = try #require(MatchingRole.rule(for: "v99").confirmation)
+        let lead = try #require(leading.lead)
+        #expect(leading.checksRunnerUp && leading.weight == 0.75 && leading.ceiling == confirmation.ceiling && leading.far == confirmation.far)
+        #expect(lead.gain == 1 && lead.usual == 0.6 && lead.limit == 1)
+        #expect(leading.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 0.8, waiting: 300))
+        #expect(leading.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: nil, waiting: 300))
+        #expect(!leading.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 1.4, waiting: 300))
+        #expect(!leading.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 0.8, waiting: 1_000))
+        // A lead or a lag counts at most 1; the runner-up lining up better still vetoes.
+        #expect(lead.term(best: 1.5, runnerUp: -2) == 1 && lead.term(best: 1.5, runnerUp: 3) == -1 && lead.term(best: 1.5, runnerUp: nil) == 0.6)
+        #expect(!leading.takes(best: 1.5, runnerUp: 1.6))
+        // The runner-up's photo is read only when its lead could let the best through: with photos
+        // agreeing 0.8 the score is 1.079 and at most 2.079 (refused whatever it shows), at 0.9 at
+        // most 2.179; beyond the ceiling it is never looked at.
+        #expect(!leading.runnerUpMatters(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 0.8, waiting: 300))
+        #expect(leading.runnerUpMatters(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 0.9, waiting: 300))
+        #expect(!leading.runnerUpMatters(d1: 2, runnerUp: 3.6, neighbour: nil, agreement: 2, waiting: 300))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
