@@ -197,7 +197,8 @@ public struct MatchingRole: Sendable {
     /// held within ±`lead.limit`, or `lead.gain` × `lead.usual` when the runner-up was not looked at
     /// (none within the ceiling, or its photo cannot be read). A partner's photo lines up far better
     /// than a stranger's; a stranger taken for an absent design lines up about as well as the next
-    /// stranger.
+    /// stranger. A runner-up whose photo lines up better than the best candidate's is then judged in
+    /// its place (`takesRunnerUp`), so the runner-up within the ceiling is always looked at.
     public struct Confirmation: Sendable {
         /// How much the best candidate's photo leading the runner-up's counts (see `Confirmation`).
         public struct Lead: Sendable {
@@ -283,12 +284,20 @@ public struct MatchingRole: Sendable {
             return agreement + weight * log(nearest / d1) + lead > threshold(waiting: waiting)
         }
 
-        /// Whether the runner-up's photo, within the ceiling at `d2`, could make the best candidate
-        /// the match: the score passes with the largest lead it could give. Otherwise the best is
-        /// refused whatever the runner-up shows, and its photo is not read.
+        /// Whether the runner-up's photo, within the ceiling at `d2`, is read: with a lead always (the
+        /// runner-up may be the match itself), otherwise only for a best candidate about to be taken.
         func runnerUpMatters(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, agreement: Double, waiting: Int?) -> Bool {
-            looksAtRunnerUp(d2: d2)
-                && accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, runnerUpAgreement: -.infinity, waiting: waiting)
+            looksAtRunnerUp(d2: d2) && (lead != nil || accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, waiting: waiting))
+        }
+
+        /// With a lead, whether the runner-up, at `d2` with its photo's `runnerUpAgreement`, is the
+        /// match in the best candidate's place: only when its photo lines up better than the best's
+        /// (`agreement`, at `d1`), and then judged as the best would be, with the best as its
+        /// runner-up, its own closest other neighbour `dn2`, and its lead over the best.
+        public func takesRunnerUp(d1: Double, runnerUp d2: Double?, runnerUpNeighbour dn2: Double?, agreement: Double, runnerUpAgreement: Double?,
+                                  waiting: Int?) -> Bool {
+            guard lead != nil, let d2, let runnerUpAgreement, runnerUpAgreement > agreement else { return false }
+            return accepts(d1: d2, runnerUp: d1, neighbour: dn2, agreement: runnerUpAgreement, runnerUpAgreement: agreement, waiting: waiting)
         }
     }
 
@@ -444,13 +453,19 @@ public struct MatchingRole: Sendable {
                 // the numbers, whose ceilings are lower, refuse it.
                 if bestScore > 0, -log(bestScore) < confirmation.ceiling, let agreement = await verifier?.agreement(with: best) {
                     let (d1, d2, dn) = (-log(bestScore), Self.distance(runnerUp), Self.distance(best.neighbours?.best(excluding: item.id)))
-                    // Only a best candidate the runner-up's photo could still let through costs a look at it.
-                    let runnerUpAgreement = confirmation.runnerUpMatters(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, waiting: candidates.waiting)
-                        ? await verifier?.agreement(with: scored[1].item) : nil
-                    let taken = confirmation.accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, runnerUpAgreement: runnerUpAgreement,
-                                                     waiting: candidates.waiting)
-                        && confirmation.takes(best: agreement, runnerUp: runnerUpAgreement)
-                    verdict = taken ? .match(best, bestScore) : .noMatch
+                    let second = scored.count > 1 ? scored[1] : nil
+                    let runnerUpAgreement = if let second, confirmation.runnerUpMatters(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, waiting: candidates.waiting) {
+                        await verifier?.agreement(with: second.item)
+                    } else { Double?.none }
+                    if confirmation.accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, runnerUpAgreement: runnerUpAgreement, waiting: candidates.waiting),
+                       confirmation.takes(best: agreement, runnerUp: runnerUpAgreement) {
+                        verdict = .match(best, bestScore)
+                    } else if let second, confirmation.takesRunnerUp(d1: d1, runnerUp: d2, runnerUpNeighbour: Self.distance(second.item.neighbours?.best(excluding: item.id)),
+                                                                     agreement: agreement, runnerUpAgreement: runnerUpAgreement, waiting: candidates.waiting) {
+                        verdict = .match(second.item, second.score)
+                    } else {
+                        verdict = .noMatch
+                    }
                 }
             } else if bestScore < product.confidentScore, let looked = await verifier?.verdict(among: scored) {
                 verdict = looked

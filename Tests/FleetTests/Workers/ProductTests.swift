@@ -283,12 +283,22 @@ import Testing
         // A lead or a lag counts at most 1; the runner-up lining up better still vetoes.
         #expect(lead.term(best: 1.5, runnerUp: -2) == 1 && lead.term(best: 1.5, runnerUp: 3) == -1 && lead.term(best: 1.5, runnerUp: nil) == 0.6)
         #expect(!leading.takes(best: 1.5, runnerUp: 1.6))
-        // The runner-up's photo is read only when its lead could let the best through: with photos
-        // agreeing 0.8 the score is 1.079 and at most 2.079 (refused whatever it shows), at 0.9 at
-        // most 2.179; beyond the ceiling it is never looked at.
-        #expect(!leading.runnerUpMatters(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 0.8, waiting: 300))
-        #expect(leading.runnerUpMatters(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 0.9, waiting: 300))
+        // With a lead the runner-up within the ceiling is always looked at, whatever the best scores;
+        // beyond the ceiling never.
+        #expect(leading.runnerUpMatters(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 0.5, waiting: 300))
         #expect(!leading.runnerUpMatters(d1: 2, runnerUp: 3.6, neighbour: nil, agreement: 2, waiting: 300))
+        // A runner-up lining up better is judged in the best's place, the best (d1 = 2) as its
+        // runner-up: at d2 = 2.5 (0.75 × ln 0.8 = −0.167) agreeing 1.8 against the best's 1.0 it
+        // scores 1.8 − 0.167 + 0.8 = 2.433, taken among 300 and refused among 1,000; agreeing 1.4
+        // (1.633) refused. Not when it lines up worse or was not looked at, nor without a lead (v12).
+        #expect(leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.0, runnerUpAgreement: 1.8, waiting: 300))
+        #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.0, runnerUpAgreement: 1.8, waiting: 1_000))
+        #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.0, runnerUpAgreement: 1.4, waiting: 300))
+        #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: 1.0, agreement: 1.0, runnerUpAgreement: 1.8, waiting: 300),
+                "its own closer neighbour counts as the runner-up does")
+        #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.9, runnerUpAgreement: 1.8, waiting: 300))
+        #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.0, runnerUpAgreement: nil, waiting: 300))
+        #expect(!checked.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.0, runnerUpAgreement: 1.8, waiting: 300))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
