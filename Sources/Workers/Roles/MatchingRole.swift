@@ -26,7 +26,8 @@ import QueueKit
 /// rivals (see `Confirmation`); when a photo cannot be read, v10's numbers decide. `v12` is v11
 /// that, before taking the best candidate, looks at the runner-up's photo too and waits when it
 /// lines up better (`Confirmation.checksRunnerUp`). `v13` (default) is v12 that also counts how much
-/// better the best candidate's photo lines up than the runner-up's (`Confirmation.lead`). `v6` is v4's metric with a looser rule (0.60, 2.7,
+/// better the best candidate's photo lines up than the runner-up's (`Confirmation.lead`), and judges
+/// a runner-up that lines up better in the best's place. `v6` is v4's metric with a looser rule (0.60, 2.7,
 /// alone 2.65) at every size. `v1` to `v3` use the
 /// hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55),
 /// `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
@@ -371,7 +372,8 @@ public struct MatchingRole: Sendable {
         // some of v11's false matches (README has the figures).
         "v12": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v11Confirmation.checkingRunnerUp(true)),
         // v12 whose score also counts how much better the best candidate's photo lines up than the
-        // runner-up's (`Confirmation.lead`). The numbers are the highest mean recall of a grid keeping
+        // runner-up's (`Confirmation.lead`), and which judges a runner-up lining up better in the
+        // best's place (`Confirmation.takesRunnerUp`) instead of waiting. The numbers are the highest mean recall of a grid keeping
         // false matches at or below 0.83 % on each of match-bench's per-query dumps of PhotoLab seeds 1
         // (643 and 101,024 items), 2 (643 and 5,989) and 3 (5,912), and of the independent photo sets
         // of seeds 21, 31 and 51 (`ops/choose-rule --confirmation --lead`); README has the figures, and
