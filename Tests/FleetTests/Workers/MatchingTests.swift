@@ -634,6 +634,15 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(photos.reads.withLock { $0 } == readsBefore, "beyond the ceiling, no photo is read")
     }
 
+    /// A matching worker of `domain` running `algorithm` for every user, reading photos through a
+    /// counter.
+    private func matching(by algorithm: String, in domain: DomainFleet) async throws -> (MatchingRole, CountedPhotos) {
+        let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
+        try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
+        let photos = CountedPhotos(domain.blobs)
+        return (MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos), photos)
+    }
+
     /// v12 takes what v11 takes unless the runner-up's photo lines up with the job's better. Here the
     /// best candidate is the sock's other photo, which v11 takes; the runner-up carries the
     /// fingerprint of a third photo of the sock (farther, within the confirmation's ceiling) but the
@@ -656,10 +665,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         for (algorithm, runnerUpShowsTheJob) in [("v11", true), ("v12", true), ("v12", false), ("v13", false)] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
-            let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
-            try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
-            let photos = CountedPhotos(domain.blobs)
-            let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
+            let (role, photos) = try await matching(by: algorithm, in: domain)
             let ownKey = try domain.blobs.put(jpeg[1]), partnerKey = try domain.blobs.put(jpeg[0])
             let runnerUpKey = runnerUpShowsTheJob ? ownKey : try domain.blobs.put(strangersPhoto)
             for (id, print, key) in [("partner", partner, partnerKey), ("runner-up", third, runnerUpKey), ("job", query, ownKey)] {
@@ -704,10 +710,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         for algorithm in ["v12", "v13"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
-            let flags = FeatureFlags(client: domain.fleet.client, keyspace: domain.fleet.keyspace)
-            try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
-            let photos = CountedPhotos(domain.blobs)
-            let role = MatchingRole(products: domain.products, store: domain.store, flags: flags, vendors: VendorCatalog(entries: []), photos: photos)
+            let (role, _) = try await matching(by: algorithm, in: domain)
             let keys = (own: try domain.blobs.put(jpeg[1]), partner: try domain.blobs.put(jpeg[0]), stranger: try domain.blobs.put(strangersPhoto))
             for (id, print, key, created) in [("decoy", partner, keys.stranger, 0), ("partner", partner, keys.partner, 1), ("job", query, keys.own, 2)] {
                 try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: print, createdAt: created, photo: key))
