@@ -373,11 +373,12 @@ public struct MatchingRole: Sendable {
         "v12": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v11Confirmation.checkingRunnerUp(true)),
         // v12 whose score also counts how much better the best candidate's photo lines up than the
         // runner-up's (`Confirmation.lead`), and which judges a runner-up lining up better in the
-        // best's place (`Confirmation.takesRunnerUp`) instead of waiting. The numbers are the highest mean recall of a grid keeping
-        // false matches at or below 0.83 % on each of match-bench's per-query dumps of PhotoLab seeds 1
-        // (643 and 101,024 items), 2 (643 and 5,989) and 3 (5,912), and of the independent photo sets
-        // of seeds 21, 31 and 51 (`ops/choose-rule --confirmation --lead`); README has the figures, and
-        // those of seed 3 at 643 items and the independent seed 41, on which nothing was chosen.
+        // best's place (`Confirmation.takesRunnerUp`) instead of waiting. The numbers are the highest
+        // mean recall of a grid keeping false matches at or below 0.83 % on each of match-bench's
+        // per-query dumps of PhotoLab seeds 1 (643 and 101,024 items), 2 (643 and 5,989) and 3
+        // (5,912), and of the independent photo sets of seeds 21, 31 and 51 (`ops/choose-rule
+        // --confirmation --lead`); README has the figures, and those of seed 3 at 643 items and the
+        // independent seed 41, on which nothing was chosen.
         "v13": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v13Confirmation),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
