@@ -418,7 +418,8 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
         say(String(format: "with the photos, the default matcher (%@) takes a best candidate at d below %.2f when agreement + %.2f × ln(min(d2, dn, %.0f) / d)%@ is over %.2f among few waiting items, %.2f among many%@; these two alone (no runner-up, nothing else met) score %.3f",
                    MatchingRole.defaultAlgorithm, confirmation.ceiling, confirmation.weight, confirmation.far, leading,
                    confirmation.threshold(waiting: 0), confirmation.threshold(waiting: nil),
-                   confirmation.checksRunnerUp ? ", unless a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) lines up better" : "", alone))
+                   !confirmation.checksRunnerUp ? "" : lead == nil ? ", unless a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) lines up better"
+                       : "; a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) that lines up better is judged in its place", alone))
     }
     guard let output else { return }
     let panels = zip(images, masks).map { maskedPicture($0, mask: $1, truth: nil) }
