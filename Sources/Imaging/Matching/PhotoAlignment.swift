@@ -73,6 +73,10 @@ public struct PhotoAlignment: Sendable {
     /// and lightness differences.
     public var agreement: Float { patternCorrelation + overlap - chromaDifference - lightDifference }
 
+    /// The most `agreement` can be (within rounding): the pattern correlation and the overlap are each
+    /// at most 1, and the differences at least 0.
+    public static let greatestAgreement: Float = 2
+
     /// One way of laying the second item over the first: an axis flip (bit 0 flips u, bit 1 v), a
     /// rotation, a scale, a shift and two perspective coefficients, all in canonical units.
     struct Placement { var flip: Int, degrees: Float, scale: Float, du: Float, dv: Float, pu: Float = 0, pv: Float = 0 }

@@ -1,5 +1,6 @@
 import Foundation
 import QueueKit
+import Imaging
 
 /// The matching worker: files an item in the shared index, looks for the best compatible partner
 /// among the candidates the index gives, records the match exactly once, suggests a price, and
@@ -199,7 +200,8 @@ public struct MatchingRole: Sendable {
     /// (none within the ceiling, or its photo cannot be read). A partner's photo lines up far better
     /// than a stranger's; a stranger taken for an absent design lines up about as well as the next
     /// stranger. A runner-up whose photo lines up better than the best candidate's is then judged in
-    /// its place (`takesRunnerUp`), so the runner-up within the ceiling is always looked at.
+    /// its place (`takesRunnerUp`), so the runner-up within the ceiling is looked at unless no photo
+    /// of it could change the outcome (`runnerUpMatters`).
     public struct Confirmation: Sendable {
         /// How much the best candidate's photo leading the runner-up's counts (see `Confirmation`).
         public struct Lead: Sendable {
@@ -279,16 +281,31 @@ public struct MatchingRole: Sendable {
         public func accepts(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, agreement: Double, runnerUpAgreement: Double? = nil,
                             waiting: Int?) -> Bool {
             guard d1 < ceiling else { return false }
-            let nearest = min(d2 ?? far, dn ?? far, far)
             guard d1 > 0 else { return true }
             let lead = lead?.term(best: agreement, runnerUp: runnerUpAgreement) ?? 0
-            return agreement + weight * log(nearest / d1) + lead > threshold(waiting: waiting)
+            return score(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement) + lead > threshold(waiting: waiting)
         }
 
-        /// Whether the runner-up's photo, within the ceiling at `d2`, is read: with a lead always (the
-        /// runner-up may be the match itself), otherwise only for a best candidate about to be taken.
-        func runnerUpMatters(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, agreement: Double, waiting: Int?) -> Bool {
-            looksAtRunnerUp(d2: d2) && (lead != nil || accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, waiting: waiting))
+        /// The score before the lead: agreement + weight × ln(min(d2, dn, far) / d1), for d1 > 0.
+        private func score(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, agreement: Double) -> Double {
+            agreement + weight * log(min(d2 ?? far, dn ?? far, far) / d1)
+        }
+
+        /// Whether the runner-up's photo, within the ceiling at `d2`, is read. Without a lead only for a
+        /// best candidate about to be taken (v12). With one whenever its agreement could change what is
+        /// decided: when the best candidate (`agreement`, at `d1`) passes with the largest lead, or the
+        /// runner-up (its closest other neighbour at `dn2`) would pass in its place with the greatest
+        /// agreement a photo can have (`PhotoAlignment.greatestAgreement`). Otherwise nothing is taken
+        /// whatever its photo shows, and reading it would only cost the time.
+        func runnerUpMatters(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, runnerUpNeighbour dn2: Double?, agreement: Double,
+                             waiting: Int?) -> Bool {
+            guard looksAtRunnerUp(d2: d2), let d2 else { return false }
+            guard let lead else { return accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, waiting: waiting) }
+            guard d1 > 0 else { return true }
+            let threshold = threshold(waiting: waiting), greatest = Double(PhotoAlignment.greatestAgreement)
+            let bestAtMost = score(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement) + lead.gain * lead.limit
+            let runnerUpAtMost = score(d1: d2, runnerUp: d1, neighbour: dn2, agreement: greatest) + lead.term(best: greatest, runnerUp: agreement)
+            return bestAtMost > threshold || (agreement < greatest && runnerUpAtMost > threshold)
         }
 
         /// With a lead, whether the runner-up, at `d2` with its photo's `runnerUpAgreement`, is the
@@ -457,13 +474,15 @@ public struct MatchingRole: Sendable {
                 if bestScore > 0, -log(bestScore) < confirmation.ceiling, let agreement = await verifier?.agreement(with: best) {
                     let (d1, d2, dn) = (-log(bestScore), Self.distance(runnerUp), Self.distance(best.neighbours?.best(excluding: item.id)))
                     let second = scored.count > 1 ? scored[1] : nil
-                    let runnerUpAgreement = if let second, confirmation.runnerUpMatters(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, waiting: candidates.waiting) {
+                    let dn2 = Self.distance(second?.item.neighbours?.best(excluding: item.id))
+                    let runnerUpAgreement = if let second, confirmation.runnerUpMatters(d1: d1, runnerUp: d2, neighbour: dn, runnerUpNeighbour: dn2,
+                                                                                        agreement: agreement, waiting: candidates.waiting) {
                         await verifier?.agreement(with: second.item)
                     } else { Double?.none }
                     if confirmation.accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, runnerUpAgreement: runnerUpAgreement, waiting: candidates.waiting),
                        confirmation.takes(best: agreement, runnerUp: runnerUpAgreement) {
                         verdict = .match(best, bestScore)
-                    } else if let second, confirmation.takesRunnerUp(d1: d1, runnerUp: d2, runnerUpNeighbour: Self.distance(second.item.neighbours?.best(excluding: item.id)),
+                    } else if let second, confirmation.takesRunnerUp(d1: d1, runnerUp: d2, runnerUpNeighbour: dn2,
                                                                      agreement: agreement, runnerUpAgreement: runnerUpAgreement, waiting: candidates.waiting) {
                         verdict = .match(second.item, second.score)
                     } else {
