@@ -58,7 +58,9 @@ let usage = """
     far away. For versions that confirm by the photos, three more columns describe the runner-up
     (the second-best candidate): second, 1 when it is the partner; agreement2, its photo's
     agreement with the query's (-9 when there is none, it lies beyond the confirmation's ceiling,
-    or a photo is missing); and dn2, its dn. A first line, starting with #, names the columns.
+    or a photo is missing); dn2, its dn; and others, the third to fifth candidates within the
+    ceiling, each as partner:d:agreement:dn separated by commas (partner 1 when it is the partner;
+    - when there are none). A first line, starting with #, names the columns.
 
     \(FleetEnvironment.help)
     """
@@ -231,7 +233,7 @@ await runTool("match-bench") {
             throw WriteError(path: path)
         }
         // Names the columns, so that ops/choose-rule reads dumps of every version.
-        try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\(confirming ? " second agreement2 dn2" : "")\n".utf8))
+        try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\(confirming ? " second agreement2 dn2 others" : "")\n".utf8))
         return handle
     }
     let client = RedisClient(environment.redis)
@@ -323,6 +325,11 @@ await runTool("match-bench") {
                     let ceiling = MatchingRole.rules[algorithm]!.confirmation!.ceiling
                     let second = scores.count > 1 && -log(scores[1].1) < ceiling ? look(1).map { String(format: "%.4f", $0.agreement) } : nil
                     runnerUp = " \(scores.count > 1 && scores[1].0 == query.partner ? 1 : 0) \(second ?? "-9") \(neighbourDistance(1))"
+                    // The third to fifth candidates within the ceiling, each as partner:d:agreement:dn.
+                    let others = (2..<max(2, min(5, scores.count))).filter { -log(scores[$0].1) < ceiling }.map { k in
+                        "\(scores[k].0 == query.partner ? 1 : 0):\(d(k)):\(look(k).map { String(format: "%.4f", $0.agreement) } ?? "-9"):\(neighbourDistance(k))"
+                    }
+                    runnerUp += " \(others.isEmpty ? "-" : others.joined(separator: ","))"
                 }
                 // How far the partner is, whether or not the index found it: a miss by the index and a miss
                 // by the fingerprint look alike in the other columns.
