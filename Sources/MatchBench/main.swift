@@ -58,9 +58,10 @@ let usage = """
     far away. For versions that confirm by the photos, three more columns describe the runner-up
     (the second-best candidate): second, 1 when it is the partner; agreement2, its photo's
     agreement with the query's (-9 when there is none, it lies beyond the confirmation's ceiling,
-    or a photo is missing); dn2, its dn; and others, the third to fifth candidates within the
-    ceiling, each as partner:d:agreement:dn separated by commas (partner 1 when it is the partner;
-    - when there are none). A first line, starting with #, names the columns.
+    or a photo is missing); and dn2, its dn. A last one, others, describes the third to fifth
+    candidates within the ceiling, each as partner:d:agreement:dn separated by commas (partner 1
+    when it is the partner, agreement -9 when a photo is missing; - when there are none). A first
+    line, starting with #, names the columns.
 
     \(FleetEnvironment.help)
     """

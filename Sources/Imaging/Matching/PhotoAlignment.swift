@@ -73,9 +73,10 @@ public struct PhotoAlignment: Sendable {
     /// and lightness differences.
     public var agreement: Float { patternCorrelation + overlap - chromaDifference - lightDifference }
 
-    /// The most `agreement` can be (within rounding): the pattern correlation and the overlap are each
-    /// at most 1, and the differences at least 0.
-    public static let greatestAgreement: Float = 2
+    /// The most `agreement` can be: 2, since the pattern correlation and the overlap are each at most
+    /// 1 and the differences at least 0, and 0.01 more for rounding (a plain block's variances, taken
+    /// in one pass, can put its correlation a few thousandths over 1).
+    public static let greatestAgreement: Float = 2.01
 
     /// One way of laying the second item over the first: an axis flip (bit 0 flips u, bit 1 v), a
     /// rotation, a scale, a shift and two perspective coefficients, all in canonical units.

@@ -299,13 +299,13 @@ public struct MatchingRole: Sendable {
         /// whatever its photo shows, and reading it would only cost the time.
         func runnerUpMatters(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, runnerUpNeighbour dn2: Double?, agreement: Double,
                              waiting: Int?) -> Bool {
-            guard looksAtRunnerUp(d2: d2), let d2 else { return false }
+            guard looksAtRunnerUp(d2: d2) else { return false }
             guard let lead else { return accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, waiting: waiting) }
             guard d1 > 0 else { return true }
-            let threshold = threshold(waiting: waiting), greatest = Double(PhotoAlignment.greatestAgreement)
             let bestAtMost = score(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement) + lead.gain * lead.limit
-            let runnerUpAtMost = score(d1: d2, runnerUp: d1, neighbour: dn2, agreement: greatest) + lead.term(best: greatest, runnerUp: agreement)
-            return bestAtMost > threshold || (agreement < greatest && runnerUpAtMost > threshold)
+            return bestAtMost > threshold(waiting: waiting)
+                || takesRunnerUp(d1: d1, runnerUp: d2, runnerUpNeighbour: dn2, agreement: agreement,
+                                 runnerUpAgreement: Double(PhotoAlignment.greatestAgreement), waiting: waiting)
         }
 
         /// With a lead, whether the runner-up, at `d2` with its photo's `runnerUpAgreement`, is the

@@ -285,13 +285,14 @@ import Testing
         #expect(!leading.takes(best: 1.5, runnerUp: 1.6))
         // With a lead the runner-up within the ceiling is looked at whenever its photo could change
         // the outcome; beyond the ceiling never. Among 300 (threshold 2.15), d1 = 2 against 2.9: a
-        // best agreeing 0.5 scores at most 0.779 + 1 (the largest lead), but a runner-up agreeing 2
-        // (the most there is) would score 2 − 0.279 + 1 = 2.721, so it is read. Among 30,000
-        // (threshold 2.65), d1 = 2 against 2.1 (0.75 × ln 1.05 = 0.037): a best agreeing 1.6 scores
-        // at most 2.637 and a runner-up at most 2 − 0.037 + 0.4 = 2.363: nothing can pass, no read.
-        // A best agreeing 1.0 there leaves the runner-up up to 2.963: read. So does a best agreeing
-        // 1.7 (2.737). A runner-up whose own neighbour lies at 1.0 counts 0.75 × ln(1 / 2.1) = −0.556
-        // for the distances: not read beside a best agreeing 1.0 (at most 2.444).
+        // best agreeing 0.5 scores at most 0.779 + 1 (the largest lead), but a runner-up agreeing
+        // 2.01 (the most there is, with rounding) would score 2.01 − 0.279 + 1 = 2.731, so it is
+        // read. Among 30,000 (threshold 2.65), d1 = 2 against 2.1 (0.75 × ln 1.05 = 0.037): a best
+        // agreeing 1.6 scores at most 2.637 and a runner-up at most 2.01 − 0.037 + 0.41 = 2.383:
+        // nothing can pass, no read. A best agreeing 1.0 there leaves the runner-up up to 2.973:
+        // read. So does a best agreeing 1.7 (2.737). A runner-up whose own neighbour lies at 1.0
+        // counts 0.75 × ln(1 / 2.1) = −0.556 for the distances: not read beside a best agreeing
+        // 1.0 (at most 2.454).
         #expect(leading.runnerUpMatters(d1: 2, runnerUp: 2.9, neighbour: nil, runnerUpNeighbour: nil, agreement: 0.5, waiting: 300))
         #expect(!leading.runnerUpMatters(d1: 2, runnerUp: 3.6, neighbour: nil, runnerUpNeighbour: nil, agreement: 2, waiting: 300))
         #expect(!leading.runnerUpMatters(d1: 2, runnerUp: 2.1, neighbour: nil, runnerUpNeighbour: nil, agreement: 1.6, waiting: 30_000))
@@ -300,7 +301,7 @@ import Testing
         #expect(!leading.runnerUpMatters(d1: 2, runnerUp: 2.1, neighbour: nil, runnerUpNeighbour: 1.0, agreement: 1.0, waiting: 30_000))
         // Where it is not read, nothing it could show would be taken: neither the best candidate nor
         // the runner-up in its place, for any agreement of the runner-up's photo.
-        for agreement2 in stride(from: -1.0, through: 2.0, by: 0.05) {
+        for agreement2 in stride(from: -1.0, through: 2.01, by: 0.01) {
             #expect(!(leading.accepts(d1: 2, runnerUp: 2.1, neighbour: nil, agreement: 1.6, runnerUpAgreement: agreement2, waiting: 30_000)
                       && leading.takes(best: 1.6, runnerUp: agreement2)))
             #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.1, runnerUpNeighbour: nil, agreement: 1.6, runnerUpAgreement: agreement2, waiting: 30_000))
