@@ -218,38 +218,26 @@ public struct PhotoAlignment: Sendable {
         return scored.sorted { $0.score > $1.score }.prefix(3).map { ($0.flip, $0.degrees) }
     }
 
-    /// How many of the coarse placements, ranked on the rough sample, are scored again on the coarse one.
-    static let coarseFinalists = 8
-
     /// `b` laid over `a`: coarsely around each of `turns` (an axis flip and a turn), then finely;
     /// `coarse` is `a` sampled for the coarse search, when the caller has it already.
     static func aligned(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)], coarse given: Reference? = nil) -> PhotoAlignment {
-        // Coarse: shape and colour layout over the whole item, ±6° around each turn, ±8 %, ±0.1 of the
-        // extent. Every placement is scored on a rough 12 × 12 sample of the item, and the best few
-        // again on the 24 × 24 one: about a quarter of the work of scoring them all on the finer one, and
-        // for a partner nearly always the same placement (docs/matching-history.md, twenty-fourth session).
+        // Coarse: shape and colour layout over the whole item, ±6° around each turn, ±8 %, ±0.1 of the extent.
         let coarse = given ?? Reference(a, side: 24, block: 0)
-        let rough = Reference(a, side: 12, block: 0)
-        var ranked: [(placement: Placement, score: Float)] = []
+        var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
+        var bestScore = -Float.infinity
         for (flip, turn) in turns {
             for degrees: Float in [-6, -3, 0, 3, 6].map({ turn + $0 }) {
                 for scale: Float in [0.92, 0.96, 1, 1.04, 1.08] {
                     for du: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
                         for dv: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
                             let placement = Placement(flip: flip, degrees: degrees, scale: scale, du: du, dv: dv)
-                            guard let m = measure(rough, b, placement) else { continue }
-                            ranked.append((placement, m.patternCorrelation + 2 * m.overlap))
+                            guard let m = measure(coarse, b, placement) else { continue }
+                            let score = m.patternCorrelation + 2 * m.overlap
+                            if score > bestScore { best = placement; bestScore = score }
                         }
                     }
                 }
             }
-        }
-        var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
-        var bestScore = -Float.infinity
-        for (placement, _) in ranked.sorted(by: { $0.score > $1.score }).prefix(coarseFinalists) {
-            guard let m = measure(coarse, b, placement) else { continue }
-            let score = m.patternCorrelation + 2 * m.overlap
-            if score > bestScore { best = placement; bestScore = score }
         }
         // Fine: the pattern block by block, within half a coarse step of the coarse placement, with
         // perspective coefficients up to ±0.2 (both photos tilted up to 15 %).
