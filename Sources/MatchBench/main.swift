@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v13]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v14]
                        [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE]]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
@@ -20,7 +20,7 @@ let usage = """
     ±0.35 points), and milliseconds per match. It also counts the socks and gloves that have twins
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
-    Versions that look at the photos themselves (v5, v11 to v13) get them rendered again (read from the
+    Versions that look at the photos themselves (v5, v11 to v14) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
     keeps that mask beside the photo); the rendering time is printed apart. For versions that
     weigh what the best candidate has met (v8 to v13), every indexed item first looks around
@@ -50,7 +50,7 @@ let usage = """
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came
-    near), for versions that confirm by the photos (v11 to v13) the agreement of the best candidate's
+    near), for versions that confirm by the photos (v11 to v14) the agreement of the best candidate's
     photo with the query's and its four parts (PhotoAlignment's pattern correlation, overlap, chroma
     and lightness differences; -9 when a photo is missing), and partner_d: -ln of the partner's score
     whether or not the index found it (-1 for a design that is not indexed, inf when the partner
@@ -227,7 +227,7 @@ await runTool("match-bench") {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }
-    // Versions that confirm by the photos (v11 to v13): the dump also has the best candidate's agreement.
+    // Versions that confirm by the photos (v11 to v14): the dump also has the best candidate's agreement.
     let confirming = MatchingRole.rules[algorithm]!.confirmation != nil
     let dump = try arguments.value("dump").map { path in
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
@@ -317,7 +317,8 @@ await runTool("match-bench") {
                     func look(_ k: Int) -> PhotoAlignment? {
                         guard scores.count > k, let candidate = candidates.first(where: { $0.id == scores[k].0 }),
                               let own = set.photos.photo(of: query.item), let theirs = set.photos.photo(of: candidate) else { return nil }
-                        return PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask))
+                        return PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask),
+                                              search: MatchingRole.rules[algorithm]!.confirmation!.search)
                     }
                     agreement = look(0).map {
                         String(format: " %.4f %.4f %.4f %.4f %.4f", $0.agreement, $0.patternCorrelation, $0.overlap, $0.chromaDifference, $0.lightDifference)

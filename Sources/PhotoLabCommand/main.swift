@@ -81,7 +81,8 @@ let usage = """
     Given a second photo, it also times v11's photo check, what a matching worker adds per match
     besides reading and decoding the two photos: preparing a photo for it (AlignableItem) with the
     mask its upload kept, as the fleet does, and without (the item found again), and laying one
-    over the other (PhotoAlignment).
+    over the other (PhotoAlignment) with the full coarse search of v11 to v13 and the shortlisted
+    one of v14, with the agreement each finds.
 
     resolution takes the second photo of each of N designs (default 6000, seed 2: train-metric's
     check) again with a camera of each of LIST times the pixels along each side (default
@@ -383,9 +384,11 @@ func timePhotoCheck(_ first: String, _ second: String, runs: Int) throws {
     let prepareKept = milliseconds(runs: runs) { AlignableItem(image: images[0], mask: mask) }
     let prepareFound = milliseconds(runs: runs) { AlignableItem(image: images[0]) }
     let (a, b) = (AlignableItem(image: images[0]), AlignableItem(image: images[1]))
-    let align = milliseconds(runs: runs) { PhotoAlignment(a, b) }
-    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %.1f ms to lay one over the other (PhotoAlignment), %d runs each; agreement %.9f",
-               prepareKept, prepareFound, align, runs, PhotoAlignment(a, b).agreement))
+    let full = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .full) }
+    let shortlisted = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .shortlisted) }
+    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14), agreement %.9f",
+               prepareKept, prepareFound, runs, full, PhotoAlignment(a, b, search: .full).agreement,
+               shortlisted, PhotoAlignment(a, b, search: .shortlisted).agreement))
 }
 
 func compare(_ first: String, _ second: String, writingTo output: String?) throws {

@@ -193,15 +193,31 @@ public struct PhotoAlignment: Sendable {
         self.lightDifference = lightDifference
     }
 
+    /// How the coarse search scores its placements (625 around each turn) before the fine search.
+    /// An algorithm version names one (`MatchingRole.Confirmation.search`), so that what it decides
+    /// stays what its numbers were chosen on.
+    public enum Search: Sendable {
+        /// Every placement on the 24 × 24 sample of the item (v5, v11 to v13).
+        case full
+        /// Every placement on a rough 12 × 12 sample, and the best `shortlistedFinalists` again on
+        /// the 24 × 24 one: about 1.6 times as fast as `full` for the whole alignment, and for a
+        /// partner nearly always the same placement (docs/matching-history.md, twenty-fourth and
+        /// twenty-fifth sessions).
+        case shortlisted
+    }
+
+    /// How many placements, ranked on the rough sample, `Search.shortlisted` scores again.
+    static let shortlistedFinalists = 8
+
     /// Lays `b` over `a` as well as it goes and measures how well they agree: in their canonical
     /// frames under each axis flip and, where either item has no clear axis, also in evenly scaled
     /// frames at the turns that fit best (the better of the two).
-    public init(_ a: AlignableItem, _ b: AlignableItem) {
-        let flipped = Self.aligned(a, b, turns: (0..<4).map { ($0, 0) })
+    public init(_ a: AlignableItem, _ b: AlignableItem, search: Search = .full) {
+        let flipped = Self.aligned(a, b, turns: (0..<4).map { ($0, 0) }, search: search)
         guard a.turnsFreely || b.turnsFreely else { self = flipped; return }
         let (evenA, evenB) = (a.evenlyFramed, b.evenlyFramed)
         let coarse = Reference(evenA, side: 24, block: 0)
-        let turned = Self.aligned(evenA, evenB, turns: Self.bestTurns(coarse, evenB), coarse: coarse)
+        let turned = Self.aligned(evenA, evenB, turns: Self.bestTurns(coarse, evenB), search: search, coarse: coarse)
         self = turned.agreement > flipped.agreement ? turned : flipped
     }
 
@@ -220,24 +236,37 @@ public struct PhotoAlignment: Sendable {
 
     /// `b` laid over `a`: coarsely around each of `turns` (an axis flip and a turn), then finely;
     /// `coarse` is `a` sampled for the coarse search, when the caller has it already.
-    static func aligned(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)], coarse given: Reference? = nil) -> PhotoAlignment {
+    static func aligned(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)], search: Search,
+                        coarse given: Reference? = nil) -> PhotoAlignment {
         // Coarse: shape and colour layout over the whole item, ±6° around each turn, ±8 %, ±0.1 of the extent.
         let coarse = given ?? Reference(a, side: 24, block: 0)
-        var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
-        var bestScore = -Float.infinity
+        var placements: [Placement] = []
         for (flip, turn) in turns {
             for degrees: Float in [-6, -3, 0, 3, 6].map({ turn + $0 }) {
                 for scale: Float in [0.92, 0.96, 1, 1.04, 1.08] {
                     for du: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
                         for dv: Float in [-0.1, -0.05, 0, 0.05, 0.1] {
-                            let placement = Placement(flip: flip, degrees: degrees, scale: scale, du: du, dv: dv)
-                            guard let m = measure(coarse, b, placement) else { continue }
-                            let score = m.patternCorrelation + 2 * m.overlap
-                            if score > bestScore { best = placement; bestScore = score }
+                            placements.append(Placement(flip: flip, degrees: degrees, scale: scale, du: du, dv: dv))
                         }
                     }
                 }
             }
+        }
+        func scored(_ placements: [Placement], on reference: Reference) -> [(placement: Placement, score: Float)] {
+            placements.compactMap { placement in
+                measure(reference, b, placement).map { (placement, $0.patternCorrelation + 2 * $0.overlap) }
+            }
+        }
+        if search == .shortlisted {
+            let rough = Reference(a, side: 12, block: 0)
+            placements = scored(placements, on: rough).sorted { $0.score > $1.score }.prefix(shortlistedFinalists).map(\.placement)
+        }
+        // The first of the best-scoring placements, as the search has always taken it.
+        var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
+        var bestScore = -Float.infinity
+        for (placement, score) in scored(placements, on: coarse) where score > bestScore {
+            best = placement
+            bestScore = score
         }
         // Fine: the pattern block by block, within half a coarse step of the coarse placement, with
         // perspective coefficients up to ±0.2 (both photos tilted up to 15 %).

@@ -19,12 +19,15 @@ struct PhotoVerifier {
     let verification: MatchingRole.Verification?
     let query: Item
     let photos: (any PhotoSource)?
+    /// How the photos are laid over each other (the version's `Confirmation.search`).
+    let search: PhotoAlignment.Search
     private var prepared: [String: AlignableItem] = [:]
 
-    init(_ verification: MatchingRole.Verification?, query: Item, photos: (any PhotoSource)?) {
+    init(_ verification: MatchingRole.Verification?, query: Item, photos: (any PhotoSource)?, search: PhotoAlignment.Search = .full) {
         self.verification = verification
         self.query = query
         self.photos = photos
+        self.search = search
     }
 
     /// The verdict on `scored` (candidates with their photo similarity, most similar first). Items
@@ -55,7 +58,7 @@ struct PhotoVerifier {
     /// The agreement of each of `candidates`' photos with the job's own, or nil when a photo is
     /// missing; read, prepared and laid over each other on a photo-work thread (`PhotoWork`).
     private mutating func agreements(with candidates: [Item]) async -> [Float]? {
-        let (query, photos, known) = (query, photos, prepared)
+        let (query, photos, known, search) = (query, photos, prepared, search)
         let looked = await PhotoWork.run { () -> (prepared: [String: AlignableItem], agreements: [Float]?) in
             var prepared = known
             func alignable(_ item: Item) -> AlignableItem? {
@@ -73,7 +76,7 @@ struct PhotoVerifier {
             var agreements: [Float] = []
             for candidate in candidates {
                 guard let theirs = alignable(candidate) else { return (prepared, nil) }
-                agreements.append(PhotoAlignment(own, theirs).agreement)
+                agreements.append(PhotoAlignment(own, theirs, search: search).agreement)
             }
             return (prepared, agreements)
         }

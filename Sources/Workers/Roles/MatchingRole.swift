@@ -26,9 +26,11 @@ import Imaging
 /// best candidate's photo lines up with the job's own together with how much closer it is than its
 /// rivals (see `Confirmation`); when a photo cannot be read, v10's numbers decide. `v12` is v11
 /// that, before taking the best candidate, looks at the runner-up's photo too and waits when it
-/// lines up better (`Confirmation.checksRunnerUp`). `v13` (default) is v12 that also counts how much
+/// lines up better (`Confirmation.checksRunnerUp`). `v13` is v12 that also counts how much
 /// better the best candidate's photo lines up than the runner-up's (`Confirmation.lead`), and judges
-/// a runner-up that lines up better in the best's place. `v6` is v4's metric with a looser rule (0.60, 2.7,
+/// a runner-up that lines up better in the best's place. `v14` (default) is v13 laying the photos
+/// over each other with a shortlisted coarse search (`Confirmation.search`), with numbers of its
+/// own. `v6` is v4's metric with a looser rule (0.60, 2.7,
 /// alone 2.65) at every size. `v1` to `v3` use the
 /// hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55),
 /// `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
@@ -46,7 +48,7 @@ public struct MatchingRole: Sendable {
     public let photos: (any PhotoSource)?
     public static let algorithmFlag = "matching.algorithm"
     /// The version used when the flag names none (or one this worker does not know).
-    public static let defaultAlgorithm = "v13"
+    public static let defaultAlgorithm = "v14"
 
     /// One algorithm version: how photos are compared, and the decision's numbers (see the type's summary).
     public struct Rule: Sendable {
@@ -235,9 +237,11 @@ public struct MatchingRole: Sendable {
         public let checksRunnerUp: Bool
         /// How the best photo's lead over the runner-up's counts (nil: it does not).
         public let lead: Lead?
+        /// How the photos are laid over each other (v14 shortlists the coarse placements).
+        public let search: PhotoAlignment.Search
 
         public init(weight: Double, ceiling: Double, far: Double, thresholds: [(waiting: Int, threshold: Double)], checksRunnerUp: Bool = false,
-                    lead: Lead? = nil) {
+                    lead: Lead? = nil, search: PhotoAlignment.Search = .full) {
             precondition(!thresholds.isEmpty && zip(thresholds, thresholds.dropFirst()).allSatisfy { $0.waiting < $1.waiting }, "thresholds must grow in waiting items")
             precondition(lead == nil || checksRunnerUp, "a lead is measured on the runner-up's photo, so it is looked at")
             self.weight = weight
@@ -246,11 +250,12 @@ public struct MatchingRole: Sendable {
             self.thresholds = thresholds
             self.checksRunnerUp = checksRunnerUp
             self.lead = lead
+            self.search = search
         }
 
         /// The same numbers, with the runner-up checked or not.
         func checkingRunnerUp(_ checks: Bool) -> Confirmation {
-            Confirmation(weight: weight, ceiling: ceiling, far: far, thresholds: thresholds, checksRunnerUp: checks)
+            Confirmation(weight: weight, ceiling: ceiling, far: far, thresholds: thresholds, checksRunnerUp: checks, search: search)
         }
 
         /// Whether the runner-up, at distance `d2` from the job's item, is close enough to be looked at
@@ -329,6 +334,9 @@ public struct MatchingRole: Sendable {
     private static let v13Confirmation = Confirmation(weight: 0.75, ceiling: 3.5, far: 6.0, thresholds: [(400, 2.15), (1_000, 2.5), (30_000, 2.65)],
                                                       checksRunnerUp: true, lead: .init(gain: 1.0, usual: 0.6, limit: 1.0))
 
+    private static let v14Confirmation = Confirmation(weight: 0.75, ceiling: 3.5, far: 6.0, thresholds: [(400, 1.95), (1_000, 2.05), (30_000, 2.2)],
+                                                      checksRunnerUp: true, lead: .init(gain: 0.5, usual: 0.3, limit: 1.0), search: .shortlisted)
+
     private static let v7Steps: [Rule.Step] = [
         .init(waiting: 400, .init(ratio: 0.66, ceiling: 2.7, alone: 2.65)),
         .init(waiting: 3_000, .init(ratio: 0.59, ceiling: 2.6, alone: 2.55)),
@@ -397,6 +405,14 @@ public struct MatchingRole: Sendable {
         // --confirmation --lead`); README has the figures, and those of seed 3 at 643 items and the
         // independent seed 41, on which nothing was chosen.
         "v13": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v13Confirmation),
+        // v13 laying the photos over each other with the shortlisted coarse search
+        // (`PhotoAlignment.Search.shortlisted`, about 1.4 times as fast per match), with its numbers
+        // chosen again the same way on its own dumps of the same photo sets: the highest mean recall
+        // of the grid keeping false matches at or below 0.83 % on each (`ops/choose-rule
+        // --confirmation --lead`). Flatter thresholds and half the lead's gain: fewer pairs among
+        // a few hundred items, more among thousands (README has the figures, and those of the
+        // independent seed 41 and PhotoLab seed 3 at 673 items, on which nothing was chosen).
+        "v14": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v14Confirmation),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
@@ -458,7 +474,7 @@ public struct MatchingRole: Sendable {
         }
         let rule = Self.rule(for: algorithm)
         let comparison = PhotoComparison(rule.metric, query: item)
-        var verifier = rule.verification != nil || rule.confirmation != nil ? PhotoVerifier(rule.verification, query: item, photos: photos) : nil
+        var verifier = rule.verification != nil || rule.confirmation != nil ? PhotoVerifier(rule.verification, query: item, photos: photos, search: rule.confirmation?.search ?? .full) : nil
         // What the last search scored, noted in the neighbours of the item and its candidates.
         var scored: [(item: Item, score: Double)] = []
         var matched: String?

@@ -215,9 +215,10 @@ import Testing
         // against 2.9 (0.69) is refused among 300, against 3.1 (0.645) taken; d1 = 2.4 against 5 (0.48)
         // is over the ceiling from 3,000 on, where v8 takes it. v10 decides as v9 among 30 candidates,
         // not 100; v11 is v10 with the photo confirmation, whose numbers also decide when a photo
-        // cannot be read, v12 is v11 with its runner-up check, and v13 (the default, also for unknown
-        // versions) is v12 counting the lead of the best candidate's photo over the runner-up's.
-        #expect(MatchingRole.defaultAlgorithm == "v13")
+        // cannot be read, v12 is v11 with its runner-up check, v13 is v12 counting the lead of the
+        // best candidate's photo over the runner-up's, and v14 (the default, also for unknown
+        // versions) is v13 with the shortlisted photo search and numbers of its own.
+        #expect(MatchingRole.defaultAlgorithm == "v14")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -265,14 +266,14 @@ import Testing
         #expect(!checked.runnerUpMatters(d1: 2, runnerUp: 2.9, neighbour: nil, runnerUpNeighbour: nil, agreement: 1.4, waiting: 300))
         #expect(checked.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 1.4, waiting: 300))
         #expect(checked.lead == nil && confirmation.lead == nil)
-        // v13 (the default, also for unknown versions) is v12 whose score also counts how much better
+        // v13 is v12 whose score also counts how much better
         // the best candidate's photo lines up than the runner-up's: agreement − the runner-up's, held
         // within ±1, or 0.6 when the runner-up was not looked at (none within the ceiling, or its photo
         // unreadable); weight 0.75, threshold 2.15 among 400 or fewer, 2.5 at 1,000. d1 = 2 against
         // 2.9 (0.75 × ln 1.45 = 0.279) with photos agreeing 1.5 scores 1.779 before the lead: taken
         // among 300 with a runner-up agreeing 0.8 (+0.7: 2.479) or none looked at (+0.6: 2.379),
         // refused with one agreeing 1.4 (+0.1: 1.879), and refused among 1,000 with the one agreeing 0.8.
-        let leading = try #require(MatchingRole.rule(for: "v99").confirmation)
+        let leading = try #require(MatchingRole.rule(for: "v13").confirmation)
         let lead = try #require(leading.lead)
         #expect(leading.checksRunnerUp && leading.weight == 0.75 && leading.ceiling == confirmation.ceiling && leading.far == confirmation.far)
         #expect(lead.gain == 1 && lead.usual == 0.6 && lead.limit == 1)
@@ -319,6 +320,21 @@ import Testing
         #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.9, runnerUpAgreement: 1.8, waiting: 300))
         #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.0, runnerUpAgreement: nil, waiting: 300))
         #expect(!checked.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.0, runnerUpAgreement: 1.8, waiting: 300))
+        // v14 (the default, also for unknown versions) is v13's form with the shortlisted photo
+        // search and its own numbers: threshold 1.95 among 400 or fewer, 2.05 at 1,000, 2.2 from
+        // 30,000; the lead counts half (gain 0.5, 0.3 without a runner-up looked at). d1 = 2
+        // against 2.9 with photos agreeing 1.5 (1.779 before the lead): taken among 300 and 1,000
+        // with a runner-up agreeing 0.8 (+0.35: 2.129), refused from 30,000 on; refused among 300
+        // with none looked at (+0.15: 1.929) or one agreeing 1.4 (+0.05: 1.829). v11 to v13 search in full.
+        let v14 = try #require(MatchingRole.rule(for: "v99").confirmation)
+        #expect(v14.search == .shortlisted && leading.search == .full && checked.search == .full && confirmation.search == .full)
+        #expect(v14.checksRunnerUp && v14.weight == 0.75 && v14.ceiling == leading.ceiling && v14.far == leading.far)
+        #expect(v14.lead.map { [$0.gain, $0.usual, $0.limit] } == [0.5, 0.3, 1])
+        #expect(v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 0.8, waiting: 300))
+        #expect(v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 0.8, waiting: 1_000))
+        #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 0.8, waiting: 30_000))
+        #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: nil, waiting: 300))
+        #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 1.4, waiting: 300))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
