@@ -23,7 +23,7 @@ let usage = """
     Versions that look at the photos themselves (v5, v11 to v14) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
     keeps that mask beside the photo); the rendering time is printed apart. For versions that
-    weigh what the best candidate has met (v8 to v13), every indexed item first looks around
+    weigh what the best candidate has met (v8 to v14), every indexed item first looks around
     itself as its match job would have (its candidates' scores noted in its neighbours and its own
     in theirs); that survey is timed apart.
 
@@ -229,6 +229,7 @@ await runTool("match-bench") {
     }
     // Versions that confirm by the photos (v11 to v14): the dump also has the best candidate's agreement.
     let confirming = MatchingRole.rules[algorithm]!.confirmation != nil
+    let photoSearch = MatchingRole.rules[algorithm]!.confirmation?.search ?? .full
     let dump = try arguments.value("dump").map { path in
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw WriteError(path: path)
@@ -318,7 +319,7 @@ await runTool("match-bench") {
                         guard scores.count > k, let candidate = candidates.first(where: { $0.id == scores[k].0 }),
                               let own = set.photos.photo(of: query.item), let theirs = set.photos.photo(of: candidate) else { return nil }
                         return PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask),
-                                              search: MatchingRole.rules[algorithm]!.confirmation!.search)
+                                              search: photoSearch)
                     }
                     agreement = look(0).map {
                         String(format: " %.4f %.4f %.4f %.4f %.4f", $0.agreement, $0.patternCorrelation, $0.overlap, $0.chromaDifference, $0.lightDifference)

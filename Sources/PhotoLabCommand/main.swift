@@ -398,9 +398,9 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     }
     let fingerprints = images.map { Fingerprint(image: $0) }
     let masks = images.map { ObjectSegmentation.maskImage(for: $0) }
-    let alignment = PhotoAlignment(AlignableItem(image: images[0]), AlignableItem(image: images[1]))
-    let distance = LearnedMetric.standard.distance(fingerprints[0], fingerprints[1])
     let rule = MatchingRole.rules[MatchingRole.defaultAlgorithm]!
+    let alignment = PhotoAlignment(AlignableItem(image: images[0]), AlignableItem(image: images[1]), search: rule.confirmation?.search ?? .full)
+    let distance = LearnedMetric.standard.distance(fingerprints[0], fingerprints[1])
     let (few, many) = (rule.neighbourThresholds(waiting: 0) ?? rule.thresholds(waiting: 0), rule.neighbourThresholds(waiting: nil) ?? rule.thresholds(waiting: nil))
     let against = rule.neighbours == nil ? "the runner-up's d" : "the smaller of the runner-up's d and that of the closest other item the candidate has met"
     say(String(format: "learned distance d %.3f (similarity %.4f); %@ takes a best candidate only at d below %.2f, and below %.2f × %@, among many waiting items (among few: %.2f and %.2f)",

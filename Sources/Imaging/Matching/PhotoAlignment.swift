@@ -193,6 +193,9 @@ public struct PhotoAlignment: Sendable {
         self.lightDifference = lightDifference
     }
 
+    /// What the coarse searches rank placements by: shape and colour layout over the whole item.
+    var coarseScore: Float { patternCorrelation + 2 * overlap }
+
     /// How the coarse search scores its placements (625 around each turn) before the fine search.
     /// An algorithm version names one (`MatchingRole.Confirmation.search`), so that what it decides
     /// stays what its numbers were chosen on.
@@ -228,7 +231,7 @@ public struct PhotoAlignment: Sendable {
         for flip in 0..<2 {
             for degrees in stride(from: Float(0), to: 360, by: 6) {
                 guard let m = measure(coarse, b, Placement(flip: flip, degrees: degrees, scale: 1, du: 0, dv: 0)) else { continue }
-                scored.append((flip, degrees, m.patternCorrelation + 2 * m.overlap))
+                scored.append((flip, degrees, m.coarseScore))
             }
         }
         return scored.sorted { $0.score > $1.score }.prefix(3).map { ($0.flip, $0.degrees) }
@@ -254,14 +257,15 @@ public struct PhotoAlignment: Sendable {
         }
         func scored(_ placements: [Placement], on reference: Reference) -> [(placement: Placement, score: Float)] {
             placements.compactMap { placement in
-                measure(reference, b, placement).map { (placement, $0.patternCorrelation + 2 * $0.overlap) }
+                measure(reference, b, placement).map { (placement, $0.coarseScore) }
             }
         }
         if search == .shortlisted {
             let rough = Reference(a, side: 12, block: 0)
             placements = scored(placements, on: rough).sorted { $0.score > $1.score }.prefix(shortlistedFinalists).map(\.placement)
         }
-        // The first of the best-scoring placements, as the search has always taken it.
+        // The best-scoring placement, the first of equals in the order listed (for `.full`, as the
+        // search has always taken it) or ranked on the rough sample (`.shortlisted`).
         var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
         var bestScore = -Float.infinity
         for (placement, score) in scored(placements, on: coarse) where score > bestScore {

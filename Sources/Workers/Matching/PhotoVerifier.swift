@@ -23,7 +23,7 @@ struct PhotoVerifier {
     let search: PhotoAlignment.Search
     private var prepared: [String: AlignableItem] = [:]
 
-    init(_ verification: MatchingRole.Verification?, query: Item, photos: (any PhotoSource)?, search: PhotoAlignment.Search = .full) {
+    init(_ verification: MatchingRole.Verification?, query: Item, photos: (any PhotoSource)?, search: PhotoAlignment.Search) {
         self.verification = verification
         self.query = query
         self.photos = photos

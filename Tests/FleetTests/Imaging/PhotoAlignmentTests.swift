@@ -67,25 +67,27 @@ import Testing
     /// A photo laid over another with the mask its upload kept (packed and read back) agrees exactly
     /// as when the item is found again; a mask that says otherwise is what is used, and one of
     /// another size than the photo's working copy is passed over.
-    @Test func theKeptMaskStandsInForFindingTheItemAgain() throws {
+    @Test(arguments: [PhotoAlignment.Search.full, .shortlisted])
+    func theKeptMaskStandsInForFindingTheItemAgain(search: PhotoAlignment.Search) throws {
         let sock = try #require(DesignCatalogue.make(count: 20, seed: 2).first { $0.kind == .sock })
         let first = Photographer.photograph(sock, shot: 0, seed: 2).image, second = Photographer.photograph(sock, shot: 1, seed: 2).image
         let query = AlignableItem(image: second)
-        let found = PhotoAlignment(query, AlignableItem(image: first))
+        let found = PhotoAlignment(query, AlignableItem(image: first), search: search)
         let packed = Fingerprint.measuring(first).mask.packed()
-        let kept = PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: packed)))
+        let kept = PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: packed)), search: search)
         #expect(kept.agreement == found.agreement && kept.overlap == found.overlap)
         // The photo's top half of rows cleared from the mask (this sock lies across both halves): the
-        // overlap falls.
+        // overlap falls (by 0.09 with the shortlisted search, which finds a placement making up for
+        // some of it).
         var half = packed
         for i in 5..<(5 + (half.count - 5) / 2) { half[i] = 0 }
-        let cut = PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: half)))
-        #expect(cut.overlap < found.overlap - 0.1, "\(cut) \(found)")
+        let cut = PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: half)), search: search)
+        #expect(cut.overlap < found.overlap - 0.05, "\(cut) \(found)")
         // The mask with its sides swapped is of another size than the photo's working copy: not used.
         let size = Fingerprint.workingSize(of: first)
         try #require(size.width != size.height)
         let swapped = Array(packed[0..<1] + packed[3..<5] + packed[1..<3] + packed[5...])
-        #expect(PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: swapped))).agreement == found.agreement)
+        #expect(PhotoAlignment(query, AlignableItem(image: first, mask: try ObjectSegmentation.Mask(packed: swapped)), search: search).agreement == found.agreement)
     }
 
     /// A mask's packed form: a method byte, the size, a bit per pixel; other methods, wrong lengths,

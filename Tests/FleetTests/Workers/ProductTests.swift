@@ -324,8 +324,9 @@ import Testing
         // search and its own numbers: threshold 1.95 among 400 or fewer, 2.05 at 1,000, 2.2 from
         // 30,000; the lead counts half (gain 0.5, 0.3 without a runner-up looked at). d1 = 2
         // against 2.9 with photos agreeing 1.5 (1.779 before the lead): taken among 300 and 1,000
-        // with a runner-up agreeing 0.8 (+0.35: 2.129), refused from 30,000 on; refused among 300
-        // with none looked at (+0.15: 1.929) or one agreeing 1.4 (+0.05: 1.829). v11 to v13 search in full.
+        // with a runner-up agreeing 0.8 (+0.35: 2.129), refused among 30,000; refused among 300
+        // with none looked at (+0.15: 1.929, which v13's lead would take) or one agreeing 1.4
+        // (+0.05: 1.829). v11 to v13 search in full.
         let v14 = try #require(MatchingRole.rule(for: "v99").confirmation)
         #expect(v14.search == .shortlisted && leading.search == .full && checked.search == .full && confirmation.search == .full)
         #expect(v14.checksRunnerUp && v14.weight == 0.75 && v14.ceiling == leading.ceiling && v14.far == leading.far)
