@@ -128,6 +128,13 @@ public struct MatchingRole: Sendable {
             self.confirmation = confirmation
         }
 
+        /// The closer look at the photos for a job's `query` item, searching as the rule's
+        /// confirmation says; nil where the numbers alone decide.
+        func photoVerifier(for query: Item, photos: (any PhotoSource)?) -> PhotoVerifier? {
+            guard verification != nil || confirmation != nil else { return nil }
+            return PhotoVerifier(verification, query: query, photos: photos, search: confirmation?.search ?? .full)
+        }
+
         /// The numbers for a search among `waiting` items: up to the first step's count its numbers,
         /// from the last step's on the last's, in between interpolated in the logarithm of the count.
         /// Unknown (nil), the last step's: the strictest, for the largest catalogue.
@@ -474,7 +481,7 @@ public struct MatchingRole: Sendable {
         }
         let rule = Self.rule(for: algorithm)
         let comparison = PhotoComparison(rule.metric, query: item)
-        var verifier = rule.verification != nil || rule.confirmation != nil ? PhotoVerifier(rule.verification, query: item, photos: photos, search: rule.confirmation?.search ?? .full) : nil
+        var verifier = rule.photoVerifier(for: item, photos: photos)
         // What the last search scored, noted in the neighbours of the item and its candidates.
         var scored: [(item: Item, score: Double)] = []
         var matched: String?

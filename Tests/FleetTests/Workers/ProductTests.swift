@@ -336,6 +336,12 @@ import Testing
         #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 0.8, waiting: 30_000))
         #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: nil, waiting: 300))
         #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 1.4, waiting: 300))
+        // The matching role's look at the photos searches as its version says.
+        let query = Item(id: "q", user: "u", product: "sock", attributes: ItemAttributes(), fingerprint: nil, createdAt: 0)
+        #expect(MatchingRole.rule(for: "v99").photoVerifier(for: query, photos: nil)?.search == .shortlisted)
+        #expect(MatchingRole.rules["v13"]!.photoVerifier(for: query, photos: nil)?.search == .full)
+        #expect(MatchingRole.rules["v5"]!.photoVerifier(for: query, photos: nil)?.search == .full)
+        #expect(MatchingRole.rules["v10"]!.photoVerifier(for: query, photos: nil) == nil)
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
