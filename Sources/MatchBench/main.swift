@@ -228,8 +228,8 @@ await runTool("match-bench") {
         catch { throw WriteError(path: directory) }
     }
     // Versions that confirm by the photos (v11 to v14): the dump also has the best candidate's agreement.
-    let confirming = MatchingRole.rules[algorithm]!.confirmation != nil
-    let photoSearch = MatchingRole.rules[algorithm]!.confirmation?.search ?? .full
+    let confirmation = MatchingRole.rules[algorithm]!.confirmation
+    let confirming = confirmation != nil
     let dump = try arguments.value("dump").map { path in
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw WriteError(path: path)
@@ -311,7 +311,7 @@ await runTool("match-bench") {
                 let dn = neighbourDistance(0)
                 // For versions that confirm by the photos: how well the best candidate's agrees with the query's.
                 var agreement = "", runnerUp = ""
-                if confirming {
+                if let confirmation {
                     // The dump's own renders are not the match's: the rendering time is put back as it was.
                     let rendered = set.rendering?.value.withLock { $0 }
                     defer { if let rendered { set.rendering?.value.withLock { $0 = rendered } } }
@@ -319,13 +319,13 @@ await runTool("match-bench") {
                         guard scores.count > k, let candidate = candidates.first(where: { $0.id == scores[k].0 }),
                               let own = set.photos.photo(of: query.item), let theirs = set.photos.photo(of: candidate) else { return nil }
                         return PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask),
-                                              search: photoSearch)
+                                              search: confirmation.search)
                     }
                     agreement = look(0).map {
                         String(format: " %.4f %.4f %.4f %.4f %.4f", $0.agreement, $0.patternCorrelation, $0.overlap, $0.chromaDifference, $0.lightDifference)
                     } ?? " -9 -9 -9 -9 -9"
                     // The runner-up is looked at only within the confirmation's ceiling, as a match would.
-                    let ceiling = MatchingRole.rules[algorithm]!.confirmation!.ceiling
+                    let ceiling = confirmation.ceiling
                     let second = scores.count > 1 && -log(scores[1].1) < ceiling ? look(1).map { String(format: "%.4f", $0.agreement) } : nil
                     runnerUp = " \(scores.count > 1 && scores[1].0 == query.partner ? 1 : 0) \(second ?? "-9") \(neighbourDistance(1))"
                     // The third to fifth candidates within the ceiling, each as partner:d:agreement:dn.

@@ -214,8 +214,9 @@ public struct PhotoAlignment: Sendable {
 
     /// Lays `b` over `a` as well as it goes and measures how well they agree: in their canonical
     /// frames under each axis flip and, where either item has no clear axis, also in evenly scaled
-    /// frames at the turns that fit best (the better of the two).
-    public init(_ a: AlignableItem, _ b: AlignableItem, search: Search = .full) {
+    /// frames at the turns that fit best (the better of the two); `search` is the version's (no
+    /// default, so that no caller measures with another search than its version's numbers assume).
+    public init(_ a: AlignableItem, _ b: AlignableItem, search: Search) {
         let flipped = Self.aligned(a, b, turns: (0..<4).map { ($0, 0) }, search: search)
         guard a.turnsFreely || b.turnsFreely else { self = flipped; return }
         let (evenA, evenB) = (a.evenlyFramed, b.evenlyFramed)
