@@ -7,8 +7,8 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v14]
-                       [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE]]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v15]
+                       [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE]] [--scatter-buttons]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
     rotation, scale, lighting, blur, noise, clutter, perspective and JPEG re-encoding). For each
@@ -20,7 +20,7 @@ let usage = """
     ±0.35 points), and milliseconds per match. It also counts the socks and gloves that have twins
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
-    Versions that look at the photos themselves (v5, v11 to v14) get them rendered again (read from the
+    Versions that look at the photos themselves (v5, v11 to v15) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
     keeps that mask beside the photo); the rendering time is printed apart. For versions that
     weigh what the best candidate has met (v8 to v14), every indexed item first looks around
@@ -38,6 +38,11 @@ let usage = """
     finding it: for the fingerprint, for the mask kept for the photo check, or for both. It tells
     how much a better segmentation could give before one is written.
 
+    --scatter-buttons photographs each PhotoLab button set's buttons laid out anew for its second
+    photo (the same buttons elsewhere, as another owner's set of them would lie: ItemDesign
+    .laidOutAnew); otherwise both photos show the set as it was designed. Its second photos are
+    cached apart (ops/other-photos --scatter-buttons does the same for a set of one's own).
+
     --cache DIR keeps the fingerprints of generated photos in DIR (a file per seed, shot and
     fingerprint layout) so that a second run over 100,000 designs skips the twenty-odd minutes of
     rendering and fingerprinting. Delete it after changing how fingerprints are computed.
@@ -50,7 +55,7 @@ let usage = """
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came
-    near), for versions that confirm by the photos (v11 to v14) the agreement of the best candidate's
+    near), for versions that confirm by the photos (v11 to v15) the agreement of the best candidate's
     photo with the query's and its four parts (PhotoAlignment's pattern correlation, overlap, chroma
     and lightness differences; -9 when a photo is missing), and partner_d: -ln of the partner's score
     whether or not the index found it (-1 for a design that is not indexed, inf when the partner
@@ -60,8 +65,9 @@ let usage = """
     agreement with the query's (-9 when there is none, it lies beyond the confirmation's ceiling,
     or a photo is missing); and dn2, its dn. A last one, others, describes the third to fifth
     candidates within the ceiling, each as partner:d:agreement:dn separated by commas (partner 1
-    when it is the partner, agreement -9 when a photo is missing; - when there are none). A first
-    line, starting with #, names the columns.
+    when it is the partner, agreement -9 when a photo is missing; - when there are none). The last,
+    best, names the best candidate's item (- when there is none). A first line, starting with #,
+    names the columns.
 
     \(FleetEnvironment.help)
     """
@@ -92,7 +98,9 @@ struct WriteError: Error, CustomStringConvertible {
 /// Rendering and finding the item are the benchmark's own cost (the fleet reads and decodes a JPEG
 /// and reads its mask instead), so they are timed and reported apart.
 struct RenderedPhotos: PhotoSource {
-    let designs: [Int: ItemDesign]
+    /// The designs of each shot by id (a button set laid out anew for its second photo, with
+    /// --scatter-buttons).
+    let designs: [[Int: ItemDesign]]
     let seed: UInt64
     let spent = Spent()
 
@@ -104,7 +112,7 @@ struct RenderedPhotos: PhotoSource {
 
     func photo(of item: Item) -> ItemPhoto? {
         guard let parts = item.photo?.split(separator: "/").compactMap({ Int($0) }), parts.count == 2,
-              let design = designs[parts[0]] else { return nil }
+              designs.indices.contains(parts[1]), let design = designs[parts[1]][parts[0]] else { return nil }
         let started = ContinuousClock.now
         let image = Photographer.photograph(design, shot: parts[1], seed: seed).image
         let mask = ObjectSegmentation.mask(of: image)
@@ -129,14 +137,17 @@ struct PhotoSet {
     /// test for lookalikes), and how many socks and gloves there are; nil when the set cannot tell.
     let twins: (_ designs: [Int]) -> (twins: [Int: Int], textiles: Int)?
 
-    /// PhotoLab's first `count` designs of `seed`.
-    static func photoLab(count: Int, seed: UInt64, caches: [FingerprintCache]) -> PhotoSet {
+    /// PhotoLab's first `count` designs of `seed`; with `scattering`, each button set's buttons laid
+    /// out anew for its second photo.
+    static func photoLab(count: Int, seed: UInt64, caches: [FingerprintCache], scattering: Bool) -> PhotoSet {
         let all = DesignCatalogue.make(count: count, seed: seed).filter { product(for: $0) != nil }
         let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0) })
-        let rendered = RenderedPhotos(designs: byID, seed: seed)
+        let second = !scattering ? byID : byID.mapValues { $0.laidOutAnew(seed: seed &* 1_000_003 &+ UInt64($0.id)) ?? $0 }
+        let byShot = [byID, second]
+        let rendered = RenderedPhotos(designs: byShot, seed: seed)
         return PhotoSet(
             designs: all.map(\.id),
-            items: { ids, shot, prefix in try photographedItems(ids.map { byID[$0]! }, shot: shot, prefix: prefix, cache: caches[shot]) },
+            items: { ids, shot, prefix in try photographedItems(ids.map { byShot[shot][$0]! }, shot: shot, prefix: prefix, cache: caches[shot]) },
             photos: rendered, rendering: rendered.spent,
             twins: { ids in
                 let designs = ids.map { byID[$0]! }
@@ -204,7 +215,7 @@ func photographedItems(_ designs: [ItemDesign], shot: Int, prefix: String, cache
 }
 
 await runTool("match-bench") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FleetEnvironment.options.union(["sizes", "queries", "seed", "algorithm", "cache", "dump", "photos", "true-outlines"]), flags: [])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FleetEnvironment.options.union(["sizes", "queries", "seed", "algorithm", "cache", "dump", "photos", "true-outlines"]), flags: ["scatter-buttons"])
     if arguments.wantsHelp { return say(usage) }
     let environment = try FleetEnvironment(arguments, tool: "match-bench")
     let outlines = try arguments.value("true-outlines").map { name in
@@ -227,7 +238,7 @@ await runTool("match-bench") {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }
-    // Versions that confirm by the photos (v11 to v14): the dump also has the best candidate's agreement.
+    // Versions that confirm by the photos (v11 to v15): the dump also has the best candidate's agreement.
     let confirmation = MatchingRole.rules[algorithm]!.confirmation
     let confirming = confirmation != nil
     let dump = try arguments.value("dump").map { path in
@@ -235,13 +246,17 @@ await runTool("match-bench") {
             throw WriteError(path: path)
         }
         // Names the columns, so that ops/choose-rule reads dumps of every version.
-        try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\(confirming ? " second agreement2 dn2 others" : "")\n".utf8))
+        try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\(confirming ? " second agreement2 dn2 others" : "") best\n".utf8))
         return handle
     }
     let client = RedisClient(environment.redis)
     try await client.connect()
     let products = ProductCatalog.standard
-    let caches = (0..<2).map { FingerprintCache(directory: arguments.value("cache"), seed: seed, shot: $0) }
+    let scattering = arguments.flag("scatter-buttons")
+    if scattering && directory != nil {
+        throw UsageError("--scatter-buttons lays out PhotoLab's button sets anew; for --photos DIR, write the set with ops/other-photos DIR --scatter-buttons")
+    }
+    let caches = (0..<2).map { FingerprintCache(directory: arguments.value("cache"), seed: seed, shot: $0, variant: scattering && $0 == 1 ? "scattered" : nil) }
 
     for size in sizes {
         let keyspace = Keyspace(prefix: "match-bench-\(getpid())-\(size)")
@@ -249,7 +264,7 @@ await runTool("match-bench") {
         let flags = FeatureFlags(client: client, keyspace: keyspace)
         try await flags.set(MatchingRole.algorithmFlag, FlagRollout(variant: algorithm, fallback: algorithm, percent: 100))
         // Designs: `size` indexed, plus `queryCount` that are never indexed (their queries must not match).
-        let set = directory?.set ?? .photoLab(count: size + queryCount, seed: seed, caches: caches)
+        let set = directory?.set ?? .photoLab(count: size + queryCount, seed: seed, caches: caches, scattering: scattering)
         let all = set.designs
         let role = MatchingRole(products: products, store: store, flags: flags, vendors: VendorCatalog(entries: []), photos: set.photos)
         // About two thirds of the designs are socks, gloves or button sets; the queries' absent designs
@@ -319,7 +334,7 @@ await runTool("match-bench") {
                         guard scores.count > k, let candidate = candidates.first(where: { $0.id == scores[k].0 }),
                               let own = set.photos.photo(of: query.item), let theirs = set.photos.photo(of: candidate) else { return nil }
                         return PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask),
-                                              search: confirmation.search)
+                                              search: confirmation.search, loosePieces: product.piecesLieLoose ? confirmation.loosePieces : nil)
                     }
                     agreement = look(0).map {
                         String(format: " %.4f %.4f %.4f %.4f %.4f", $0.agreement, $0.patternCorrelation, $0.overlap, $0.chromaDifference, $0.lightDifference)
@@ -339,7 +354,7 @@ await runTool("match-bench") {
                 let partnerDistance = query.partner.map { id in
                     indexByID[id].flatMap { product.compatibility(of: query.item, with: $0, photos: photos) }.map { String(format: "%.4f", -log($0)) } ?? "inf"
                 } ?? "-1"
-                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\(agreement) \(partnerDistance)\(runnerUp)\n".utf8))
+                try dump.write(contentsOf: Data("\(indexItems.count) \(query.item.id) \(query.partner == nil ? 0 : 1) \(partnerFound ? 1 : 0) \(scores.first?.0 == query.partner ? 1 : 0) \(d(0)) \(d(1)) \(scores.count) \(query.item.product) \(search.waiting ?? -1) \(dn)\(agreement) \(partnerDistance)\(runnerUp) \(scores.first?.0 ?? "-")\n".utf8))
             }
             let clock = ContinuousClock.now
             let outcome = try await role.handle(DomainJobs.Match(item: query.item.id), context: context)

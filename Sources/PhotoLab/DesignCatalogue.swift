@@ -137,20 +137,26 @@ public enum DesignCatalogue {
         while buttons.count < count && attempts < 500 {
             attempts += 1
             let r = radius * rng.uniform(0.85...1.15)
-            let x = rng.uniform(-0.75...0.75), y = rng.uniform(-0.6...0.6)
-            let clear = buttons.allSatisfy { b in
-                let dx = b.x - x, dy = b.y - y
-                return (dx * dx + dy * dy).squareRoot() > b.radius + r + 0.06
-            }
-            // Keep the set together: each new button lies close to one already placed.
-            let near = buttons.isEmpty || buttons.contains { b in
-                let dx = b.x - x, dy = b.y - y
-                return (dx * dx + dy * dy).squareRoot() < b.radius + r + 0.35
-            }
-            if clear && near {
-                buttons.append(.init(x: x, y: y, radius: r, colour: buttons.count % 2 == 0 ? first : second, holes: holes))
+            if let placed = placing(.init(x: 0, y: 0, radius: r, colour: buttons.count % 2 == 0 ? first : second, holes: holes),
+                                    among: buttons, &rng) {
+                buttons.append(placed)
             }
         }
         return buttons
+    }
+
+    /// `button` at a random place among `buttons`, or nil when it would touch one of them or lie
+    /// apart from the set (each button lies close to one already placed).
+    static func placing(_ button: ItemShape.Button, among buttons: [ItemShape.Button], _ rng: inout SeededRandom) -> ItemShape.Button? {
+        let x = rng.uniform(-0.75...0.75), y = rng.uniform(-0.6...0.6), r = button.radius
+        let clear = buttons.allSatisfy { b in
+            let dx = b.x - x, dy = b.y - y
+            return (dx * dx + dy * dy).squareRoot() > b.radius + r + 0.06
+        }
+        let near = buttons.isEmpty || buttons.contains { b in
+            let dx = b.x - x, dy = b.y - y
+            return (dx * dx + dy * dy).squareRoot() < b.radius + r + 0.35
+        }
+        return clear && near ? .init(x: x, y: y, radius: r, colour: button.colour, holes: button.holes) : nil
     }
 }

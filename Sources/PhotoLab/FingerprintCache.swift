@@ -14,11 +14,12 @@ public final class FingerprintCache: Sendable {
     let shot: Int
     let known: Mutex<[Int: Fingerprint]>
 
-    /// The cache of photo `shot` of the designs of `seed`, read from `directory` if given.
-    public init(directory: String?, seed: UInt64, shot: Int) {
+    /// The cache of photo `shot` of the designs of `seed`, read from `directory` if given; a
+    /// `variant` (such as the photos of button sets laid out anew) has files of its own.
+    public init(directory: String?, seed: UInt64, shot: Int, variant: String? = nil) {
         self.seed = seed
         self.shot = shot
-        path = directory.map { "\($0)/match-bench-seed\(seed)-shot\(shot)-v\(Fingerprint.currentVersion)-m\(Fingerprint.currentMethod)-\(Fingerprint.packedByteCount)-w\(Fingerprint.workingLongSide).bin" }
+        path = directory.map { "\($0)/match-bench-seed\(seed)-shot\(shot)\(variant.map { "-\($0)" } ?? "")-v\(Fingerprint.currentVersion)-m\(Fingerprint.currentMethod)-\(Fingerprint.packedByteCount)-w\(Fingerprint.workingLongSide).bin" }
         var loaded: [Int: Fingerprint] = [:]
         if let path, let data = FileManager.default.contents(atPath: path) {
             let bytes = [UInt8](data), record = 4 + Fingerprint.packedByteCount

@@ -35,3 +35,28 @@ public struct ItemDesign: Sendable, Equatable, Codable {
         shape.sample(x: mirrored ? -x : x, y: y, pattern: pattern)
     }
 }
+
+extension ItemDesign {
+    /// A button set's buttons laid out anew, as another owner's set of the same buttons lies: each
+    /// button (size, colour, holes) at another place, drawn from `seed`; nil for other designs, or
+    /// when no other arrangement was found.
+    public func laidOutAnew(seed: UInt64) -> ItemDesign? {
+        guard case .buttons(let buttons) = shape else { return nil }
+        var rng = SeededRandom(seed: seed)
+        for _ in 0..<50 {
+            var placed: [ItemShape.Button] = []
+            for button in buttons {
+                for _ in 0..<500 {
+                    if let moved = DesignCatalogue.placing(button, among: placed, &rng) {
+                        placed.append(moved)
+                        break
+                    }
+                }
+            }
+            if placed.count == buttons.count {
+                return ItemDesign(id: id, kind: kind, pattern: pattern, shape: .buttons(placed), nearMissOf: nearMissOf)
+            }
+        }
+        return nil
+    }
+}

@@ -65,7 +65,9 @@ let usage = """
     layout, spectrum, ...) the same in both photos (which parts keep them apart), the share of
     each photo the item takes, and the photo check's
     measurements (v5: pattern correlation, mask overlap, chroma and lightness differences,
-    agreement). --write FILE saves a PNG of the two photos at working size, each beside itself with
+    agreement) and, when both photos show two pieces or more (a button set), the same measured
+    piece by piece, wherever the pieces lie (how v15 also looks at a button set; the overlap is
+    then the share of pieces paired). --write FILE saves a PNG of the two photos at working size, each beside itself with
     the found item lit and the backdrop dimmed.
 
     variation-cost photographs N designs (default 6000, seed 2: train-metric's check) again with one
@@ -414,6 +416,10 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     }
     say(String(format: "photo check: pattern correlation %.3f, mask overlap %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
                alignment.patternCorrelation, alignment.overlap, alignment.chromaDifference, alignment.lightDifference, alignment.agreement))
+    if let pieces = PhotoAlignment(piecesOf: AlignableItem(image: images[0]), AlignableItem(image: images[1])) {
+        say(String(format: "piece by piece (how a version that compares loose pieces, such as v15, also looks at a button set; before its discount): pattern correlation %.3f, pieces paired %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
+                   pieces.patternCorrelation, pieces.overlap, pieces.chromaDifference, pieces.lightDifference, pieces.agreement))
+    }
     if let confirmation = rule.confirmation {
         let lead = confirmation.lead
         let alone = Double(alignment.agreement) + confirmation.weight * log(confirmation.far / max(Double(distance), 1e-9)) + (lead.map { $0.gain * $0.usual } ?? 0)

@@ -221,7 +221,25 @@ def add_clutter(rng, img, keep_clear):
     return np.array(layer, np.float32)
 
 
-def photograph(design, shot, seed):
+def scattered(design, seed):
+    """The design with its buttons lying elsewhere, as a set does when it is picked up and put down
+    again: the same buttons (size, holes, colours) in a new arrangement."""
+    rng = random.Random(seed * 7_919 + design["id"])
+    placed = []
+    for (_, _, br, holes) in design["shape"]["buttons"]:
+        for _ in range(1000):
+            bx, by = rng.uniform(18, 82), rng.uniform(18, 82)
+            if all(math.hypot(bx - x, by - y) > br + r + 2 for x, y, r, _ in placed):
+                placed.append((bx, by, br, holes))
+                break
+    if len(placed) < len(design["shape"]["buttons"]):
+        return design  # no other arrangement fitted on the canvas
+    return dict(design, shape=dict(design["shape"], buttons=placed))
+
+
+def photograph(design, shot, seed, scatter=False):
+    if scatter and shot == 1 and design["product"] == "buttons":
+        design = scattered(design, seed)
     rng = random.Random(seed * 1_000_003 + design["id"] * 7 + shot)
     long = rng.choice([640, 800, 1024])
     w, h = (long, long * 3 // 4) if rng.random() < 0.6 else (long * 3 // 4, long)
@@ -319,6 +337,8 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--masks", action="store_true",
                         help="also write each photo's true outline as NAME.mask.png (white = item), for photolab segmentation --photos")
+    parser.add_argument("--scatter-buttons", action="store_true",
+                        help="lay each button set out anew for its second photo (the same buttons elsewhere), as two owners would")
     args = parser.parse_args()
     os.makedirs(args.directory, exist_ok=True)
     rng = random.Random(args.seed)
@@ -328,7 +348,7 @@ def main():
     with open(os.path.join(args.directory, "manifest.tsv"), "w") as manifest:
         for design in designs:
             for shot in (0, 1):
-                photo, quality, truth = photograph(design, shot, args.seed)
+                photo, quality, truth = photograph(design, shot, args.seed, args.scatter_buttons)
                 name = f"{design['id']:05d}-{shot}.jpg"
                 photo.save(os.path.join(args.directory, name), quality=quality)
                 if args.masks:

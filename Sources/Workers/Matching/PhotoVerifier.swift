@@ -21,13 +21,17 @@ struct PhotoVerifier {
     let photos: (any PhotoSource)?
     /// How the photos are laid over each other (the version's `Confirmation.search`).
     let search: PhotoAlignment.Search
+    /// The discount on comparing the item's pieces one by one, for a product whose pieces lie loose
+    /// under a version that does (`Confirmation.loosePieces`); nil: the photos are laid over each other only.
+    let loosePieces: Float?
     private var prepared: [String: AlignableItem] = [:]
 
-    init(_ verification: MatchingRole.Verification?, query: Item, photos: (any PhotoSource)?, search: PhotoAlignment.Search) {
+    init(_ verification: MatchingRole.Verification?, query: Item, photos: (any PhotoSource)?, search: PhotoAlignment.Search, loosePieces: Float?) {
         self.verification = verification
         self.query = query
         self.photos = photos
         self.search = search
+        self.loosePieces = loosePieces
     }
 
     /// The verdict on `scored` (candidates with their photo similarity, most similar first). Items
@@ -58,7 +62,7 @@ struct PhotoVerifier {
     /// The agreement of each of `candidates`' photos with the job's own, or nil when a photo is
     /// missing; read, prepared and laid over each other on a photo-work thread (`PhotoWork`).
     private mutating func agreements(with candidates: [Item]) async -> [Float]? {
-        let (query, photos, known, search) = (query, photos, prepared, search)
+        let (query, photos, known, search, loosePieces) = (query, photos, prepared, search, loosePieces)
         let looked = await PhotoWork.run { () -> (prepared: [String: AlignableItem], agreements: [Float]?) in
             var prepared = known
             func alignable(_ item: Item) -> AlignableItem? {
@@ -76,7 +80,7 @@ struct PhotoVerifier {
             var agreements: [Float] = []
             for candidate in candidates {
                 guard let theirs = alignable(candidate) else { return (prepared, nil) }
-                agreements.append(PhotoAlignment(own, theirs, search: search).agreement)
+                agreements.append(PhotoAlignment(own, theirs, search: search, loosePieces: loosePieces).agreement)
             }
             return (prepared, agreements)
         }

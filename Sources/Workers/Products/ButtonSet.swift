@@ -7,6 +7,8 @@ import Imaging
 public struct ButtonSet: Product {
     public init() {}
     public var name: String { "button-set" }
+    /// Each owner's buttons lie as they fell: the photos are compared button by button.
+    public var piecesLieLoose: Bool { true }
 
     public func validate(_ attributes: ItemAttributes) throws(ProductInputError) {
         _ = try attributes.number("count", in: 1...500, product: name)

@@ -21,6 +21,10 @@ public protocol Product: Sendable {
     func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion
     /// What to offer when no user's item matches (a partner vendor's replacement), if anything.
     func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer?
+    /// Whether an item is loose pieces that lie anywhere in its photo (a button set: each owner's
+    /// set lies in its own arrangement), so that its photo is compared with another piece by piece
+    /// by the versions that do (`MatchingRole.Confirmation.loosePieces`).
+    var piecesLieLoose: Bool { get }
 }
 
 extension Product {
@@ -29,6 +33,7 @@ extension Product {
     /// score high, so photo products rely on the runner-up test.
     public var confidentScore: Double { .infinity }
     public func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer? { nil }
+    public var piecesLieLoose: Bool { false }
 
     /// `compatibility(of:with:photos:)` with the default matching algorithm's photo metric.
     public func compatibility(of item: Item, with candidate: Item) -> Double? {

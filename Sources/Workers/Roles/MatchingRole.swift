@@ -30,7 +30,8 @@ import Imaging
 /// better the best candidate's photo lines up than the runner-up's (`Confirmation.lead`), and judges
 /// a runner-up that lines up better in the best's place. `v14` (default) is v13 laying the photos
 /// over each other with a shortlisted coarse search (`Confirmation.search`), with numbers of its
-/// own. `v6` is v4's metric with a looser rule (0.60, 2.7,
+/// own. `v15` is v14 that also compares a button set's buttons one by one, wherever each owner's
+/// set happens to lie (`Confirmation.loosePieces`). `v6` is v4's metric with a looser rule (0.60, 2.7,
 /// alone 2.65) at every size. `v1` to `v3` use the
 /// hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55),
 /// `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
@@ -130,9 +131,10 @@ public struct MatchingRole: Sendable {
 
         /// The closer look at the photos for a job's `query` item, searching as the rule's
         /// confirmation says; nil where the numbers alone decide.
-        func photoVerifier(for query: Item, photos: (any PhotoSource)?) -> PhotoVerifier? {
+        func photoVerifier(for query: Item, of product: any Product, photos: (any PhotoSource)?) -> PhotoVerifier? {
             guard verification != nil || confirmation != nil else { return nil }
-            return PhotoVerifier(verification, query: query, photos: photos, search: confirmation?.search ?? .full)
+            return PhotoVerifier(verification, query: query, photos: photos, search: confirmation?.search ?? .full,
+                                 loosePieces: product.piecesLieLoose ? confirmation?.loosePieces : nil)
         }
 
         /// The numbers for a search among `waiting` items: up to the first step's count its numbers,
@@ -246,9 +248,14 @@ public struct MatchingRole: Sendable {
         public let lead: Lead?
         /// How the photos are laid over each other (v14 shortlists the coarse placements).
         public let search: PhotoAlignment.Search
+        /// For a product whose pieces lie loose (`Product.piecesLieLoose`: a button set), the discount
+        /// on comparing the pieces one by one, which counts beside laying the photos over each other
+        /// as the pieces lie (`PhotoAlignment.init(_:_:search:loosePieces:)`); nil: laid over each
+        /// other only (v15 compares pieces).
+        public let loosePieces: Float?
 
         public init(weight: Double, ceiling: Double, far: Double, thresholds: [(waiting: Int, threshold: Double)], checksRunnerUp: Bool = false,
-                    lead: Lead? = nil, search: PhotoAlignment.Search = .full) {
+                    lead: Lead? = nil, search: PhotoAlignment.Search = .full, loosePieces: Float? = nil) {
             precondition(!thresholds.isEmpty && zip(thresholds, thresholds.dropFirst()).allSatisfy { $0.waiting < $1.waiting }, "thresholds must grow in waiting items")
             precondition(lead == nil || checksRunnerUp, "a lead is measured on the runner-up's photo, so it is looked at")
             self.weight = weight
@@ -258,11 +265,13 @@ public struct MatchingRole: Sendable {
             self.checksRunnerUp = checksRunnerUp
             self.lead = lead
             self.search = search
+            self.loosePieces = loosePieces
         }
 
         /// The same numbers, with the runner-up checked or not.
         func checkingRunnerUp(_ checks: Bool) -> Confirmation {
-            Confirmation(weight: weight, ceiling: ceiling, far: far, thresholds: thresholds, checksRunnerUp: checks, search: search)
+            Confirmation(weight: weight, ceiling: ceiling, far: far, thresholds: thresholds, checksRunnerUp: checks, search: search,
+                         loosePieces: loosePieces)
         }
 
         /// Whether the runner-up, at distance `d2` from the job's item, is close enough to be looked at
@@ -344,6 +353,10 @@ public struct MatchingRole: Sendable {
     private static let v14Confirmation = Confirmation(weight: 0.75, ceiling: 3.5, far: 6.0, thresholds: [(400, 1.95), (1_000, 2.05), (30_000, 2.2)],
                                                       checksRunnerUp: true, lead: .init(gain: 0.5, usual: 0.3, limit: 1.0), search: .shortlisted)
 
+    private static let v15Confirmation = Confirmation(weight: 0.75, ceiling: 3.5, far: 6.0, thresholds: [(400, 1.95), (1_000, 2.05), (30_000, 2.2)],
+                                                      checksRunnerUp: true, lead: .init(gain: 0.5, usual: 0.3, limit: 1.0), search: .shortlisted,
+                                                      loosePieces: 0.3)
+
     private static let v7Steps: [Rule.Step] = [
         .init(waiting: 400, .init(ratio: 0.66, ceiling: 2.7, alone: 2.65)),
         .init(waiting: 3_000, .init(ratio: 0.59, ceiling: 2.6, alone: 2.55)),
@@ -420,6 +433,9 @@ public struct MatchingRole: Sendable {
         // a few hundred items, more among thousands (README has the figures, and those of the
         // independent seed 41 and PhotoLab seed 3 at 673 items, on which nothing was chosen).
         "v14": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v14Confirmation),
+        // v14 comparing the pieces of a product whose pieces lie loose (a button set) one by one,
+        // wherever each owner's set happens to lie (`Confirmation.loosePieces`).
+        "v15": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v15Confirmation),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
@@ -481,7 +497,7 @@ public struct MatchingRole: Sendable {
         }
         let rule = Self.rule(for: algorithm)
         let comparison = PhotoComparison(rule.metric, query: item)
-        var verifier = rule.photoVerifier(for: item, photos: photos)
+        var verifier = rule.photoVerifier(for: item, of: product, photos: photos)
         // What the last search scored, noted in the neighbours of the item and its candidates.
         var scored: [(item: Item, score: Double)] = []
         var matched: String?

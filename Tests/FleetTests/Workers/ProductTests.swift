@@ -336,12 +336,24 @@ import Testing
         #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 0.8, waiting: 30_000))
         #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: nil, waiting: 300))
         #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 1.4, waiting: 300))
-        // The matching role's look at the photos searches as its version says.
+        // The matching role's look at the photos searches as its version says; v15 also compares a
+        // button set's buttons one by one (discounted by 0.3), never a sock's parts.
         let query = Item(id: "q", user: "u", product: "sock", attributes: ItemAttributes(), fingerprint: nil, createdAt: 0)
-        #expect(MatchingRole.rule(for: "v99").photoVerifier(for: query, photos: nil)?.search == .shortlisted)
-        #expect(MatchingRole.rules["v13"]!.photoVerifier(for: query, photos: nil)?.search == .full)
-        #expect(MatchingRole.rules["v5"]!.photoVerifier(for: query, photos: nil)?.search == .full)
-        #expect(MatchingRole.rules["v10"]!.photoVerifier(for: query, photos: nil) == nil)
+        let (sock, buttons) = (Sock(), ButtonSet())
+        #expect(MatchingRole.rule(for: "v99").photoVerifier(for: query, of: sock, photos: nil)?.search == .shortlisted)
+        #expect(MatchingRole.rules["v13"]!.photoVerifier(for: query, of: sock, photos: nil)?.search == .full)
+        #expect(MatchingRole.rules["v5"]!.photoVerifier(for: query, of: sock, photos: nil)?.search == .full)
+        #expect(MatchingRole.rules["v10"]!.photoVerifier(for: query, of: sock, photos: nil) == nil)
+        let v15 = try #require(MatchingRole.rules["v15"])
+        #expect(v15.photoVerifier(for: query, of: buttons, photos: nil)?.loosePieces == 0.3)
+        #expect(v15.photoVerifier(for: query, of: sock, photos: nil)?.loosePieces == nil)
+        #expect(v15.photoVerifier(for: query, of: buttons, photos: nil)?.search == .shortlisted)
+        #expect(MatchingRole.rules["v14"]!.photoVerifier(for: query, of: buttons, photos: nil)?.loosePieces == nil)
+        #expect(buttons.piecesLieLoose && !sock.piecesLieLoose && !Glove().piecesLieLoose)
+        // Apart from that, v15 decides by v14's numbers.
+        let v15Confirmation = try #require(v15.confirmation)
+        #expect(v15Confirmation.weight == v14.weight && v15Confirmation.lead?.gain == v14.lead?.gain && v15Confirmation.lead?.usual == v14.lead?.usual)
+        #expect(v15Confirmation.thresholds.map(\.threshold) == v14.thresholds.map(\.threshold))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
