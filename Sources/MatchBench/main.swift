@@ -23,7 +23,7 @@ let usage = """
     Versions that look at the photos themselves (v5, v11 to v15) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
     keeps that mask beside the photo); the rendering time is printed apart. For versions that
-    weigh what the best candidate has met (v8 to v14), every indexed item first looks around
+    weigh what the best candidate has met (v8 to v15), every indexed item first looks around
     itself as its match job would have (its candidates' scores noted in its neighbours and its own
     in theirs); that survey is timed apart.
 

@@ -5,9 +5,8 @@ import Foundation
 /// is turned: laying the whole of one photo over the other would measure the arrangement, which says
 /// nothing about whether the sets are alike.
 extension PhotoAlignment {
-    /// One piece of an item: its size and its look sampled on rings around its centre.
+    /// One piece of an item: its look sampled on rings around its centre.
     struct Piece {
-        let area: Float
         /// `pieceRings` × `pieceSpokes` samples of (relative lightness, chroma, chroma), ring by ring.
         let samples: [SIMD3<Float>]
         let mean: SIMD3<Float>
@@ -51,11 +50,12 @@ extension PhotoAlignment {
                   chromaDifference: chroma / paired, lightDifference: light / paired)
     }
 
-    /// How two pieces agree at the turn (of every `pieceSpokes`-th of a circle, mirrored or not) where
-    /// their patterns correlate best; the overlap is 1.
+    /// How two pieces agree: their patterns' correlation at the turn (of every `pieceSpokes`-th of a
+    /// circle, mirrored or not) where it is greatest, the differences of their mean colours, and an
+    /// overlap of 1.
     static func compared(_ p: Piece, _ q: Piece) -> PhotoAlignment {
         let spokes = pieceSpokes, n = Float(p.samples.count)
-        var best = (correlation: -Float.infinity, shift: 0, mirrored: false)
+        var best = -Float.infinity
         let stabiliser: Float = 0.0004
         let scale = 1 / max(1e-6, (p.variance * q.variance).squareRoot() + stabiliser)
         p.samples.withUnsafeBufferPointer { a in
@@ -72,35 +72,34 @@ extension PhotoAlignment {
                             }
                         }
                         let correlation = (covariance / n + stabiliser) * scale
-                        if correlation > best.correlation { best = (correlation, shift, mirrored) }
+                        best = max(best, correlation)
                     }
                 }
             }
         }
         let difference = p.mean - q.mean
-        return PhotoAlignment(patternCorrelation: best.correlation, overlap: 1, chromaDifference: (abs(difference.y) + abs(difference.z)) / 2,
+        return PhotoAlignment(patternCorrelation: best, overlap: 1, chromaDifference: (abs(difference.y) + abs(difference.z)) / 2,
                               lightDifference: abs(difference.x))
     }
 
     /// The pieces of `item`'s mask, the largest first (at most `mostPieces`): pieces touching in the
-    /// mask (the outline's gaps closed) are parted by eroding it as deep as parts it into the most
-    /// regions of a piece's size, each piece then sampled on rings around its centre out to its
-    /// radius.
+    /// mask (the outline's gaps closed) are parted by eroding it (by up to 4 pixels) as deep as parts
+    /// it into the most regions of a piece's size, each piece then sampled on rings around its centre
+    /// out to its radius.
     static func pieces(of item: AlignableItem) -> [Piece] {
-        let w = item.width, h = item.height
-        var inside = item.planes.map { $0.x > 0.5 }
-        var best: (depth: Int, regions: [(count: Float, x: Float, y: Float)]) = (0, [])
-        for depth in 1...5 {
-            inside = eroded(inside, w, h)
-            let regions = labelled(inside, w, h)
-            guard let largest = regions.map(\.count).max() else { break }
-            let kept = regions.filter { $0.count >= smallestPiece * largest }
+        var mask = ObjectSegmentation.Mask(width: item.width, height: item.height, inside: item.planes.map { $0.x > 0.5 })
+        var best: (depth: Int, regions: [(area: Int, cx: Float, cy: Float)]) = (0, [])
+        for depth in 1...4 {
+            mask = ObjectSegmentation.morph(mask, erode: true)
+            let regions = ObjectSegmentation.labelledRegions(mask).regions
+            guard let largest = regions.map(\.area).max() else { break }
+            let kept = regions.filter { Float($0.area) >= smallestPiece * Float(largest) }
             if kept.count > best.regions.count { best = (depth, kept) }
         }
         let spokes = pieceSpokes, rings = pieceRings
-        return best.regions.sorted { $0.count > $1.count }.prefix(mostPieces).map { region in
-            let radius = (region.count / .pi).squareRoot() + Float(best.depth)
-            let cx = region.x / region.count, cy = region.y / region.count
+        return best.regions.sorted { $0.area > $1.area }.prefix(mostPieces).map { region in
+            let radius = (Float(region.area) / .pi).squareRoot() + Float(best.depth)
+            let (cx, cy) = (region.cx, region.cy)
             var samples: [SIMD3<Float>] = []
             samples.reserveCapacity(rings * spokes)
             item.planes.withUnsafeBufferPointer { p in
@@ -115,48 +114,8 @@ extension PhotoAlignment {
             }
             let mean = samples.reduce(SIMD3<Float>.zero, +) / Float(samples.count)
             let variance = samples.reduce(Float(0)) { sum, s in let d = s - mean; return sum + (d * d).sum() } / Float(samples.count)
-            return Piece(area: Float.pi * radius * radius, samples: samples, mean: mean, variance: variance)
+            return Piece(samples: samples, mean: mean, variance: variance)
         }
-    }
-
-    /// `inside` less its pixels with a 4-neighbour outside it (or on the border).
-    private static func eroded(_ inside: [Bool], _ w: Int, _ h: Int) -> [Bool] {
-        var out = inside
-        for y in 0..<h {
-            for x in 0..<w where inside[y * w + x] {
-                let i = y * w + x
-                if x == 0 || y == 0 || x == w - 1 || y == h - 1 || !inside[i - 1] || !inside[i + 1] || !inside[i - w] || !inside[i + w] {
-                    out[i] = false
-                }
-            }
-        }
-        return out
-    }
-
-    /// The 8-connected regions of `inside`: each one's pixel count and the sums of its x and y.
-    private static func labelled(_ inside: [Bool], _ w: Int, _ h: Int) -> [(count: Float, x: Float, y: Float)] {
-        var seen = [Bool](repeating: false, count: inside.count)
-        var regions: [(count: Float, x: Float, y: Float)] = []
-        var stack: [Int] = []
-        for start in inside.indices where inside[start] && !seen[start] {
-            var region: (count: Float, x: Float, y: Float) = (0, 0, 0)
-            seen[start] = true
-            stack.append(start)
-            while let i = stack.popLast() {
-                let x = i % w, y = i / w
-                region.count += 1; region.x += Float(x); region.y += Float(y)
-                for dy in -1...1 {
-                    for dx in -1...1 {
-                        let nx = x + dx, ny = y + dy
-                        guard nx >= 0, ny >= 0, nx < w, ny < h else { continue }
-                        let j = ny * w + nx
-                        if inside[j] && !seen[j] { seen[j] = true; stack.append(j) }
-                    }
-                }
-            }
-            regions.append(region)
-        }
-        return regions
     }
 }
 

@@ -216,9 +216,10 @@ import Testing
         // is over the ceiling from 3,000 on, where v8 takes it. v10 decides as v9 among 30 candidates,
         // not 100; v11 is v10 with the photo confirmation, whose numbers also decide when a photo
         // cannot be read, v12 is v11 with its runner-up check, v13 is v12 counting the lead of the
-        // best candidate's photo over the runner-up's, and v14 (the default, also for unknown
-        // versions) is v13 with the shortlisted photo search and numbers of its own.
-        #expect(MatchingRole.defaultAlgorithm == "v14")
+        // best candidate's photo over the runner-up's, v14 is v13 with the shortlisted photo search
+        // and numbers of its own, and v15 (the default, also for unknown versions) is v14 that also
+        // compares a button set's buttons one by one.
+        #expect(MatchingRole.defaultAlgorithm == "v15")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -320,14 +321,14 @@ import Testing
         #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.9, runnerUpAgreement: 1.8, waiting: 300))
         #expect(!leading.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.0, runnerUpAgreement: nil, waiting: 300))
         #expect(!checked.takesRunnerUp(d1: 2, runnerUp: 2.5, runnerUpNeighbour: nil, agreement: 1.0, runnerUpAgreement: 1.8, waiting: 300))
-        // v14 (the default, also for unknown versions) is v13's form with the shortlisted photo
+        // v14 is v13's form with the shortlisted photo
         // search and its own numbers: threshold 1.95 among 400 or fewer, 2.05 at 1,000, 2.2 from
         // 30,000; the lead counts half (gain 0.5, 0.3 without a runner-up looked at). d1 = 2
         // against 2.9 with photos agreeing 1.5 (1.779 before the lead): taken among 300 and 1,000
         // with a runner-up agreeing 0.8 (+0.35: 2.129), refused among 30,000; refused among 300
         // with none looked at (+0.15: 1.929, which v13's lead would take) or one agreeing 1.4
         // (+0.05: 1.829). v11 to v13 search in full.
-        let v14 = try #require(MatchingRole.rule(for: "v99").confirmation)
+        let v14 = try #require(MatchingRole.rules["v14"]?.confirmation)
         #expect(v14.search == .shortlisted && leading.search == .full && checked.search == .full && confirmation.search == .full)
         #expect(v14.checksRunnerUp && v14.weight == 0.75 && v14.ceiling == leading.ceiling && v14.far == leading.far)
         #expect(v14.lead.map { [$0.gain, $0.usual, $0.limit] } == [0.5, 0.3, 1])
@@ -337,15 +338,16 @@ import Testing
         #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: nil, waiting: 300))
         #expect(!v14.accepts(d1: 2, runnerUp: 2.9, neighbour: nil, agreement: 1.5, runnerUpAgreement: 1.4, waiting: 300))
         // The matching role's look at the photos searches as its version says; v15 also compares a
-        // button set's buttons one by one (discounted by 0.3), never a sock's parts.
+        // button set's buttons one by one (discounted by 0.5), never a sock's parts.
         let query = Item(id: "q", user: "u", product: "sock", attributes: ItemAttributes(), fingerprint: nil, createdAt: 0)
         let (sock, buttons) = (Sock(), ButtonSet())
         #expect(MatchingRole.rule(for: "v99").photoVerifier(for: query, of: sock, photos: nil)?.search == .shortlisted)
+        #expect(MatchingRole.rule(for: "v99").photoVerifier(for: query, of: buttons, photos: nil)?.loosePieces == 0.5)
         #expect(MatchingRole.rules["v13"]!.photoVerifier(for: query, of: sock, photos: nil)?.search == .full)
         #expect(MatchingRole.rules["v5"]!.photoVerifier(for: query, of: sock, photos: nil)?.search == .full)
         #expect(MatchingRole.rules["v10"]!.photoVerifier(for: query, of: sock, photos: nil) == nil)
         let v15 = try #require(MatchingRole.rules["v15"])
-        #expect(v15.photoVerifier(for: query, of: buttons, photos: nil)?.loosePieces == 0.3)
+        #expect(v15.photoVerifier(for: query, of: buttons, photos: nil)?.loosePieces == 0.5)
         #expect(v15.photoVerifier(for: query, of: sock, photos: nil)?.loosePieces == nil)
         #expect(v15.photoVerifier(for: query, of: buttons, photos: nil)?.search == .shortlisted)
         #expect(MatchingRole.rules["v14"]!.photoVerifier(for: query, of: buttons, photos: nil)?.loosePieces == nil)
