@@ -225,6 +225,10 @@ await runTool("match-bench") {
         guard arguments.value("photos") != nil else { throw UsageError("--true-outlines needs --photos DIR with NAME.mask.png beside every photo") }
         return outlines
     } ?? .found
+    let scattering = arguments.flag("scatter-buttons")
+    if scattering && arguments.value("photos") != nil {
+        throw UsageError("--scatter-buttons lays out PhotoLab's button sets anew; for --photos DIR, write the set with ops/other-photos DIR --scatter-buttons")
+    }
     let directory = try arguments.value("photos").map { try PhotoDirectory($0, products: ProductCatalog.standard, outlines: outlines) }
     let sizes = (arguments.value("sizes") ?? (directory == nil ? "1000,10000,100000" : "\(Int.max)")).split(separator: ",").compactMap { Int($0) }
     let queryCount = try arguments.int("queries", default: 300, range: 10...100_000)
@@ -252,10 +256,6 @@ await runTool("match-bench") {
     let client = RedisClient(environment.redis)
     try await client.connect()
     let products = ProductCatalog.standard
-    let scattering = arguments.flag("scatter-buttons")
-    if scattering && directory != nil {
-        throw UsageError("--scatter-buttons lays out PhotoLab's button sets anew; for --photos DIR, write the set with ops/other-photos DIR --scatter-buttons")
-    }
     let caches = (0..<2).map { FingerprintCache(directory: arguments.value("cache"), seed: seed, shot: $0, variant: scattering && $0 == 1 ? "scattered" : nil) }
 
     for size in sizes {
