@@ -63,7 +63,7 @@ let usage = """
     far away. For versions that confirm by the photos, three more columns describe the runner-up
     (the second-best candidate): second, 1 when it is the partner; agreement2, its photo's
     agreement with the query's (-9 when there is none, it lies beyond the confirmation's ceiling,
-    or a photo is missing); and dn2, its dn. A last one, others, describes the third to fifth
+    or a photo is missing); and dn2, its dn. Then others describes the third to fifth
     candidates within the ceiling, each as partner:d:agreement:dn separated by commas (partner 1
     when it is the partner, agreement -9 when a photo is missing; - when there are none). The last,
     best, names the best candidate's item (- when there is none). A first line, starting with #,
@@ -334,7 +334,7 @@ await runTool("match-bench") {
                         guard scores.count > k, let candidate = candidates.first(where: { $0.id == scores[k].0 }),
                               let own = set.photos.photo(of: query.item), let theirs = set.photos.photo(of: candidate) else { return nil }
                         return PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask),
-                                              search: confirmation.search, loosePieces: product.piecesLieLoose ? confirmation.loosePieces : nil)
+                                              search: confirmation.search, loosePieces: confirmation.loosePieces(for: product))
                     }
                     agreement = look(0).map {
                         String(format: " %.4f %.4f %.4f %.4f %.4f", $0.agreement, $0.patternCorrelation, $0.overlap, $0.chromaDifference, $0.lightDifference)

@@ -389,7 +389,7 @@ func timePhotoCheck(_ first: String, _ second: String, runs: Int) throws {
     let (a, b) = (AlignableItem(image: images[0]), AlignableItem(image: images[1]))
     let full = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .full) }
     let shortlisted = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .shortlisted) }
-    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14), agreement %.9f",
+    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14, v15), agreement %.9f",
                prepareKept, prepareFound, runs, full, PhotoAlignment(a, b, search: .full).agreement,
                shortlisted, PhotoAlignment(a, b, search: .shortlisted).agreement))
     if let pieces = PhotoAlignment(piecesOf: a, b) {
@@ -424,6 +424,10 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     if let pieces = PhotoAlignment(piecesOf: AlignableItem(image: images[0]), AlignableItem(image: images[1])) {
         say(String(format: "piece by piece (how a version that compares loose pieces, such as v15, also looks at a button set; before its discount): pattern correlation %.3f, pieces paired %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
                    pieces.patternCorrelation, pieces.overlap, pieces.chromaDifference, pieces.lightDifference, pieces.agreement))
+        if let discount = rule.confirmation?.loosePieces(for: ButtonSet()) {
+            say(String(format: "for a button set, %@ takes the better of the two looks, the piece look less %.1f: agreement %.3f (the score below is the whole look's)",
+                       MatchingRole.defaultAlgorithm, discount, max(alignment.agreement, pieces.agreement - discount)))
+        }
     }
     if let confirmation = rule.confirmation {
         let lead = confirmation.lead

@@ -134,7 +134,7 @@ public struct MatchingRole: Sendable {
         func photoVerifier(for query: Item, of product: any Product, photos: (any PhotoSource)?) -> PhotoVerifier? {
             guard verification != nil || confirmation != nil else { return nil }
             return PhotoVerifier(verification, query: query, photos: photos, search: confirmation?.search ?? .full,
-                                 loosePieces: product.piecesLieLoose ? confirmation?.loosePieces : nil)
+                                 loosePieces: confirmation?.loosePieces(for: product))
         }
 
         /// The numbers for a search among `waiting` items: up to the first step's count its numbers,
@@ -273,6 +273,10 @@ public struct MatchingRole: Sendable {
             Confirmation(weight: weight, ceiling: ceiling, far: far, thresholds: thresholds, checksRunnerUp: checks, search: search,
                          loosePieces: loosePieces)
         }
+
+        /// The discount on the piece-by-piece look at `product`'s photos: `loosePieces` for a product
+        /// whose pieces lie loose, nil (laid over each other only) for any other.
+        public func loosePieces(for product: any Product) -> Float? { product.piecesLieLoose ? loosePieces : nil }
 
         /// The same numbers, with loose pieces also compared one by one, that look less `discount`.
         func comparingLoosePieces(discount: Float) -> Confirmation {
@@ -437,7 +441,7 @@ public struct MatchingRole: Sendable {
         "v14": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v14Confirmation),
         // v14 comparing the pieces of a product whose pieces lie loose (a button set) one by one as
         // well, wherever each owner's set happens to lie (`Confirmation.loosePieces`), that look
-        // discounted by 0.5: the smallest discount (of 0, 0.2 to 0.6 and 0.8) that kept every one of
+        // discounted by 0.5: the smallest discount (of 0 and 0.2 to 0.6) that kept every one of
         // match-bench's dumps of the independent sets 31 and 41 (as drawn and with the buttons laid
         // out anew) and 21, and of PhotoLab seed 1 at 643 items (as drawn and laid out anew), within
         // 1 % false matches with v14's numbers (README has the figures).
