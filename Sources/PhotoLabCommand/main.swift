@@ -406,7 +406,8 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     let fingerprints = images.map { Fingerprint(image: $0) }
     let masks = images.map { ObjectSegmentation.maskImage(for: $0) }
     let rule = MatchingRole.rules[MatchingRole.defaultAlgorithm]!
-    let alignment = PhotoAlignment(AlignableItem(image: images[0]), AlignableItem(image: images[1]), search: rule.confirmation?.search ?? .full)
+    let items = images.map { AlignableItem(image: $0) }
+    let alignment = PhotoAlignment(items[0], items[1], search: rule.confirmation?.search ?? .full)
     let distance = LearnedMetric.standard.distance(fingerprints[0], fingerprints[1])
     let (few, many) = (rule.neighbourThresholds(waiting: 0) ?? rule.thresholds(waiting: 0), rule.neighbourThresholds(waiting: nil) ?? rule.thresholds(waiting: nil))
     let against = rule.neighbours == nil ? "the runner-up's d" : "the smaller of the runner-up's d and that of the closest other item the candidate has met"
@@ -421,7 +422,7 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     }
     say(String(format: "photo check: pattern correlation %.3f, mask overlap %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
                alignment.patternCorrelation, alignment.overlap, alignment.chromaDifference, alignment.lightDifference, alignment.agreement))
-    if let pieces = PhotoAlignment(piecesOf: AlignableItem(image: images[0]), AlignableItem(image: images[1])) {
+    if let pieces = PhotoAlignment(piecesOf: items[0], items[1]) {
         say(String(format: "piece by piece (how a version that compares loose pieces, such as v15, also looks at a button set; before its discount): pattern correlation %.3f, pieces paired %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
                    pieces.patternCorrelation, pieces.overlap, pieces.chromaDifference, pieces.lightDifference, pieces.agreement))
         if let discount = rule.confirmation?.loosePieces(for: ButtonSet()) {

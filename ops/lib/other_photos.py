@@ -221,6 +221,11 @@ def add_clutter(rng, img, keep_clear):
     return np.array(layer, np.float32)
 
 
+def clear_of(buttons, bx, by, br):
+    """Whether a button of radius br at (bx, by) keeps clear of every one in buttons."""
+    return all(math.hypot(bx - x, by - y) > br + r + 2 for x, y, r, _ in buttons)
+
+
 def scattered(design, seed):
     """The design with its buttons lying elsewhere, as a set does when it is picked up and put down
     again: the same buttons (size, holes, colours) in a new arrangement."""
@@ -229,7 +234,7 @@ def scattered(design, seed):
     for (_, _, br, holes) in design["shape"]["buttons"]:
         for _ in range(1000):
             bx, by = rng.uniform(18, 82), rng.uniform(18, 82)
-            if all(math.hypot(bx - x, by - y) > br + r + 2 for x, y, r, _ in placed):
+            if clear_of(placed, bx, by, br):
                 placed.append((bx, by, br, holes))
                 break
     if len(placed) < len(design["shape"]["buttons"]):
@@ -320,7 +325,7 @@ def make_design(rng, i, earlier):
                 break
             bx, by = rng.uniform(18, 82), rng.uniform(18, 82)
             br = radius * rng.uniform(0.97, 1.03)
-            if all(math.hypot(bx - x, by - y) > br + r + 2 for x, y, r, _ in buttons):
+            if clear_of(buttons, bx, by, br):
                 buttons.append((bx, by, br, holes))
         count = len(buttons)  # as many as fitted on the canvas
         design["shape"] = dict(buttons=buttons, count=count, holes=holes, diameter_mm=round(radius * 1.8, 1))

@@ -352,9 +352,13 @@ import Testing
         #expect(v15.photoVerifier(for: query, of: buttons, photos: nil)?.search == .shortlisted)
         #expect(MatchingRole.rules["v14"]!.photoVerifier(for: query, of: buttons, photos: nil)?.loosePieces == nil)
         #expect(buttons.piecesLieLoose && !sock.piecesLieLoose && !Glove().piecesLieLoose)
-        // Apart from that, v15 decides by v14's numbers.
+        // Apart from that, v15 decides by v14's numbers (`comparingLoosePieces` keeps every one,
+        // the lead among them, which `checkingRunnerUp` drops).
         let v15Confirmation = try #require(v15.confirmation)
-        #expect(v15Confirmation.weight == v14.weight && v15Confirmation.lead?.gain == v14.lead?.gain && v15Confirmation.lead?.usual == v14.lead?.usual)
+        #expect(v15Confirmation.weight == v14.weight && v15Confirmation.ceiling == v14.ceiling && v15Confirmation.far == v14.far)
+        #expect(v15Confirmation.checksRunnerUp && v15Confirmation.search == v14.search)
+        #expect(v15Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] } == v14.lead.map { [$0.gain, $0.usual, $0.limit] })
+        #expect(v15Confirmation.thresholds.map(\.waiting) == v14.thresholds.map(\.waiting))
         #expect(v15Confirmation.thresholds.map(\.threshold) == v14.thresholds.map(\.threshold))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
