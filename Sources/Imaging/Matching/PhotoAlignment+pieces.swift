@@ -16,10 +16,6 @@ extension PhotoAlignment {
 
     static let pieceRings = 6
     static let pieceSpokes = 32
-    /// The most pieces of each item compared (the largest); a set of more is judged by these.
-    static let mostPieces = 12
-    /// A region under this share of the largest one is a speck, not a piece.
-    static let smallestPiece: Float = 0.3
 
     /// The two items compared piece by piece: each piece of one paired with the piece of the other it
     /// agrees with best (turned freely, mirrored or not), and measured as `PhotoAlignment` measures a
@@ -82,24 +78,13 @@ extension PhotoAlignment {
                               lightDifference: abs(difference.x))
     }
 
-    /// The pieces of `item`'s mask, the largest first (at most `mostPieces`): pieces touching in the
-    /// mask (the outline's gaps closed) are parted by eroding it (by up to 4 pixels) as deep as parts
-    /// it into the most regions of a piece's size, each piece then sampled on rings around its centre
-    /// out to its radius.
+    /// The pieces of `item`'s mask (`ObjectSegmentation.discs(in:)`), the largest first, each sampled
+    /// on rings around its centre out to its radius.
     static func pieces(of item: AlignableItem) -> [Piece] {
-        var mask = ObjectSegmentation.Mask(width: item.width, height: item.height, inside: item.planes.map { $0.x > 0.5 })
-        var best: (depth: Int, regions: [(area: Int, cx: Float, cy: Float)]) = (0, [])
-        for depth in 1...4 {
-            mask = ObjectSegmentation.morph(mask, erode: true)
-            let regions = ObjectSegmentation.labelledRegions(mask).regions
-            guard let largest = regions.map(\.area).max() else { break }
-            let kept = regions.filter { Float($0.area) >= smallestPiece * Float(largest) }
-            if kept.count > best.regions.count { best = (depth, kept) }
-        }
+        let mask = ObjectSegmentation.Mask(width: item.width, height: item.height, inside: item.planes.map { $0.x > 0.5 })
         let spokes = pieceSpokes, rings = pieceRings
-        return best.regions.sorted { $0.area > $1.area }.prefix(mostPieces).map { region in
-            let radius = (Float(region.area) / .pi).squareRoot() + Float(best.depth)
-            let (cx, cy) = (region.cx, region.cy)
+        return ObjectSegmentation.discs(in: mask).map { disc in
+            let (cx, cy, radius) = (disc.x, disc.y, disc.radius)
             var samples: [SIMD3<Float>] = []
             samples.reserveCapacity(rings * spokes)
             item.planes.withUnsafeBufferPointer { p in
