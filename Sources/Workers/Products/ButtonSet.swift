@@ -54,7 +54,7 @@ public struct ButtonSet: Product {
         guard a.checkedNumber("holes") == b.checkedNumber("holes") else { return nil }
         guard Self.fits(a.checkedNumber("diameter_mm"), b.checkedNumber("diameter_mm")) else { return nil }
         let similarity = photos.similarity(of: item, to: candidate)
-        return similarity >= Item.photoFloor ? similarity : nil
+        return similarity >= photos.floor ? similarity : nil
     }
 
     public func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {

@@ -22,7 +22,7 @@ public struct Glove: Product {
         guard candidate.product == name else { return nil }
         guard let mine = item.attributes["hand"], let theirs = candidate.attributes["hand"], mine != theirs else { return nil }
         let similarity = photos.similarity(of: item, to: candidate)
-        return similarity >= Item.photoFloor ? similarity : nil
+        return similarity >= photos.floor ? similarity : nil
     }
 
     public func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {

@@ -98,7 +98,8 @@ public struct Item: Sendable, Codable, Equatable {
         (fingerprint != nil || hasUnreadableFingerprint) && fingerprintMethod < Fingerprint.currentMethod
     }
 
-    /// The lowest photo similarity worth considering at all; the matcher decides among the rest.
+    /// The lowest photo similarity worth considering at all, unless the matching algorithm's rule
+    /// says otherwise (`PhotoComparison.floor`); the matcher decides among the rest.
     public static let photoFloor = 0.02
 }
 

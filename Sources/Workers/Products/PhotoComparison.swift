@@ -13,12 +13,17 @@ public struct PhotoComparison: Sendable {
     }
 
     public let metric: Metric
+    /// The lowest similarity worth considering at all: products refuse a candidate below it, so
+    /// that it is neither scored nor anyone's runner-up (`Item.photoFloor` unless the matching
+    /// algorithm's rule gives another).
+    public let floor: Double
     /// The job's own item and its photo's points under each flip, projected once for all candidates.
     private let query: (id: String, flipped: [[Float]])?
 
     /// A comparison by `metric`; give the job's `query` item when it will be compared with many.
-    public init(_ metric: Metric, query: Item? = nil) {
+    public init(_ metric: Metric, query: Item? = nil, floor: Double = Item.photoFloor) {
         self.metric = metric
+        self.floor = floor
         if metric == .learned, let query, let fingerprint = query.fingerprint {
             self.query = (query.id, LearnedMetric.standard.flippedProjections(fingerprint))
         } else {

@@ -15,7 +15,7 @@ public struct Sock: Product {
     public func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == name else { return nil }
         let similarity = photos.similarity(of: item, to: candidate)
-        return similarity >= Item.photoFloor ? similarity : nil
+        return similarity >= photos.floor ? similarity : nil
     }
 
     public func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {

@@ -217,9 +217,9 @@ import Testing
         // not 100; v11 is v10 with the photo confirmation, whose numbers also decide when a photo
         // cannot be read, v12 is v11 with its runner-up check, v13 is v12 counting the lead of the
         // best candidate's photo over the runner-up's, v14 is v13 with the shortlisted photo search
-        // and numbers of its own, and v15 (the default, also for unknown versions) is v14 that also
-        // compares a button set's buttons one by one.
-        #expect(MatchingRole.defaultAlgorithm == "v15")
+        // and numbers of its own, v15 is v14 that also compares a button set's buttons one by one,
+        // and v16 (the default, also for unknown versions) is v15 looking farther.
+        #expect(MatchingRole.defaultAlgorithm == "v16")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -360,6 +360,16 @@ import Testing
         #expect(v15Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] } == v14.lead.map { [$0.gain, $0.usual, $0.limit] })
         #expect(v15Confirmation.thresholds.map(\.waiting) == v14.thresholds.map(\.waiting))
         #expect(v15Confirmation.thresholds.map(\.threshold) == v14.thresholds.map(\.threshold))
+        // v16 is v15 looking farther: its confirmation out to 5.0 and its photo floor at e^−5.3, every
+        // other number v15's; the floor reaches the comparison that products refuse candidates by.
+        let v16 = try #require(MatchingRole.rules["v16"]), v16Confirmation = try #require(v16.confirmation)
+        #expect(v16Confirmation.ceiling == 5.0 && v16.photoFloor == 0.005 && v15.photoFloor == Item.photoFloor)
+        #expect(v16Confirmation.weight == v15Confirmation.weight && v16Confirmation.far == v15Confirmation.far && v16Confirmation.loosePieces == 0.5)
+        #expect(v16Confirmation.checksRunnerUp && v16Confirmation.search == v15Confirmation.search)
+        #expect(v16Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] } == v15Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] })
+        #expect(v16Confirmation.thresholds.map(\.threshold) == v15Confirmation.thresholds.map(\.threshold))
+        #expect(v16.candidates == v15.candidates)
+        #expect(MatchingRole.photoComparison(for: "v16").floor == 0.005 && MatchingRole.photoComparison(for: "v15").floor == Item.photoFloor)
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
