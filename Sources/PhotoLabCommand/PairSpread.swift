@@ -6,8 +6,8 @@ import Synchronization
 
 /// `photolab pair-spread`: how far apart the matcher's metric puts the two photos of one design, and
 /// what about the photos goes with a large distance (segmentation errors, pose, light, optics). A
-/// true pair that the metric puts far apart is lost whatever the index and the decision rule do, so
-/// this says where the next gain in recall has to come from.
+/// true pair that the metric puts beyond the default matcher's ceiling is lost whatever the index
+/// and the decision rule do, so this says where the next gain in recall has to come from.
 struct PairSpread {
     let designs: Int
     let seed: UInt64

@@ -53,11 +53,12 @@ let usage = """
 
     pair-spread measures the two photos of every tenth design of N (socks, gloves, button sets;
     default 6000, seed 2) with the matcher's learned metric: the spread of the distance between
-    them, how many pairs lie farther apart than D (default 3.5), how many of those have a photo
+    them, how many pairs lie farther apart than D (default 5.0, v16's ceiling), how many of those have a photo
     whose segmentation (as measured by the segmentation command) is more than 10 % off, and how the
     distance goes with the segmentation error and with each way the two shots differ (rotation,
-    scale, tilt, exposure, tone curve, blur, noise, JPEG quality). A partner that far away is lost
-    whatever the index and the decision rule do.
+    scale, tilt, exposure, tone curve, blur, noise, JPEG quality). A partner farther than the
+    default matcher's ceiling is never judged by its photo, and is lost whatever the index and the
+    decision rule do.
 
     compare tells why two photos (JPEG or PNG files) do or do not match: the learned metric's
     distance d between them with the default matcher's ceiling and ratio for it (README has each
@@ -161,7 +162,7 @@ await runTool("photolab") {
                            seed: UInt64(try arguments.int("seed", default: 3)), cache: arguments.value("cache"), to: out)
     case "pair-spread":
         guard arguments.positionals.count == 1 else { throw UsageError("usage: photolab pair-spread [--designs N] [--seed N] [--far D] [--cache DIR]") }
-        let far = arguments.value("far") ?? "3.5"
+        let far = arguments.value("far") ?? "5.0"
         guard let distance = Float(far), distance > 0, distance.isFinite else { throw UsageError("--far must be a positive number, not '\(far)'") }
         try PairSpread(designs: try arguments.int("designs", default: 6000, range: 10...1_000_000), seed: UInt64(try arguments.int("seed", default: 2)),
                        far: distance, cache: arguments.value("cache")).run()

@@ -138,6 +138,13 @@ public struct MatchingRole: Sendable {
             self.photoFloor = photoFloor
         }
 
+        /// The best score `candidate` has had from another item than `id` (nil: it has not looked
+        /// around yet), as this rule sees it: a note below its photo floor, left by a version with
+        /// a lower one, counts as nothing near (0).
+        func neighbour(of candidate: Item, excluding id: String) -> Double? {
+            (candidate.neighbours?.best(excluding: id)).map { $0 >= photoFloor ? $0 : 0 }
+        }
+
         /// The closer look at the photos for a job's `query` item, searching as the rule's
         /// confirmation says; nil where the numbers alone decide.
         func photoVerifier(for query: Item, of product: any Product, photos: (any PhotoSource)?) -> PhotoVerifier? {
@@ -547,9 +554,9 @@ public struct MatchingRole: Sendable {
                 // Beyond the confirmation's ceiling no agreement makes a match: no photo is read, and
                 // the numbers, whose ceilings are lower, refuse it.
                 if bestScore > 0, -log(bestScore) < confirmation.ceiling, let agreement = await verifier?.agreement(with: best) {
-                    let (d1, d2, dn) = (-log(bestScore), Self.distance(runnerUp), Self.distance(best.neighbours?.best(excluding: item.id)))
+                    let (d1, d2, dn) = (-log(bestScore), Self.distance(runnerUp), Self.distance(rule.neighbour(of: best, excluding: item.id)))
                     let second = scored.count > 1 ? scored[1] : nil
-                    let dn2 = Self.distance(second?.item.neighbours?.best(excluding: item.id))
+                    let dn2 = Self.distance(second.flatMap { rule.neighbour(of: $0.item, excluding: item.id) })
                     let runnerUpAgreement = if let second, confirmation.runnerUpMatters(d1: d1, runnerUp: d2, neighbour: dn, runnerUpNeighbour: dn2,
                                                                                         agreement: agreement, waiting: candidates.waiting) {
                         await verifier?.agreement(with: second.item)
@@ -575,7 +582,7 @@ public struct MatchingRole: Sendable {
                 break attempts
             case .unavailable:
                 guard Self.decide(best: bestScore, runnerUp: runnerUp, confident: product.confidentScore, algorithm: algorithm,
-                                  waiting: candidates.waiting, neighbour: best.neighbours?.best(excluding: item.id)) else { break attempts }
+                                  waiting: candidates.waiting, neighbour: rule.neighbour(of: best, excluding: item.id)) else { break attempts }
                 (partner, score) = (best, bestScore)
             }
             guard let partnerProduct = products[partner.product] else { break }
@@ -657,6 +664,9 @@ public struct MatchingRole: Sendable {
     static func decide(best: Double, runnerUp: Double?, confident: Double, algorithm: String, waiting: Int?, neighbour: Double?) -> Bool {
         if best >= confident { return true }
         guard best > 0 else { return false }
+        // The numbers were chosen among candidates above `Item.photoFloor`; a version with a lower
+        // floor (v16) scores farther ones, which they must not see.
+        let runnerUp = runnerUp.flatMap { $0 >= Item.photoFloor ? $0 : nil }, neighbour = neighbour.map { $0 >= Item.photoFloor ? $0 : 0 }
         let chosen = rule(for: algorithm)
         let d1 = -log(best)
         if let neighbour, let symmetric = chosen.neighbourThresholds(waiting: waiting) {

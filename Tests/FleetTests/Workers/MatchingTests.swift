@@ -803,10 +803,13 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             let job = try #require(try await domain.store.item("job")?.item)
             let found = try await domain.store.candidates(for: sock.filing(of: job), excludingUser: "u-job", excludingItem: "job", limit: 30)
             try #require(found.items.map(\.id) == ["partner"], "the index finds the far partner")
+            // v15's floor refuses the partner before any ceiling could: it is not even scored.
+            let scored = sock.compatibility(of: job, with: partner, photos: MatchingRole.photoComparison(for: algorithm, query: job))
+            #expect((scored == nil) == (algorithm == "v15"), "\(algorithm) scores the far partner: \(String(describing: scored))")
             let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
             let matched = try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) }
             if algorithm == "v15" {
-                #expect(outcome == .waiting && matched == nil, "v15 does not score a candidate beyond its floor")
+                #expect(outcome == .waiting && matched == nil, "v15 leaves the item waiting")
             } else {
                 #expect(outcome != .waiting && matched == ["job", "partner"], "v16 judges the far partner by its photo")
             }
