@@ -18,6 +18,8 @@ extension ObjectSegmentation {
         let w = mask.width, h = mask.height
         // The chamfer distance (3 along a side, 4 along a diagonal), in thirds of a pixel.
         var distance = mask.inside.map { $0 ? Int.max / 2 : 0 }
+        let forward: [(dx: Int, dy: Int, cost: Int)] = [(-1, 0, 3), (0, -1, 3), (-1, -1, 4), (1, -1, 4)]
+        let backward = forward.map { (dx: -$0.dx, dy: -$0.dy, cost: $0.cost) }
         func relax(_ i: Int, _ x: Int, _ y: Int, _ steps: [(dx: Int, dy: Int, cost: Int)]) {
             guard distance[i] > 0 else { return }
             for step in steps {
@@ -26,8 +28,8 @@ extension ObjectSegmentation {
                 distance[i] = min(distance[i], through)
             }
         }
-        for y in 0..<h { for x in 0..<w { relax(y * w + x, x, y, [(-1, 0, 3), (0, -1, 3), (-1, -1, 4), (1, -1, 4)]) } }
-        for y in (0..<h).reversed() { for x in (0..<w).reversed() { relax(y * w + x, x, y, [(1, 0, 3), (0, 1, 3), (1, 1, 4), (-1, 1, 4)]) } }
+        for y in 0..<h { for x in 0..<w { relax(y * w + x, x, y, forward) } }
+        for y in (0..<h).reversed() { for x in (0..<w).reversed() { relax(y * w + x, x, y, backward) } }
         var peaks: [(x: Int, y: Int, value: Int)] = []
         for y in 0..<h {
             for x in 0..<w where distance[y * w + x] > 3 {

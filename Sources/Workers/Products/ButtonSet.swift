@@ -53,8 +53,7 @@ public struct ButtonSet: Product {
         let a = item.attributes, b = candidate.attributes
         guard a.checkedNumber("holes") == b.checkedNumber("holes") else { return nil }
         guard Self.fits(a.checkedNumber("diameter_mm"), b.checkedNumber("diameter_mm")) else { return nil }
-        let similarity = photos.similarity(of: item, to: candidate)
-        return similarity >= photos.floor ? similarity : nil
+        return photos.similarityAboveFloor(of: item, to: candidate)
     }
 
     public func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {

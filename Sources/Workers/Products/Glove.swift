@@ -21,8 +21,7 @@ public struct Glove: Product {
     public func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == name else { return nil }
         guard let mine = item.attributes["hand"], let theirs = candidate.attributes["hand"], mine != theirs else { return nil }
-        let similarity = photos.similarity(of: item, to: candidate)
-        return similarity >= photos.floor ? similarity : nil
+        return photos.similarityAboveFloor(of: item, to: candidate)
     }
 
     public func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {

@@ -31,6 +31,13 @@ public struct PhotoComparison: Sendable {
         }
     }
 
+    /// `similarity(of:to:)` when it reaches `floor`, else nil: what a product that goes by the
+    /// photos answers for a candidate's photo.
+    public func similarityAboveFloor(of item: Item, to candidate: Item) -> Double? {
+        let similarity = similarity(of: item, to: candidate)
+        return similarity >= floor ? similarity : nil
+    }
+
     /// exp(−distance) of the two items' photos, 0...1: 1 for identical photos, towards 0 for unrelated
     /// ones, 0 when either has none. A left glove's photo is similar to its right partner's (both
     /// metrics compare under the mirror image).

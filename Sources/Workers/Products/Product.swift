@@ -12,8 +12,9 @@ public protocol Product: Sendable {
     /// Where the matching index files this item, and where it looks for partners.
     func filing(of item: Item) -> IndexFiling
     /// How well `candidate` completes `item`, from 0 to 1, or nil when it cannot; `photos` compares
-    /// the two items' photos by the metric of the matching algorithm in use, and a product that
-    /// goes by the photos refuses a similarity below `photos.floor`, the algorithm's photo floor.
+    /// the two items' photos by the metric of the matching algorithm in use; a product that goes
+    /// by the photos answers with `photos.similarityAboveFloor(of:to:)`, refusing a candidate
+    /// below the algorithm's photo floor.
     func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double?
     /// A score at or above which a candidate is a match even with no runner-up to compare it with.
     /// Below it, the best candidate must clearly beat the runner-up (see `MatchingRole`).

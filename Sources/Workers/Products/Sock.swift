@@ -14,8 +14,7 @@ public struct Sock: Product {
 
     public func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == name else { return nil }
-        let similarity = photos.similarity(of: item, to: candidate)
-        return similarity >= photos.floor ? similarity : nil
+        return photos.similarityAboveFloor(of: item, to: candidate)
     }
 
     public func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {

@@ -138,6 +138,11 @@ public struct MatchingRole: Sendable {
             self.photoFloor = photoFloor
         }
 
+        /// How this rule compares photos, with the job's `query` item when it will be compared with many.
+        func photoComparison(query: Item? = nil) -> PhotoComparison {
+            PhotoComparison(metric, query: query, floor: photoFloor)
+        }
+
         /// The best score `candidate` has had from another item than `id` (nil: it has not looked
         /// around yet), as this rule sees it: a note below its photo floor, left by a version with
         /// a lower one, counts as nothing near (0).
@@ -487,8 +492,7 @@ public struct MatchingRole: Sendable {
 
     /// The photo comparison of an algorithm version (the default's for an unknown one).
     public static func photoComparison(for algorithm: String, query: Item? = nil) -> PhotoComparison {
-        let rule = rule(for: algorithm)
-        return PhotoComparison(rule.metric, query: query, floor: rule.photoFloor)
+        rule(for: algorithm).photoComparison(query: query)
     }
 
     public init(products: ProductCatalog, store: MatchStore, flags: FeatureFlags, vendors: VendorCatalog, photos: (any PhotoSource)? = nil) {
@@ -539,7 +543,7 @@ public struct MatchingRole: Sendable {
             return .waiting
         }
         let rule = Self.rule(for: algorithm)
-        let comparison = PhotoComparison(rule.metric, query: item, floor: rule.photoFloor)
+        let comparison = rule.photoComparison(query: item)
         var verifier = rule.photoVerifier(for: item, of: product, photos: photos)
         // What the last search scored, noted in the neighbours of the item and its candidates.
         var scored: [(item: Item, score: Double)] = []

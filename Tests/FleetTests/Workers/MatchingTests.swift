@@ -19,8 +19,7 @@ struct BoardGamePiece: Product {
     }
     func compatibility(of item: Item, with candidate: Item, photos: PhotoComparison) -> Double? {
         guard candidate.product == name, candidate.attributes["game"] == item.attributes["game"] else { return nil }
-        let similarity = photos.similarity(of: item, to: candidate)
-        return similarity >= photos.floor ? similarity : nil
+        return photos.similarityAboveFloor(of: item, to: candidate)
     }
     func price(of item: Item, matchedWith partner: Item) -> PriceSuggestion {
         PriceSuggestion(baseCents: 150, factors: [.init("collector's game", 2)])
