@@ -122,8 +122,8 @@ public struct MatchStore: Sendable {
     /// Waiting items where `filing` looks for partners, most often found first (an item found in
     /// more trees, or under more exact keys, is likelier the partner), at most `limit`, excluding
     /// `excludedUser`'s own items; with how many items wait in the spaces searched.
-    public func candidates(for filing: IndexFiling, excludingUser excludedUser: String, excludingItem: String, limit: Int = 100)
-        async throws -> Candidates {
+    public func candidates(for filing: IndexFiling, excludingUser excludedUser: String, excludingItem: String, limit: Int = 100,
+                           shallowestPrefix: Int = MatchStore.shallowestPrefix) async throws -> Candidates {
         var votes: [String: Int] = [:], waiting: Int?
         if !filing.lookIn.isEmpty {
             let memberLists = try await client.withConnection { [keys] connection in
@@ -136,7 +136,7 @@ public struct MatchStore: Sendable {
             let calls = similarity.partnerSpaces.map { space in
                 var call = ScriptCall(MatchScripts.findCandidates, keys: similarity.codes.map { keys.tree(space, $0.tree) })
                 call.append(Self.candidatesPerTree)
-                call.append(Self.shallowestPrefix)
+                call.append(shallowestPrefix)
                 call.append(excludingItem)
                 for code in similarity.codes { call.append(code.symbols) }
                 return call

@@ -31,10 +31,12 @@ import Imaging
 /// a runner-up that lines up better in the best's place. `v14` is v13 laying the photos
 /// over each other with a shortlisted coarse search (`Confirmation.search`), with numbers of its
 /// own. `v15` is v14 that also compares a button set's buttons one by one, wherever each owner's
-/// set happens to lie (`Confirmation.loosePieces`). `v16` (default) is v15 that scores candidates
+/// set happens to lie (`Confirmation.loosePieces`). `v16` is v15 that scores candidates
 /// down to a lower photo floor (`Rule.photoFloor`) and looks at the best one's photo out to a
 /// greater distance, so that a partner whose fingerprint was put far away is judged by its
-/// photo. `v6` is v4's metric with a looser
+/// photo. `v17` (default) is v16 whose index lookup widens a sparse tree to a shorter code prefix
+/// (`Rule.shallowestPrefix`), so that among few items it hands over the far candidates v16's
+/// floor lets it score. `v6` is v4's metric with a looser
 /// rule (0.60, 2.7, alone 2.65) at every size. `v1` to `v3` use the hand-tuned
 /// `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55), `v2` looser
 /// (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
@@ -52,7 +54,7 @@ public struct MatchingRole: Sendable {
     public let photos: (any PhotoSource)?
     public static let algorithmFlag = "matching.algorithm"
     /// The version used when the flag names none (or one this worker does not know).
-    public static let defaultAlgorithm = "v16"
+    public static let defaultAlgorithm = "v17"
 
     /// One algorithm version: how photos are compared, and the decision's numbers (see the type's summary).
     public struct Rule: Sendable {
@@ -105,8 +107,11 @@ public struct MatchingRole: Sendable {
         /// (nil: the numbers decide); they still decide when a photo cannot be read.
         public let confirmation: Confirmation?
         /// The lowest photo similarity a candidate is scored at (`PhotoComparison.floor`): e^−5.3
-        /// for v16, whose confirmation looks out to 5.0; `Item.photoFloor` (e^−3.9) before it.
+        /// for v16 and v17, whose confirmation looks out to 5.0; `Item.photoFloor` (e^−3.9) before.
         public let photoFloor: Double
+        /// The shortest code prefix the index lookup widens to in a sparse tree
+        /// (`MatchStore.candidates(for:excludingUser:excludingItem:limit:shallowestPrefix:)`).
+        public let shallowestPrefix: Int
 
         /// A rule with the same numbers whatever the catalogue's size.
         public init(metric: PhotoComparison.Metric, ratio: Double, ceiling: Double, alone: Double? = nil, verification: Verification? = nil) {
@@ -116,7 +121,7 @@ public struct MatchingRole: Sendable {
         /// A rule whose numbers depend on how many items wait: `steps` by increasing `waiting`, each
         /// with an `alone` distance or none with one.
         public init(metric: PhotoComparison.Metric, steps: [Step], verification: Verification? = nil, neighbours: [Step]? = nil, candidates: Int = 100,
-                    confirmation: Confirmation? = nil, photoFloor: Double = Item.photoFloor) {
+                    confirmation: Confirmation? = nil, photoFloor: Double = Item.photoFloor, shallowestPrefix: Int = MatchStore.shallowestPrefix) {
             for schedule in [steps] + (neighbours.map { [$0] } ?? []) {
                 precondition(!schedule.isEmpty && zip(schedule, schedule.dropFirst()).allSatisfy { $0.waiting < $1.waiting }, "steps must grow in waiting items")
                 precondition(schedule.allSatisfy { ($0.thresholds.alone == nil) == (schedule[0].thresholds.alone == nil) }, "every step or none has an alone distance")
@@ -124,6 +129,7 @@ public struct MatchingRole: Sendable {
             }
             precondition(neighbours == nil || metric == .learned, "neighbours are noted under the learned metric")
             precondition(candidates > 0, "a rule scores at least one candidate")
+            precondition(shallowestPrefix >= 1, "a lookup compares at least one symbol of the codes")
             precondition(verification == nil || confirmation == nil, "the photos decide one way or the other")
             precondition(confirmation.map { c in (steps + (neighbours ?? [])).allSatisfy { $0.thresholds.ceiling <= c.ceiling } } ?? true,
                          "the numbers refuse whatever the confirmation's ceiling refuses")
@@ -136,6 +142,7 @@ public struct MatchingRole: Sendable {
             self.candidates = candidates
             self.confirmation = confirmation
             self.photoFloor = photoFloor
+            self.shallowestPrefix = shallowestPrefix
         }
 
         /// How this rule compares photos, with the job's `query` item when it will be compared with many.
@@ -258,13 +265,13 @@ public struct MatchingRole: Sendable {
         }
 
         public let weight: Double
-        public let ceiling: Double
+        public private(set) var ceiling: Double
         /// The distance standing in for a missing runner-up or neighbour.
         public let far: Double
         /// Thresholds by waiting items, fewest first: (waiting, threshold).
         public let thresholds: [(waiting: Int, threshold: Double)]
         /// Whether the runner-up's photo is looked at before the best candidate is taken.
-        public let checksRunnerUp: Bool
+        public private(set) var checksRunnerUp: Bool
         /// How the best photo's lead over the runner-up's counts (nil: it does not).
         public let lead: Lead?
         /// How the photos are laid over each other (v14 shortlists the coarse placements).
@@ -273,7 +280,7 @@ public struct MatchingRole: Sendable {
         /// on comparing the pieces one by one, which counts beside laying the photos over each other
         /// as the pieces lie (`PhotoAlignment.init(_:_:search:loosePieces:)`); nil: laid over each
         /// other only (v15 compares pieces).
-        public let loosePieces: Float?
+        public private(set) var loosePieces: Float?
 
         public init(weight: Double, ceiling: Double, far: Double, thresholds: [(waiting: Int, threshold: Double)], checksRunnerUp: Bool = false,
                     lead: Lead? = nil, search: PhotoAlignment.Search = .full, loosePieces: Float? = nil) {
@@ -289,10 +296,11 @@ public struct MatchingRole: Sendable {
             self.loosePieces = loosePieces
         }
 
-        /// The same numbers, with the runner-up checked or not.
-        func checkingRunnerUp(_ checks: Bool) -> Confirmation {
-            Confirmation(weight: weight, ceiling: ceiling, far: far, thresholds: thresholds, checksRunnerUp: checks, search: search,
-                         loosePieces: loosePieces)
+        /// The same numbers, with the runner-up's photo looked at before the best is taken.
+        func checkingRunnerUp() -> Confirmation {
+            var copy = self
+            copy.checksRunnerUp = true
+            return copy
         }
 
         /// The discount on the piece-by-piece look at `product`'s photos: `loosePieces` for a product
@@ -301,14 +309,16 @@ public struct MatchingRole: Sendable {
 
         /// The same numbers, with the best candidate's photo looked at out to `ceiling`.
         func lookingOut(to ceiling: Double) -> Confirmation {
-            Confirmation(weight: weight, ceiling: ceiling, far: far, thresholds: thresholds, checksRunnerUp: checksRunnerUp, lead: lead,
-                         search: search, loosePieces: loosePieces)
+            var copy = self
+            copy.ceiling = ceiling
+            return copy
         }
 
         /// The same numbers, with loose pieces also compared one by one, that look less `discount`.
         func comparingLoosePieces(discount: Float) -> Confirmation {
-            Confirmation(weight: weight, ceiling: ceiling, far: far, thresholds: thresholds, checksRunnerUp: checksRunnerUp, lead: lead,
-                         search: search, loosePieces: discount)
+            var copy = self
+            copy.loosePieces = discount
+            return copy
         }
 
         /// Whether the runner-up, at distance `d2` from the job's item, is close enough to be looked at
@@ -389,6 +399,8 @@ public struct MatchingRole: Sendable {
 
     private static let v14Confirmation = Confirmation(weight: 0.75, ceiling: 3.5, far: 6.0, thresholds: [(400, 1.95), (1_000, 2.05), (30_000, 2.2)],
                                                       checksRunnerUp: true, lead: .init(gain: 0.5, usual: 0.3, limit: 1.0), search: .shortlisted)
+    /// v14's numbers comparing loose pieces (v15), looking out to 5.0 (v16 and v17).
+    private static let v16Confirmation = v14Confirmation.comparingLoosePieces(discount: 0.5).lookingOut(to: 5.0)
 
     private static let v7Steps: [Rule.Step] = [
         .init(waiting: 400, .init(ratio: 0.66, ceiling: 2.7, alone: 2.65)),
@@ -448,7 +460,7 @@ public struct MatchingRole: Sendable {
         // the runner-up's lines up better (`Confirmation.checksRunnerUp`). On match-bench's dumps of
         // four PhotoLab seeds it refuses no match v11 takes; on the independent photo sets it refuses
         // some of v11's false matches (README has the figures).
-        "v12": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v11Confirmation.checkingRunnerUp(true)),
+        "v12": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30, confirmation: v11Confirmation.checkingRunnerUp()),
         // v12 whose score also counts how much better the best candidate's photo lines up than the
         // runner-up's (`Confirmation.lead`), and which judges a runner-up lining up better in the
         // best's place (`Confirmation.takesRunnerUp`) instead of waiting. The numbers are the highest
@@ -482,7 +494,14 @@ public struct MatchingRole: Sendable {
         // at 643 items, made with this floor: the highest mean recall, every dump within 1 % false
         // matches (README has the figures).
         "v16": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30,
-                    confirmation: v14Confirmation.comparingLoosePieces(discount: 0.5).lookingOut(to: 5.0), photoFloor: 0.005),
+                    confirmation: v16Confirmation, photoFloor: 0.005),
+        // v16 whose index lookup widens a sparse tree down to a 6-symbol prefix (v16: 11), while the
+        // range holds no more than a tree hands over: among a few hundred or thousand items v16's
+        // lookup handed over 2 to 18 candidates per query and missed partners its floor would have
+        // scored (18 of 260 on independent seed 31, 84 of 1,000 on seed 21; v17: 2 and 31). Every
+        // number is v16's; live, recall rose on every such set and false matches nowhere (README).
+        "v17": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30,
+                    confirmation: v16Confirmation, photoFloor: 0.005, shallowestPrefix: 6),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
@@ -549,7 +568,8 @@ public struct MatchingRole: Sendable {
         var scored: [(item: Item, score: Double)] = []
         var matched: String?
         attempts: for _ in 0..<5 {
-            let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id, limit: rule.candidates)
+            let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id, limit: rule.candidates,
+                                                    shallowestPrefix: rule.shallowestPrefix)
             scored = Self.score(candidates.items, against: item, product: product, photos: comparison)
             guard let (best, bestScore) = scored.first else { break }
             let runnerUp = scored.count > 1 ? scored[1].score : nil
@@ -625,25 +645,31 @@ public struct MatchingRole: Sendable {
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.item.createdAt < $1.item.createdAt }
     }
 
-    /// Looks around a waiting item without matching it: scores its candidates under the learned
-    /// metric and notes them in its neighbours and its score in theirs, as its match job would have
-    /// (the note script skips the item if it was matched meanwhile). Returns whether it looked.
-    private func lookAround(_ item: Item) async throws -> Bool {
+    /// Looks around a waiting item without matching it, as a match job of `rule` (its user's
+    /// version) would: scores its candidates under the learned metric, down to the rule's photo
+    /// floor and with its lookup, and notes them in its neighbours and its score in theirs (the
+    /// note script skips the item if it was matched meanwhile). Returns whether it looked.
+    private func lookAround(_ item: Item, as rule: Rule) async throws -> Bool {
         guard let product = products[item.product] else { return false }
         let filing = product.filing(of: item)
         guard filing.similarity != nil else { return false }
-        let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id)
+        let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id,
+                                                    shallowestPrefix: rule.shallowestPrefix)
         try await store.noteNeighbours(of: item, scored: Self.score(candidates.items, against: item, product: product,
-                                                                    photos: PhotoComparison(.learned, query: item)))
+                                                                    photos: PhotoComparison(.learned, query: item, floor: rule.photoFloor)))
         return true
     }
 
-    /// Lets every waiting item that has not looked around yet do so (`lookAround`), a few at a time:
+    /// Lets every waiting item that has not looked around yet do so (`lookAround`, as its user's
+    /// version of the `matching.algorithm` flag would look), a few at a time:
     /// after an upgrade to a version that weighs neighbours (v8), the items filed before it would
     /// otherwise be judged by the older numbers until each is met. Safe to repeat and to run beside
     /// matching workers. Returns how many items looked around.
     public func survey(batch: Int = 500) async throws -> Int {
         var looked = 0
+        // Each item looks around as its user's version would (read once: a rollout changed
+        // meanwhile is the next survey's).
+        let rollout = try await flags.rollout(Self.algorithmFlag)
         try await store.forEachItem(batch: batch) { stored in
             let pending = stored.filter { $0.state == .waiting && $0.item.neighbours == nil }.map(\.item)
             looked += try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -651,7 +677,8 @@ public struct MatchingRole: Sendable {
                 for (k, item) in pending.enumerated() {
                     // Four at a time: one item's scoring overlaps another's round trips.
                     if k >= 4, try await group.next() == true { done += 1 }
-                    group.addTask { try await lookAround(item) }
+                    let rule = Self.rule(for: rollout?.variant(for: item.user, flag: Self.algorithmFlag) ?? Self.defaultAlgorithm)
+                    group.addTask { try await lookAround(item, as: rule) }
                 }
                 for try await result in group where result { done += 1 }
                 return done

@@ -59,6 +59,35 @@ import Testing
         #expect(try await store.candidates(for: filing("y" + shared.dropFirst() + "bbbb9"), excludingUser: "asker", excludingItem: "q").items.isEmpty)
     }
 
+    /// A version may let the lookup widen a sparse tree to a shorter prefix than the default
+    /// (`MatchingRole.Rule.shallowestPrefix`): items that share only the first 6 symbols of the
+    /// query's code are found from 6 on, not at the default 11; widening stops where the range would
+    /// hold more than a tree may hand over.
+    @Test func aShallowerPrefixWidensASparseTree() async throws {
+        let fleet = TestFleet()
+        defer { Task { await fleet.cleanUp() } }
+        let store = MatchStore(client: fleet.client, keyspace: fleet.keyspace)
+        let tail = String(repeating: "b", count: 10)
+        // Three items share 6 symbols with the query; 30 share only 5.
+        for n in 0..<3 {
+            try await store.store(item("w\(n)", user: "w\(n)"))
+            _ = try await store.file("w\(n)", filing: filing("aaaaaac\(n)" + tail))
+        }
+        for n in 0..<30 {
+            try await store.store(item("x\(n)", user: "x\(n)"))
+            _ = try await store.file("x\(n)", filing: filing("aaaaaz" + String(format: "%02d", n) + tail))
+        }
+        let query = filing("aaaaaabb" + tail)
+        try await store.store(item("q", user: "asker"))
+        _ = try await store.file("q", filing: query)
+        func found(from shallowest: Int) async throws -> Set<String> {
+            Set(try await store.candidates(for: query, excludingUser: "asker", excludingItem: "q", shallowestPrefix: shallowest).items.map(\.id))
+        }
+        #expect(try await found(from: MatchStore.shallowestPrefix).isEmpty)
+        #expect(try await found(from: 6) == ["w0", "w1", "w2"])
+        #expect(try await found(from: 1) == ["w0", "w1", "w2"], "33 items share 5 symbols, more than a tree hands over")
+    }
+
     @Test func aLimitKeepsTheCandidatesFoundInTheMostTrees() async throws {
         let fleet = TestFleet()
         defer { Task { await fleet.cleanUp() } }

@@ -706,7 +706,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let query = try fingerprint(jpeg[1]), partner = try fingerprint(jpeg[0])
         try #require(sock.kind == .sock, "design 4 of seed 2 is a sock")
         let strangersPhoto = Photographer.photograph(designs[3], shot: 0, seed: 2).jpeg
-        for algorithm in ["v12", "v13", "v14", "v15"] {
+        for algorithm in ["v12", "v13", "v14", "v15", "v16"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let (role, _) = try await matching(by: algorithm, in: domain)
@@ -744,7 +744,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let jpeg = [Photographer.photograph(set, shot: 0, seed: 1).jpeg, Photographer.photograph(moved, shot: 1, seed: 1).jpeg]
         let prints = try jpeg.map { Fingerprint(image: try ImageDecoder.decode($0, reducedFor: Fingerprint.workingLongSide)) }
         let attributes = ItemAttributes(["count": "\(facts.count)", "holes": "\(facts.holes)", "diameter_mm": "\(facts.diameterMM)"])
-        for algorithm in ["v14", "v15"] {
+        for algorithm in ["v14", "v15", "v16"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let (role, _) = try await matching(by: algorithm, in: domain)
@@ -760,7 +760,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             if algorithm == "v14" {
                 #expect(outcome == .waiting && matched == nil, "v14 lays the photos over each other whole only")
             } else {
-                #expect(outcome != .waiting && matched == ["job", "partner"], "v15 compares the buttons one by one")
+                #expect(outcome != .waiting && matched == ["job", "partner"], "\(algorithm) compares the buttons one by one")
             }
         }
     }
@@ -773,21 +773,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// first four socks of seed 2, whose two photos agree 1.50 to 1.79, two would wait even so, their
     /// score short of v16's threshold at this distance.)
     @Test func v16JudgesAFarPartnerByItsPhoto() async throws {
-        let socks = DesignCatalogue.make(count: 10, seed: 2).filter { $0.kind == .sock }
-        let jpeg = [Photographer.photograph(socks[1], shot: 0, seed: 2).jpeg, Photographer.photograph(socks[1], shot: 1, seed: 2).jpeg]
-        func fingerprint(_ bytes: [UInt8]) throws -> Fingerprint { Fingerprint(image: try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)) }
-        let (filed, query) = (try fingerprint(jpeg[0]), try fingerprint(jpeg[1]))
-        let other = try fingerprint(Photographer.photograph(socks[0], shot: 0, seed: 2).jpeg)
-        let metric = LearnedMetric.standard, target: Float = 4.3
-        try #require(metric.distance(query, other) > target, "the other sock lies beyond the target")
-        var (near, far) = (Float(0), Float(1))
-        for _ in 0..<30 {
-            let t = (near + far) / 2
-            if metric.distance(query, filed.blended(toward: other, by: t)) < target { near = t } else { far = t }
-        }
-        let moved = filed.blended(toward: other, by: near)
-        let apart = Double(metric.distance(query, moved))
-        try #require(apart > -log(Item.photoFloor) + 0.1 && apart < 5.0 - 0.1, "\(apart) lies beyond v15's floor and within v16's ceiling")
+        let (jpeg, moved, query) = try farSockPair()
         for algorithm in ["v15", "v16"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
@@ -811,6 +797,85 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
                 #expect(outcome == .waiting && matched == nil, "v15 leaves the item waiting")
             } else {
                 #expect(outcome != .waiting && matched == ["job", "partner"], "v16 judges the far partner by its photo")
+            }
+        }
+    }
+
+    /// The two photos of a sock of seed 2 (the `sock`-th), with the filed photo's fingerprint
+    /// blended toward the previous sock's until it lies `apart` from the query's: beyond v15's photo
+    /// floor (3.9), within v16's ceiling (5.0).
+    private func farSockPair(sock: Int = 1, apart target: Float = 4.3) throws -> (jpeg: [[UInt8]], filed: Fingerprint, query: Fingerprint) {
+        let socks = DesignCatalogue.make(count: 20, seed: 2).filter { $0.kind == .sock }
+        let jpeg = [Photographer.photograph(socks[sock], shot: 0, seed: 2).jpeg, Photographer.photograph(socks[sock], shot: 1, seed: 2).jpeg]
+        func fingerprint(_ bytes: [UInt8]) throws -> Fingerprint { Fingerprint(image: try ImageDecoder.decode(bytes, reducedFor: Fingerprint.workingLongSide)) }
+        let (filed, query) = (try fingerprint(jpeg[0]), try fingerprint(jpeg[1]))
+        let other = try fingerprint(Photographer.photograph(socks[sock - 1], shot: 0, seed: 2).jpeg)
+        let metric = LearnedMetric.standard
+        try #require(metric.distance(query, other) > target, "the other sock lies beyond the target")
+        var (near, far) = (Float(0), Float(1))
+        for _ in 0..<30 {
+            let t = (near + far) / 2
+            if metric.distance(query, filed.blended(toward: other, by: t)) < target { near = t } else { far = t }
+        }
+        let moved = filed.blended(toward: other, by: near)
+        let apart = Double(metric.distance(query, moved))
+        try #require(apart > -log(Item.photoFloor) + 0.1 && apart < 5.0 - 0.1, "\(apart) lies beyond v15's floor and within v16's ceiling")
+        return (jpeg, moved, query)
+    }
+
+    /// v17's lookup widens a sparse tree down to a 6-symbol prefix: a sock whose filed photo's
+    /// fingerprint lies 4.5 from the query's shares 11 symbols with it in no tree (v16's lookup
+    /// finds nothing, and its job scores nothing) but 6 in several, and v17's job finds and scores
+    /// it (noted in the item's neighbours; whether it is then matched is its photo's business).
+    @Test func v17FindsAPartnerInASparseIndexThatV16Misses() async throws {
+        let (_, filed, query) = try farSockPair(sock: 2, apart: 4.5)
+        let apart = Double(LearnedMetric.standard.distance(query, filed))
+        let shared = zip(filed.bucketCodes(), query.bucketCodes()).map { a, b in zip(a.symbols, b.symbols).prefix { $0 == $1 }.count }
+        try #require(shared.allSatisfy { $0 < MatchStore.shallowestPrefix } && shared.contains { $0 >= 6 }, "\(shared)")
+        for algorithm in ["v16", "v17"] {
+            let domain = DomainFleet(products: ProductCatalog.standard)
+            defer { domain.cleanUp() }
+            let (role, _) = try await matching(by: algorithm, in: domain)
+            let sock = try domain.products.product(named: "sock")
+            for (id, print) in [("partner", filed), ("job", query)] {
+                try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: print, createdAt: 0))
+            }
+            let partner = try #require(try await domain.store.item("partner")?.item)
+            _ = try await domain.store.file("partner", filing: sock.filing(of: partner))
+            _ = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
+            let noted = try #require(try await domain.store.item("job")?.item.neighbours?.best(excluding: "a job"))
+            if algorithm == "v16" {
+                #expect(noted == 0, "v16's lookup finds nothing")
+            } else {
+                #expect(abs(-log(noted) - apart) < 0.01, "v17 scored the partner at \(-log(noted)), not \(apart)")
+            }
+        }
+    }
+
+    /// A survey lets each item look around as its user's version would: the two far photos of
+    /// `farSockPair` (4.3 apart) note each other as neighbours under v16, which scores down to
+    /// e^−5.3, and nothing under v15, whose floor (e^−3.9) they lie beyond.
+    @Test func aSurveyLooksAroundAsTheItemsVersionWould() async throws {
+        let (_, filed, query) = try farSockPair()
+        let apart = Double(LearnedMetric.standard.distance(query, filed))
+        for algorithm in ["v15", "v16"] {
+            let domain = DomainFleet(products: ProductCatalog.standard)
+            defer { domain.cleanUp() }
+            let (role, _) = try await matching(by: algorithm, in: domain)
+            let sock = try domain.products.product(named: "sock")
+            for (id, print) in [("a", filed), ("b", query)] {
+                let item = Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: print, createdAt: 0)
+                try await domain.store.store(item)
+                _ = try await domain.store.file(id, filing: sock.filing(of: item))
+            }
+            #expect(try await role.survey() == 2)
+            for id in ["a", "b"] {
+                let noted = try #require(try await domain.store.item(id)?.item.neighbours?.best(excluding: "a job"), "\(id) looked around")
+                if algorithm == "v15" {
+                    #expect(noted == 0, "under v15 \(id) has nothing near")
+                } else {
+                    #expect(abs(-log(noted) - apart) < 0.01, "under v16 \(id) noted the other at \(-log(noted)), not \(apart)")
+                }
             }
         }
     }

@@ -218,8 +218,9 @@ import Testing
         // cannot be read, v12 is v11 with its runner-up check, v13 is v12 counting the lead of the
         // best candidate's photo over the runner-up's, v14 is v13 with the shortlisted photo search
         // and numbers of its own, v15 is v14 that also compares a button set's buttons one by one,
-        // and v16 (the default, also for unknown versions) is v15 looking farther.
-        #expect(MatchingRole.defaultAlgorithm == "v16")
+        // v16 is v15 looking farther, and v17 (the default, also for unknown versions) is v16 with
+        // a wider lookup among few items.
+        #expect(MatchingRole.defaultAlgorithm == "v17")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -352,8 +353,7 @@ import Testing
         #expect(v15.photoVerifier(for: query, of: buttons, photos: nil)?.search == .shortlisted)
         #expect(MatchingRole.rules["v14"]!.photoVerifier(for: query, of: buttons, photos: nil)?.loosePieces == nil)
         #expect(buttons.piecesLieLoose && !sock.piecesLieLoose && !Glove().piecesLieLoose)
-        // Apart from that, v15 decides by v14's numbers (`comparingLoosePieces` keeps every one,
-        // the lead among them, which `checkingRunnerUp` drops).
+        // Apart from that, v15 decides by v14's numbers (`comparingLoosePieces` keeps every one).
         let v15Confirmation = try #require(v15.confirmation)
         #expect(v15Confirmation.weight == v14.weight && v15Confirmation.ceiling == v14.ceiling && v15Confirmation.far == v14.far)
         #expect(v15Confirmation.checksRunnerUp && v15Confirmation.search == v14.search)
@@ -370,6 +370,16 @@ import Testing
         #expect(v16Confirmation.thresholds.map(\.threshold) == v15Confirmation.thresholds.map(\.threshold))
         #expect(v16.candidates == v15.candidates)
         #expect(MatchingRole.photoComparison(for: "v16").floor == 0.005 && MatchingRole.photoComparison(for: "v15").floor == Item.photoFloor)
+        // v17 is v16 whose index lookup widens a sparse tree down to a 6-symbol prefix; every number v16's.
+        let v17 = try #require(MatchingRole.rules["v17"]), v17Confirmation = try #require(v17.confirmation)
+        #expect(v17.shallowestPrefix == 6 && v16.shallowestPrefix == MatchStore.shallowestPrefix)
+        #expect(v17.photoFloor == v16.photoFloor && v17.candidates == v16.candidates)
+        #expect(v17Confirmation.ceiling == v16Confirmation.ceiling && v17Confirmation.weight == v16Confirmation.weight
+                && v17Confirmation.far == v16Confirmation.far && v17Confirmation.loosePieces == v16Confirmation.loosePieces)
+        #expect(v17Confirmation.checksRunnerUp && v17Confirmation.search == v16Confirmation.search)
+        #expect(v17Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] } == v16Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] })
+        #expect(v17Confirmation.thresholds.map(\.waiting) == v16Confirmation.thresholds.map(\.waiting))
+        #expect(v17Confirmation.thresholds.map(\.threshold) == v16Confirmation.thresholds.map(\.threshold))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
