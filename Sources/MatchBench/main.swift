@@ -307,9 +307,9 @@ await runTool("match-bench") {
             // The index lookup and candidate fetch alone, timed apart (the match below repeats it).
             let filingOfQuery = products[query.item.product]!.filing(of: query.item)
             let lookupStart = ContinuousClock.now
+            let rule = MatchingRole.rules[algorithm]!
             let search = try await store.candidates(for: filingOfQuery, excludingUser: query.item.user, excludingItem: query.item.id,
-                                                    limit: MatchingRole.rules[algorithm]!.candidates,
-                                                    shallowestPrefix: MatchingRole.rules[algorithm]!.shallowestPrefix)
+                                                    limit: rule.candidates, shallowestPrefix: rule.shallowestPrefix)
             let candidates = search.items
             lookups.append((ContinuousClock.now - lookupStart).timeInterval * 1000)
             candidateCounts += candidates.count

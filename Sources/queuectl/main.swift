@@ -27,7 +27,8 @@ let usage = """
                                   fingerprint of every unmatched item made by an older method or
                                   layout (after an upgrade that changed it; safe to repeat)
       survey                      let every waiting item that has not yet noted its closest
-                                  neighbours do so (after upgrading to matching v8; safe to repeat)
+                                  neighbours do so, as its user's matching version would look
+                                  (after upgrading to matching v8; safe to repeat)
       flag NAME [VARIANT FALLBACK PERCENT]   show or set a feature flag's rollout by user
       flag NAME --rollback        send every user back to the fallback at once
 

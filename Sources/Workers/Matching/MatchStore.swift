@@ -121,9 +121,11 @@ public struct MatchStore: Sendable {
 
     /// Waiting items where `filing` looks for partners, most often found first (an item found in
     /// more trees, or under more exact keys, is likelier the partner), at most `limit`, excluding
-    /// `excludedUser`'s own items; with how many items wait in the spaces searched.
+    /// `excludedUser`'s own items; with how many items wait in the spaces searched. A sparse code
+    /// tree is widened down to `shallowestPrefix` symbols (a version's `Rule.shallowestPrefix`).
     public func candidates(for filing: IndexFiling, excludingUser excludedUser: String, excludingItem: String, limit: Int = 100,
                            shallowestPrefix: Int = MatchStore.shallowestPrefix) async throws -> Candidates {
+        precondition(shallowestPrefix >= 1, "a lookup compares at least one symbol of the codes")
         var votes: [String: Int] = [:], waiting: Int?
         if !filing.lookIn.isEmpty {
             let memberLists = try await client.withConnection { [keys] connection in

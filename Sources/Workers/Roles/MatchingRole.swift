@@ -492,11 +492,12 @@ public struct MatchingRole: Sendable {
         // by its photo. The ceiling is the highest of 3.5 to 5.0 replayed on match-bench's dumps of
         // the independent sets 21, 31 and 41 (31 and 41 also laid out anew) and of PhotoLab seed 1
         // at 643 items, made with this floor: the highest mean recall, every dump within 1 % false
-        // matches (README has the figures).
+        // matches (README has the figures; 4.75, replayed later, has one pair more of 2,000).
         "v16": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30,
                     confirmation: v16Confirmation, photoFloor: 0.005),
-        // v16 whose index lookup widens a sparse tree down to a 6-symbol prefix (v16: 11), while the
-        // range holds no more than a tree hands over: among a few hundred or thousand items v16's
+        // v16 whose index lookup widens a sparse tree (one whose range holds under a quarter of what
+        // a tree hands over) down to as few as 6 symbols (v16: 11), while the range holds no more
+        // than a tree hands over: among a few hundred or thousand items v16's
         // lookup handed over 2 to 18 candidates per query and missed partners its floor would have
         // scored (18 of 260 on independent seed 31, 84 of 1,000 on seed 21; v17: 2 and 31). Every
         // number is v16's; live, recall rose on every such set and false matches nowhere (README).
@@ -648,7 +649,9 @@ public struct MatchingRole: Sendable {
     /// Looks around a waiting item without matching it, as a match job of `rule` (its user's
     /// version) would: scores its candidates under the learned metric, down to the rule's photo
     /// floor and with its lookup, and notes them in its neighbours and its score in theirs (the
-    /// note script skips the item if it was matched meanwhile). Returns whether it looked.
+    /// note script skips the item if it was matched meanwhile). It scores up to 100 candidates, not
+    /// the rule's 30: a note tells what is near an item, and more of them tell it better. Returns
+    /// whether it looked.
     private func lookAround(_ item: Item, as rule: Rule) async throws -> Bool {
         guard let product = products[item.product] else { return false }
         let filing = product.filing(of: item)
@@ -667,8 +670,8 @@ public struct MatchingRole: Sendable {
     /// matching workers. Returns how many items looked around.
     public func survey(batch: Int = 500) async throws -> Int {
         var looked = 0
-        // Each item looks around as its user's version would (read once: a rollout changed
-        // meanwhile is the next survey's).
+        // Each item looks around as its user's version would, by the rollout read once here (an
+        // item that has looked around is not surveyed again, whatever version it was noted by).
         let rollout = try await flags.rollout(Self.algorithmFlag)
         try await store.forEachItem(batch: batch) { stored in
             let pending = stored.filter { $0.state == .waiting && $0.item.neighbours == nil }.map(\.item)
@@ -696,7 +699,7 @@ public struct MatchingRole: Sendable {
         if best >= confident { return true }
         guard best > 0 else { return false }
         // The numbers were chosen among candidates above `Item.photoFloor`; a version with a lower
-        // floor (v16) scores farther ones, which they must not see.
+        // floor (v16, v17) scores farther ones, which they must not see.
         let runnerUp = runnerUp.flatMap { $0 >= Item.photoFloor ? $0 : nil }, neighbour = neighbour.map { $0 >= Item.photoFloor ? $0 : 0 }
         let chosen = rule(for: algorithm)
         let d1 = -log(best)

@@ -373,13 +373,10 @@ import Testing
         // v17 is v16 whose index lookup widens a sparse tree down to a 6-symbol prefix; every number v16's.
         let v17 = try #require(MatchingRole.rules["v17"]), v17Confirmation = try #require(v17.confirmation)
         #expect(v17.shallowestPrefix == 6 && v16.shallowestPrefix == MatchStore.shallowestPrefix)
-        #expect(v17.photoFloor == v16.photoFloor && v17.candidates == v16.candidates)
-        #expect(v17Confirmation.ceiling == v16Confirmation.ceiling && v17Confirmation.weight == v16Confirmation.weight
-                && v17Confirmation.far == v16Confirmation.far && v17Confirmation.loosePieces == v16Confirmation.loosePieces)
-        #expect(v17Confirmation.checksRunnerUp && v17Confirmation.search == v16Confirmation.search)
-        #expect(v17Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] } == v16Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] })
-        #expect(v17Confirmation.thresholds.map(\.waiting) == v16Confirmation.thresholds.map(\.waiting))
-        #expect(v17Confirmation.thresholds.map(\.threshold) == v16Confirmation.thresholds.map(\.threshold))
+        #expect(v17.photoFloor == v16.photoFloor && v17.candidates == v16.candidates && v17.metric == v16.metric)
+        #expect(v17.steps.map(\.waiting) == v16.steps.map(\.waiting) && v17.steps.map(\.thresholds) == v16.steps.map(\.thresholds))
+        #expect(v17.neighbours?.map(\.waiting) == v16.neighbours?.map(\.waiting) && v17.neighbours?.map(\.thresholds) == v16.neighbours?.map(\.thresholds))
+        #expect(v17Confirmation.ceiling == v16Confirmation.ceiling && v17Confirmation.loosePieces == v16Confirmation.loosePieces)
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
