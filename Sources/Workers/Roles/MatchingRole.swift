@@ -497,10 +497,10 @@ public struct MatchingRole: Sendable {
                     confirmation: v16Confirmation, photoFloor: 0.005),
         // v16 whose index lookup widens a sparse tree (one whose range holds under a quarter of what
         // a tree hands over) down to as few as 6 symbols (v16: 11), while the range holds no more
-        // than a tree hands over: among a few hundred or thousand items v16's
-        // lookup handed over 2 to 18 candidates per query and missed partners its floor would have
-        // scored (18 of 260 on independent seed 31, 84 of 1,000 on seed 21; v17: 2 and 31). Every
-        // number is v16's; live, recall rose on every such set and false matches nowhere (README).
+        // than a tree hands over: among a few hundred or thousand items v16's lookup handed over 2
+        // to 18 candidates per query and missed partners its floor would have scored (18 of 260 on
+        // independent seed 31, 84 of 1,000 on seed 21; v17: 2 and 31). Every number is v16's;
+        // live, recall rose on every such set and false matches nowhere (README).
         "v17": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30,
                     confirmation: v16Confirmation, photoFloor: 0.005, shallowestPrefix: 6),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
