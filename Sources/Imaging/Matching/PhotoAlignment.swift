@@ -10,11 +10,13 @@ public struct AlignableItem: Sendable {
     let planes: [SIMD4<Float>]
     /// x = map[0] + map[1]·u + map[2]·v, y = map[3] + map[4]·u + map[5]·v for canonical (u, v).
     let map: [Float]
-    /// For an item without a clear axis (nearly round, or a group of buttons, whose axis depends on how
-    /// they happened to lie), the map of its frame evenly scaled, in which it is also laid over
-    /// another item at every turn, not only under the axis flips; nil for other items.
-    let evenMap: [Float]?
-    var turnsFreely: Bool { evenMap != nil }
+    /// The map of its frame evenly scaled (one scale for both axes), in which it is laid over another
+    /// item at every turn, not only under the axis flips: always for an item without a clear axis
+    /// (`turnsFreely`), and for any item by `PhotoAlignment.Search.turning`.
+    let evenMap: [Float]
+    /// Whether the item has no clear axis (nearly round, or a group of buttons, whose axis depends on
+    /// how they happened to lie).
+    let turnsFreely: Bool
 
     /// The item of `image`, found where `mask` says (as `Fingerprint.measuring` found it) or, without
     /// a mask of the image's working size, found again.
@@ -31,15 +33,16 @@ public struct AlignableItem: Sendable {
             return SIMD4(mask.inside[i] ? 1 : 0, min(1.3, ColourSpace.intensity(img.red[i], img.green[i], img.blue[i]) / bright), 2 * c1, 2 * c2)
         }
         map = Self.map(of: frame)
-        evenMap = frame.axisConfidence(of: mask) == 0 ? Self.map(of: frame.evenlyScaled(1)) : nil
+        evenMap = Self.map(of: frame.evenlyScaled(1))
+        turnsFreely = frame.axisConfidence(of: mask) == 0
     }
 
     private init(_ item: AlignableItem, map: [Float]) {
-        (width, height, planes, self.map, evenMap) = (item.width, item.height, item.planes, map, item.evenMap)
+        (width, height, planes, self.map, evenMap, turnsFreely) = (item.width, item.height, item.planes, map, item.evenMap, item.turnsFreely)
     }
 
-    /// The same item in its evenly scaled frame, where it has one.
-    var evenlyFramed: AlignableItem { evenMap.map { AlignableItem(self, map: $0) } ?? self }
+    /// The same item in its evenly scaled frame.
+    var evenlyFramed: AlignableItem { AlignableItem(self, map: evenMap) }
 
     private static func map(of frame: CanonicalFrame) -> [Float] {
         let c = cosf(frame.angle), s = sinf(frame.angle)
@@ -207,23 +210,51 @@ public struct PhotoAlignment: Sendable {
         /// partner nearly always the same placement (docs/matching-history.md, twenty-fourth and
         /// twenty-fifth sessions).
         case shortlisted
+        /// `shortlisted`, and items with a clear axis that the flips leave apart (an agreement under
+        /// `linedUp`) are also laid over each other in evenly scaled frames at the turns that fit
+        /// best, the better agreement kept (v18). An axis a few degrees off, or an extent that one
+        /// photo's outline cuts short, puts a partner beyond the corrections of the canonical
+        /// frames; turning freely finds it.
+        case turning
     }
 
-    /// How many placements, ranked on the rough sample, `Search.shortlisted` scores again.
+    /// How many placements, ranked on the rough sample, `Search.shortlisted` and `.turning` score again.
     static let shortlistedFinalists = 8
 
     /// Lays `b` over `a` as well as it goes and measures how well they agree: in their canonical
-    /// frames under each axis flip and, where either item has no clear axis, also in evenly scaled
-    /// frames at the turns that fit best (the better of the two); `search` is the version's (no
-    /// default, so that no caller measures with another search than its version's numbers assume).
+    /// frames under each axis flip and, where either item has no clear axis (or, with
+    /// `Search.turning`, where the flips leave them apart), also in evenly scaled frames at the turns
+    /// that fit best (the better of the two); `search` is the version's (no default, so that no
+    /// caller measures with another search than its version's numbers assume).
     public init(_ a: AlignableItem, _ b: AlignableItem, search: Search) {
-        let flipped = Self.aligned(a, b, turns: (0..<4).map { ($0, 0) }, search: search)
-        guard a.turnsFreely || b.turnsFreely else { self = flipped; return }
+        let flips = (0..<4).map { (flip: $0, degrees: Float(0)) }
+        guard a.turnsFreely || b.turnsFreely || search == .turning else { self = Self.aligned(a, b, turns: flips, search: search); return }
         let (evenA, evenB) = (a.evenlyFramed, b.evenlyFramed)
+        if a.turnsFreely || b.turnsFreely {
+            // Both laid over each other finely, the better kept.
+            let flipped = Self.aligned(a, b, turns: flips, search: search)
+            let coarse = Reference(evenA, side: 24, block: 0)
+            let turned = Self.aligned(evenA, evenB, turns: Self.bestTurns(coarse, evenB), search: search, coarse: coarse)
+            self = turned.agreement > flipped.agreement ? turned : flipped
+            return
+        }
+        // Items with an axis (`Search.turning`): turned only where the flips leave them apart, and
+        // laid finely at the turn only when its coarse placement scores higher.
+        let placed = Self.placed(a, b, turns: flips, search: search)
+        let flipped = Self.refined(a, b, from: placed.placement)
+        guard flipped.agreement < Self.linedUp else { self = flipped; return }
         let coarse = Reference(evenA, side: 24, block: 0)
-        let turned = Self.aligned(evenA, evenB, turns: Self.bestTurns(coarse, evenB), search: search, coarse: coarse)
+        let turnedPlacement = Self.placed(evenA, evenB, turns: Self.bestTurns(coarse, evenB), search: search, coarse: coarse)
+        guard turnedPlacement.score > placed.score else { self = flipped; return }
+        let turned = Self.refined(evenA, evenB, from: turnedPlacement.placement)
         self = turned.agreement > flipped.agreement ? turned : flipped
     }
+
+    /// The agreement from which two items laid over each other under the axis flips are taken as
+    /// lined up, and `Search.turning` does not turn them: two photos of one item whose frames agree
+    /// line up at 1.5 to 1.8 (the median partner, best among the candidates, 1.67 on the independent
+    /// seed 21), and a stranger that lines up as well under the flips gets no more freedom to.
+    static let linedUp: Float = 1.4
 
     /// The three best turns of `b` over the item sampled in `coarse`, of every 6° with and without a mirror image (a turn by
     /// half a circle is the other two flips), by shape and colour layout.
@@ -242,6 +273,12 @@ public struct PhotoAlignment: Sendable {
     /// `coarse` is `a` sampled for the coarse search, when the caller has it already.
     static func aligned(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)], search: Search,
                         coarse given: Reference? = nil) -> PhotoAlignment {
+        refined(a, b, from: placed(a, b, turns: turns, search: search, coarse: given).placement)
+    }
+
+    /// The coarse placement of `b` over `a` around each of `turns`, and its score (`coarseScore`).
+    static func placed(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)], search: Search,
+                       coarse given: Reference? = nil) -> (placement: Placement, score: Float) {
         // Coarse: shape and colour layout over the whole item, ±6° around each turn, ±8 %, ±0.1 of the extent.
         let coarse = given ?? Reference(a, side: 24, block: 0)
         var placements: [Placement] = []
@@ -261,22 +298,26 @@ public struct PhotoAlignment: Sendable {
                 measure(reference, b, placement).map { (placement, $0.coarseScore) }
             }
         }
-        if search == .shortlisted {
+        if search != .full {
             let rough = Reference(a, side: 12, block: 0)
             placements = scored(placements, on: rough).sorted { $0.score > $1.score }.prefix(shortlistedFinalists).map(\.placement)
         }
         // The best-scoring placement, the first of equals in the order listed (for `.full`, as the
-        // search has always taken it) or ranked on the rough sample (`.shortlisted`).
+        // search has always taken it) or ranked on the rough sample (`.shortlisted`, `.turning`).
         var best = Placement(flip: 0, degrees: 0, scale: 1, du: 0, dv: 0)
         var bestScore = -Float.infinity
         for (placement, score) in scored(placements, on: coarse) where score > bestScore {
             best = placement
             bestScore = score
         }
-        // Fine: the pattern block by block, within half a coarse step of the coarse placement, with
-        // perspective coefficients up to ±0.2 (both photos tilted up to 15 %).
+        return (best, bestScore)
+    }
+
+    /// `b` laid finely over `a` from the coarse placement `start`: the pattern block by block, within
+    /// half a coarse step of it, with perspective coefficients up to ±0.2 (both photos tilted up to 15 %).
+    static func refined(_ a: AlignableItem, _ b: AlignableItem, from start: Placement) -> PhotoAlignment {
+        var best = start
         let fine = Reference(a, side: 96, block: 8)
-        let start = best
         guard var found = measure(fine, b, best) else {
             return PhotoAlignment(patternCorrelation: 0, overlap: 0, chromaDifference: 1, lightDifference: 1)
         }

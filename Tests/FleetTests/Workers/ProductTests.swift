@@ -218,9 +218,9 @@ import Testing
         // cannot be read, v12 is v11 with its runner-up check, v13 is v12 counting the lead of the
         // best candidate's photo over the runner-up's, v14 is v13 with the shortlisted photo search
         // and numbers of its own, v15 is v14 that also compares a button set's buttons one by one,
-        // v16 is v15 looking farther, and v17 (the default, also for unknown versions) is v16 with
-        // a wider lookup among few items.
-        #expect(MatchingRole.defaultAlgorithm == "v17")
+        // v16 is v15 looking farther, v17 is v16 with a wider lookup among few items, and v18 (the
+        // default, also for unknown versions) is v17 turning items the axis flips leave apart.
+        #expect(MatchingRole.defaultAlgorithm == "v18")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -342,7 +342,8 @@ import Testing
         // button set's buttons one by one (discounted by 0.5), never a sock's parts.
         let query = Item(id: "q", user: "u", product: "sock", attributes: ItemAttributes(), fingerprint: nil, createdAt: 0)
         let (sock, buttons) = (Sock(), ButtonSet())
-        #expect(MatchingRole.rule(for: "v99").photoVerifier(for: query, of: sock, photos: nil)?.search == .shortlisted)
+        #expect(MatchingRole.rule(for: "v99").photoVerifier(for: query, of: sock, photos: nil)?.search == .turning)
+        #expect(MatchingRole.rules["v17"]!.photoVerifier(for: query, of: sock, photos: nil)?.search == .shortlisted)
         #expect(MatchingRole.rule(for: "v99").photoVerifier(for: query, of: buttons, photos: nil)?.loosePieces == 0.5)
         #expect(MatchingRole.rules["v13"]!.photoVerifier(for: query, of: sock, photos: nil)?.search == .full)
         #expect(MatchingRole.rules["v5"]!.photoVerifier(for: query, of: sock, photos: nil)?.search == .full)
@@ -377,6 +378,17 @@ import Testing
         #expect(v17.steps.map(\.waiting) == v16.steps.map(\.waiting) && v17.steps.map(\.thresholds) == v16.steps.map(\.thresholds))
         #expect(v17.neighbours?.map(\.waiting) == v16.neighbours?.map(\.waiting) && v17.neighbours?.map(\.thresholds) == v16.neighbours?.map(\.thresholds))
         #expect(v17Confirmation.ceiling == v16Confirmation.ceiling && v17Confirmation.loosePieces == v16Confirmation.loosePieces)
+        // v18 is v17 turning every item as it lays the photos over each other; every number v17's.
+        let v18 = try #require(MatchingRole.rules["v18"]), v18Confirmation = try #require(v18.confirmation)
+        #expect(v18Confirmation.search == .turning && v17Confirmation.search == .shortlisted)
+        #expect(v18.shallowestPrefix == v17.shallowestPrefix && v18.photoFloor == v17.photoFloor && v18.candidates == v17.candidates && v18.metric == v17.metric)
+        #expect(v18.steps.map(\.waiting) == v17.steps.map(\.waiting) && v18.steps.map(\.thresholds) == v17.steps.map(\.thresholds))
+        #expect(v18.neighbours?.map(\.waiting) == v17.neighbours?.map(\.waiting) && v18.neighbours?.map(\.thresholds) == v17.neighbours?.map(\.thresholds))
+        #expect(v18Confirmation.ceiling == v17Confirmation.ceiling && v18Confirmation.loosePieces == v17Confirmation.loosePieces)
+        #expect(v18Confirmation.weight == v17Confirmation.weight && v18Confirmation.far == v17Confirmation.far && v18Confirmation.checksRunnerUp)
+        #expect(v18Confirmation.thresholds.map(\.waiting) == v17Confirmation.thresholds.map(\.waiting))
+        #expect(v18Confirmation.thresholds.map(\.threshold) == v17Confirmation.thresholds.map(\.threshold))
+        #expect(v18Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] } == v17Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] })
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
