@@ -11,8 +11,8 @@ public struct AlignableItem: Sendable {
     /// x = map[0] + map[1]·u + map[2]·v, y = map[3] + map[4]·u + map[5]·v for canonical (u, v).
     let map: [Float]
     /// The map of its frame evenly scaled (one scale for both axes), in which it is laid over another
-    /// item at every turn, not only under the axis flips: always for an item without a clear axis
-    /// (`turnsFreely`), and for any item by `PhotoAlignment.Search.turning`.
+    /// item at every turn, not only under the axis flips: an item without a clear axis
+    /// (`turnsFreely`) always, an item with one only by `PhotoAlignment.Search.turning`.
     let evenMap: [Float]
     /// Whether the item has no clear axis (nearly round, or a group of buttons, whose axis depends on
     /// how they happened to lie).
@@ -44,6 +44,10 @@ public struct AlignableItem: Sendable {
     /// The same item in its evenly scaled frame.
     var evenlyFramed: AlignableItem { AlignableItem(self, map: evenMap) }
 
+    /// The frame the item is turned in by a search that turns only items without a clear axis
+    /// (`.full`, `.shortlisted`): evenly scaled if it has no clear axis, its canonical frame if it has one.
+    var framedForTurning: AlignableItem { turnsFreely ? evenlyFramed : self }
+
     private static func map(of frame: CanonicalFrame) -> [Float] {
         let c = cosf(frame.angle), s = sinf(frame.angle)
         let pu0 = frame.midU * frame.flipU, pv0 = frame.midV * frame.flipV
@@ -53,10 +57,10 @@ public struct AlignableItem: Sendable {
 }
 
 /// How well the items of two photos coincide when one is laid over the other: the second is mapped
-/// into the first's canonical frame under each axis flip (and, for items without a clear axis, at
-/// the turns that fit best) and small corrections of rotation, scale and position, first on a coarse
-/// grid (shape and colour layout), then finely by the pattern itself, with a mild perspective
-/// correction.
+/// into the first's canonical frame under each axis flip (and, for items without a clear axis or,
+/// with `Search.turning`, items the flips leave apart, at the turns that fit best) and small
+/// corrections of rotation, scale and position, first on a coarse grid (shape and colour layout),
+/// then finely by the pattern itself, with a mild perspective correction.
 ///
 /// The pattern is compared block by block (the structure term of SSIM), so a stripe or a dot must
 /// fall where it falls in the other photo: a near miss in the same colours disagrees where colour
@@ -212,9 +216,11 @@ public struct PhotoAlignment: Sendable {
         case shortlisted
         /// `shortlisted`, and items with a clear axis that the flips leave apart (an agreement under
         /// `linedUp`) are also laid over each other in evenly scaled frames at the turns that fit
-        /// best, the better agreement kept (v18). An axis a few degrees off, or an extent that one
-        /// photo's outline cuts short, puts a partner beyond the corrections of the canonical
-        /// frames; turning freely finds it.
+        /// best, the better agreement kept (v18). An axis turned by more than the coarse search
+        /// corrects, or an extent that one photo's outline cuts short, puts a partner beyond the
+        /// corrections of the canonical frames; turning freely finds it. Beside an item without a
+        /// clear axis, an item with one is turned in its evenly scaled frame too (the other
+        /// searches keep it in its canonical frame).
         case turning
     }
 
@@ -229,7 +235,7 @@ public struct PhotoAlignment: Sendable {
     public init(_ a: AlignableItem, _ b: AlignableItem, search: Search) {
         let flips = (0..<4).map { (flip: $0, degrees: Float(0)) }
         guard a.turnsFreely || b.turnsFreely || search == .turning else { self = Self.aligned(a, b, turns: flips, search: search); return }
-        let (evenA, evenB) = (a.evenlyFramed, b.evenlyFramed)
+        let (evenA, evenB) = search == .turning ? (a.evenlyFramed, b.evenlyFramed) : (a.framedForTurning, b.framedForTurning)
         if a.turnsFreely || b.turnsFreely {
             // Both laid over each other finely, the better kept.
             let flipped = Self.aligned(a, b, turns: flips, search: search)
@@ -251,9 +257,10 @@ public struct PhotoAlignment: Sendable {
     }
 
     /// The agreement from which two items laid over each other under the axis flips are taken as
-    /// lined up, and `Search.turning` does not turn them: two photos of one item whose frames agree
-    /// line up at 1.5 to 1.8 (the median partner, best among the candidates, 1.67 on the independent
-    /// seed 21), and a stranger that lines up as well under the flips gets no more freedom to.
+    /// lined up, and `Search.turning` does not turn them. Two photos of one item whose frames agree
+    /// line up at 1.5 to 1.8 (on the independent seed 21, the partners that v17 ranked first have a
+    /// median of 1.67); a stranger that lines up that well under the flips is not given more
+    /// freedom to line up better still.
     static let linedUp: Float = 1.4
 
     /// The three best turns of `b` over the item sampled in `coarse`, of every 6° with and without a mirror image (a turn by

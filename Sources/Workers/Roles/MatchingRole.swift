@@ -108,7 +108,7 @@ public struct MatchingRole: Sendable {
         /// (nil: the numbers decide); they still decide when a photo cannot be read.
         public let confirmation: Confirmation?
         /// The lowest photo similarity a candidate is scored at (`PhotoComparison.floor`): e^−5.3
-        /// for v16 and v17, whose confirmation looks out to 5.0; `Item.photoFloor` (e^−3.9) before.
+        /// for v16 to v18, whose confirmation looks out to 5.0; `Item.photoFloor` (e^−3.9) before.
         public let photoFloor: Double
         /// The shortest code prefix the index lookup widens to in a sparse tree
         /// (`MatchStore.candidates(for:excludingUser:excludingItem:limit:shallowestPrefix:)`).
@@ -408,7 +408,7 @@ public struct MatchingRole: Sendable {
 
     private static let v14Confirmation = Confirmation(weight: 0.75, ceiling: 3.5, far: 6.0, thresholds: [(400, 1.95), (1_000, 2.05), (30_000, 2.2)],
                                                       checksRunnerUp: true, lead: .init(gain: 0.5, usual: 0.3, limit: 1.0), search: .shortlisted)
-    /// v14's numbers comparing loose pieces (v15), looking out to 5.0 (v16 and v17).
+    /// v14's numbers comparing loose pieces (v15), looking out to 5.0 (v16 to v18).
     private static let v16Confirmation = v14Confirmation.comparingLoosePieces(discount: 0.5).lookingOut(to: 5.0)
 
     private static let v7Steps: [Rule.Step] = [
@@ -717,7 +717,7 @@ public struct MatchingRole: Sendable {
         if best >= confident { return true }
         guard best > 0 else { return false }
         // The numbers were chosen among candidates above `Item.photoFloor`; a version with a lower
-        // floor (v16, v17) scores farther ones, which they must not see.
+        // floor (v16 to v18) scores farther ones, which they must not see.
         let runnerUp = runnerUp.flatMap { $0 >= Item.photoFloor ? $0 : nil }, neighbour = neighbour.map { $0 >= Item.photoFloor ? $0 : 0 }
         let chosen = rule(for: algorithm)
         let d1 = -log(best)

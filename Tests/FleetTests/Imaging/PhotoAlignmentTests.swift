@@ -40,7 +40,7 @@ import Testing
     /// A sock (design 84 of seed 2) whose two photos' canonical frames lie further apart than the
     /// coarse search corrects: laid over each other under the axis flips they hardly agree. Turned
     /// freely in evenly scaled frames as well (`Search.turning`, v18), they do, and clearly better
-    /// than the next sock of the catalogue does, turned the same way.
+    /// than the next sock of the catalogue does under the same search.
     @Test func aSockWhoseFramesDisagreeLinesUpWhenTurned() throws {
         let designs = DesignCatalogue.make(count: 120, seed: 2)
         let sock = designs[84]
@@ -57,6 +57,27 @@ import Testing
         #expect(flipsOnly.agreement < 0.8, "\(flipsOnly)")
         #expect(turned.agreement > flipsOnly.agreement + 0.5, "\(turned) against \(flipsOnly)")
         #expect(turned.agreement > stranger.agreement + 0.3, "\(turned) against \(stranger)")
+    }
+
+    /// Beside an item without a clear axis (a button set), the searches before v18 turn an item with
+    /// one (a sock) in its canonical frame, as they always have; `.turning` turns it in its evenly
+    /// scaled frame.
+    @Test func anItemWithAnAxisIsTurnedInItsCanonicalFrameBesideOneWithout() throws {
+        let designs = DesignCatalogue.make(count: 131, seed: 1)
+        let set = designs[130]
+        let sock = try #require(designs.first { $0.kind == .sock })
+        let buttons = AlignableItem(image: Photographer.photograph(set, shot: 1, seed: 1).image)
+        let socks = AlignableItem(image: Photographer.photograph(sock, shot: 0, seed: 1).image)
+        try #require(buttons.turnsFreely && !socks.turnsFreely)
+        let flips = (0..<4).map { (flip: $0, degrees: Float(0)) }
+        for (search, frame) in [(PhotoAlignment.Search.shortlisted, socks), (.turning, socks.evenlyFramed)] {
+            let even = buttons.evenlyFramed
+            let coarse = PhotoAlignment.Reference(even, side: 24, block: 0)
+            let flipped = PhotoAlignment.aligned(buttons, socks, turns: flips, search: search)
+            let turned = PhotoAlignment.aligned(even, frame, turns: PhotoAlignment.bestTurns(coarse, frame), search: search, coarse: coarse)
+            #expect(PhotoAlignment(buttons, socks, search: search).agreement == max(flipped.agreement, turned.agreement), "\(search)")
+        }
+        #expect(socks.framedForTurning.map == socks.map && socks.evenlyFramed.map != socks.map)
     }
 
     /// A button set laid out anew (design 130 of seed 1, as another owner's set of the same buttons
@@ -147,6 +168,12 @@ import Testing
             let filed = AlignableItem(image: Photographer.photograph(design, shot: 0, seed: 4).image)
             let full = PhotoAlignment(query, filed, search: .full), shortlisted = PhotoAlignment(query, filed, search: .shortlisted)
             #expect(abs(shortlisted.agreement - full.agreement) < 0.1, "design \(design.id) (\(design.kind)): \(shortlisted) against \(full)")
+            // Turning as well (v18) keeps what the flips find, or finds better below `linedUp`.
+            if !query.turnsFreely && !filed.turnsFreely {
+                let turning = PhotoAlignment(query, filed, search: .turning)
+                #expect(turning.agreement >= shortlisted.agreement, "design \(design.id): \(turning) against \(shortlisted)")
+                if shortlisted.agreement >= PhotoAlignment.linedUp { #expect(turning.agreement == shortlisted.agreement) }
+            }
             compared += 1
             if compared == 6 { break }
         }

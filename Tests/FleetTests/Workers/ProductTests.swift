@@ -378,7 +378,7 @@ import Testing
         #expect(v17.steps.map(\.waiting) == v16.steps.map(\.waiting) && v17.steps.map(\.thresholds) == v16.steps.map(\.thresholds))
         #expect(v17.neighbours?.map(\.waiting) == v16.neighbours?.map(\.waiting) && v17.neighbours?.map(\.thresholds) == v16.neighbours?.map(\.thresholds))
         #expect(v17Confirmation.ceiling == v16Confirmation.ceiling && v17Confirmation.loosePieces == v16Confirmation.loosePieces)
-        // v18 is v17 turning every item as it lays the photos over each other; every number v17's.
+        // v18 is v17 whose photo check also turns the items the axis flips leave apart; every number v17's.
         let v18 = try #require(MatchingRole.rules["v18"]), v18Confirmation = try #require(v18.confirmation)
         #expect(v18Confirmation.search == .turning && v17Confirmation.search == .shortlisted)
         #expect(v18.shallowestPrefix == v17.shallowestPrefix && v18.photoFloor == v17.photoFloor && v18.candidates == v17.candidates && v18.metric == v17.metric)
