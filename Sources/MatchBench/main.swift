@@ -234,7 +234,7 @@ await runTool("match-bench") {
     let queryCount = try arguments.int("queries", default: 300, range: 10...100_000)
     let seed = UInt64(try arguments.int("seed", default: 1))
     let algorithm = arguments.value("algorithm") ?? MatchingRole.defaultAlgorithm
-    guard MatchingRole.rules[algorithm] != nil else {
+    guard let rule = MatchingRole.rules[algorithm] else {
         throw UsageError("--algorithm must be one of \(MatchingRole.rules.keys.sorted().joined(separator: ", ")), not '\(algorithm)'")
     }
     if let directory = arguments.value("cache") {
@@ -243,7 +243,7 @@ await runTool("match-bench") {
         catch { throw WriteError(path: directory) }
     }
     // Versions that confirm by the photos (v11 to v18): the dump also has the best candidate's agreement.
-    let confirmation = MatchingRole.rules[algorithm]!.confirmation
+    let confirmation = rule.confirmation
     let confirming = confirmation != nil
     let dump = try arguments.value("dump").map { path in
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
@@ -307,7 +307,6 @@ await runTool("match-bench") {
             // The index lookup and candidate fetch alone, timed apart (the match below repeats it).
             let filingOfQuery = products[query.item.product]!.filing(of: query.item)
             let lookupStart = ContinuousClock.now
-            let rule = MatchingRole.rules[algorithm]!
             let search = try await store.candidates(for: filingOfQuery, excludingUser: query.item.user, excludingItem: query.item.id,
                                                     limit: rule.candidates, shallowestPrefix: rule.shallowestPrefix)
             let candidates = search.items

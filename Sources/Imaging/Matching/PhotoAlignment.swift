@@ -239,8 +239,7 @@ public struct PhotoAlignment: Sendable {
         if a.turnsFreely || b.turnsFreely {
             // Both laid over each other finely, the better kept.
             let flipped = Self.aligned(a, b, turns: flips, search: search)
-            let coarse = Reference(evenA, side: 24, block: 0)
-            let turned = Self.aligned(evenA, evenB, turns: Self.bestTurns(coarse, evenB), search: search, coarse: coarse)
+            let turned = Self.refined(evenA, evenB, from: Self.placedAtBestTurns(evenA, evenB, search: search).placement)
             self = turned.agreement > flipped.agreement ? turned : flipped
             return
         }
@@ -249,8 +248,7 @@ public struct PhotoAlignment: Sendable {
         let placed = Self.placed(a, b, turns: flips, search: search)
         let flipped = Self.refined(a, b, from: placed.placement)
         guard flipped.agreement < Self.linedUp else { self = flipped; return }
-        let coarse = Reference(evenA, side: 24, block: 0)
-        let turnedPlacement = Self.placed(evenA, evenB, turns: Self.bestTurns(coarse, evenB), search: search, coarse: coarse)
+        let turnedPlacement = Self.placedAtBestTurns(evenA, evenB, search: search)
         guard turnedPlacement.score > placed.score else { self = flipped; return }
         let turned = Self.refined(evenA, evenB, from: turnedPlacement.placement)
         self = turned.agreement > flipped.agreement ? turned : flipped
@@ -262,6 +260,13 @@ public struct PhotoAlignment: Sendable {
     /// median of 1.67); a stranger that lines up that well under the flips is not given more
     /// freedom to line up better still.
     static let linedUp: Float = 1.4
+
+    /// The coarse placement of `b` over `a` (both in the frames they turn in) around the turns that
+    /// fit best (`bestTurns`), and its score.
+    static func placedAtBestTurns(_ a: AlignableItem, _ b: AlignableItem, search: Search) -> (placement: Placement, score: Float) {
+        let coarse = Reference(a, side: 24, block: 0)
+        return placed(a, b, turns: bestTurns(coarse, b), search: search, coarse: coarse)
+    }
 
     /// The three best turns of `b` over the item sampled in `coarse`, of every 6° with and without a mirror image (a turn by
     /// half a circle is the other two flips), by shape and colour layout.

@@ -72,9 +72,8 @@ import Testing
         let flips = (0..<4).map { (flip: $0, degrees: Float(0)) }
         for (search, frame) in [(PhotoAlignment.Search.shortlisted, socks), (.turning, socks.evenlyFramed)] {
             let even = buttons.evenlyFramed
-            let coarse = PhotoAlignment.Reference(even, side: 24, block: 0)
             let flipped = PhotoAlignment.aligned(buttons, socks, turns: flips, search: search)
-            let turned = PhotoAlignment.aligned(even, frame, turns: PhotoAlignment.bestTurns(coarse, frame), search: search, coarse: coarse)
+            let turned = PhotoAlignment.refined(even, frame, from: PhotoAlignment.placedAtBestTurns(even, frame, search: search).placement)
             #expect(PhotoAlignment(buttons, socks, search: search).agreement == max(flipped.agreement, turned.agreement), "\(search)")
         }
         #expect(socks.framedForTurning.map == socks.map && socks.evenlyFramed.map != socks.map)
@@ -162,7 +161,7 @@ import Testing
     /// finds, on the first six socks, gloves and button sets of seed 4.
     @Test func theShortlistedSearchFindsAboutWhatTheFullOneFinds() throws {
         let designs = DesignCatalogue.make(count: 30, seed: 4)
-        var compared = 0
+        var compared = 0, turnedToo = 0
         for design in designs where [.sock, .glove, .buttonSet].contains(design.kind) {
             let query = AlignableItem(image: Photographer.photograph(design, shot: 1, seed: 4).image)
             let filed = AlignableItem(image: Photographer.photograph(design, shot: 0, seed: 4).image)
@@ -173,11 +172,12 @@ import Testing
                 let turning = PhotoAlignment(query, filed, search: .turning)
                 #expect(turning.agreement >= shortlisted.agreement, "design \(design.id): \(turning) against \(shortlisted)")
                 if shortlisted.agreement >= PhotoAlignment.linedUp { #expect(turning.agreement == shortlisted.agreement) }
+                turnedToo += 1
             }
             compared += 1
             if compared == 6 { break }
         }
-        #expect(compared == 6)
+        #expect(compared == 6 && turnedToo > 0)
     }
 
     /// A photo laid over another with the mask its upload kept (packed and read back) agrees exactly

@@ -371,29 +371,32 @@ import Testing
         #expect(v16Confirmation.thresholds.map(\.threshold) == v15Confirmation.thresholds.map(\.threshold))
         #expect(v16.candidates == v15.candidates)
         #expect(MatchingRole.photoComparison(for: "v16").floor == 0.005 && MatchingRole.photoComparison(for: "v15").floor == Item.photoFloor)
-        // v17 is v16 whose index lookup widens a sparse tree down to a 6-symbol prefix; every number v16's.
-        let v17 = try #require(MatchingRole.rules["v17"]), v17Confirmation = try #require(v17.confirmation)
-        #expect(v17.shallowestPrefix == 6 && v16.shallowestPrefix == MatchStore.shallowestPrefix)
-        #expect(v17.photoFloor == v16.photoFloor && v17.candidates == v16.candidates && v17.metric == v16.metric)
-        #expect(v17.steps.map(\.waiting) == v16.steps.map(\.waiting) && v17.steps.map(\.thresholds) == v16.steps.map(\.thresholds))
-        #expect(v17.neighbours?.map(\.waiting) == v16.neighbours?.map(\.waiting) && v17.neighbours?.map(\.thresholds) == v16.neighbours?.map(\.thresholds))
-        #expect(v17Confirmation.ceiling == v16Confirmation.ceiling && v17Confirmation.loosePieces == v16Confirmation.loosePieces)
-        // v18 is v17 whose photo check also turns the items the axis flips leave apart; every number v17's.
-        let v18 = try #require(MatchingRole.rules["v18"]), v18Confirmation = try #require(v18.confirmation)
-        #expect(v18Confirmation.search == .turning && v17Confirmation.search == .shortlisted)
-        #expect(v18.shallowestPrefix == v17.shallowestPrefix && v18.photoFloor == v17.photoFloor && v18.candidates == v17.candidates && v18.metric == v17.metric)
-        #expect(v18.steps.map(\.waiting) == v17.steps.map(\.waiting) && v18.steps.map(\.thresholds) == v17.steps.map(\.thresholds))
-        #expect(v18.neighbours?.map(\.waiting) == v17.neighbours?.map(\.waiting) && v18.neighbours?.map(\.thresholds) == v17.neighbours?.map(\.thresholds))
-        #expect(v18Confirmation.ceiling == v17Confirmation.ceiling && v18Confirmation.loosePieces == v17Confirmation.loosePieces)
-        #expect(v18Confirmation.weight == v17Confirmation.weight && v18Confirmation.far == v17Confirmation.far && v18Confirmation.checksRunnerUp)
-        #expect(v18Confirmation.thresholds.map(\.waiting) == v17Confirmation.thresholds.map(\.waiting))
-        #expect(v18Confirmation.thresholds.map(\.threshold) == v17Confirmation.thresholds.map(\.threshold))
-        #expect(v18Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] } == v17Confirmation.lead.map { [$0.gain, $0.usual, $0.limit] })
+        // v17 is v16 whose index lookup widens a sparse tree down to a 6-symbol prefix; v18 is v17
+        // whose photo check also turns the items the axis flips leave apart. Every number is kept.
+        let v17 = try #require(MatchingRole.rules["v17"]), v18 = try #require(MatchingRole.rules["v18"])
+        #expect(v17.shallowestPrefix == 6 && v16.shallowestPrefix == MatchStore.shallowestPrefix && v18.shallowestPrefix == 6)
+        #expect(v17.confirmation?.search == v16Confirmation.search && v18.confirmation?.search == .turning)
+        try expectSameNumbers(v17, as: v16)
+        try expectSameNumbers(v18, as: v17)
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
         #expect(MatchingRole.photoComparison(for: "v6").metric == .learned)
         #expect(MatchingRole.photoComparison(for: "v9").metric == .learned)
         #expect(MatchingRole.photoComparison(for: "v99").metric == .learned)
+    }
+
+    /// Expects `rule` to decide by every number of `base`: steps, neighbours, candidates, metric,
+    /// photo floor and the confirmation's weight, ceiling, far distance, thresholds, runner-up
+    /// check, lead and loose pieces (what a version changes besides, such as its lookup or its
+    /// search, is checked apart).
+    private func expectSameNumbers(_ rule: MatchingRole.Rule, as base: MatchingRole.Rule) throws {
+        #expect(rule.photoFloor == base.photoFloor && rule.candidates == base.candidates && rule.metric == base.metric)
+        #expect(rule.steps.map(\.waiting) == base.steps.map(\.waiting) && rule.steps.map(\.thresholds) == base.steps.map(\.thresholds))
+        #expect(rule.neighbours?.map(\.waiting) == base.neighbours?.map(\.waiting) && rule.neighbours?.map(\.thresholds) == base.neighbours?.map(\.thresholds))
+        let (c, b) = (try #require(rule.confirmation), try #require(base.confirmation))
+        #expect(c.weight == b.weight && c.ceiling == b.ceiling && c.far == b.far && c.checksRunnerUp == b.checksRunnerUp && c.loosePieces == b.loosePieces)
+        #expect(c.thresholds.map(\.waiting) == b.thresholds.map(\.waiting) && c.thresholds.map(\.threshold) == b.thresholds.map(\.threshold))
+        #expect(c.lead.map { [$0.gain, $0.usual, $0.limit] } == b.lead.map { [$0.gain, $0.usual, $0.limit] })
     }
 }
