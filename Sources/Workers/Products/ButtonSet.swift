@@ -2,8 +2,9 @@ import Foundation
 import Imaging
 
 /// A set of buttons: the upload states how many, the holes per button and the diameter. A match
-/// needs the same holes, a diameter within tolerance and a similar look; the price scales with
-/// the number of buttons.
+/// needs the same holes, a diameter within tolerance and a similar look, which from v19 on includes
+/// the same number of buttons (`PhotoComparison.countsStatedPieces`); the price scales with the
+/// number of buttons.
 public struct ButtonSet: Product {
     public init() {}
     public var name: String { "button-set" }
@@ -53,6 +54,7 @@ public struct ButtonSet: Product {
         let a = item.attributes, b = candidate.attributes
         guard a.checkedNumber("holes") == b.checkedNumber("holes") else { return nil }
         guard Self.fits(a.checkedNumber("diameter_mm"), b.checkedNumber("diameter_mm")) else { return nil }
+        guard !photos.countsStatedPieces || a.checkedNumber("count") == b.checkedNumber("count") else { return nil }
         return photos.similarityAboveFloor(of: item, to: candidate)
     }
 

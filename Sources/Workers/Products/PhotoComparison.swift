@@ -17,13 +17,19 @@ public struct PhotoComparison: Sendable {
     /// that it is neither scored nor anyone's runner-up (`Item.photoFloor` unless the matching
     /// algorithm's rule gives another).
     public let floor: Double
+    /// Whether the algorithm version holds a set of loose pieces to the number of pieces its owner
+    /// states (`Product.piecesLieLoose`): a set of four buttons does not look like a set of six,
+    /// though no count of the pieces in a photo is sure (touching buttons merge into one). v19 on;
+    /// before, a button set's count only priced it.
+    public let countsStatedPieces: Bool
     /// The job's own item and its photo's points under each flip, projected once for all candidates.
     private let query: (id: String, flipped: [[Float]])?
 
     /// A comparison by `metric`; give the job's `query` item when it will be compared with many.
-    public init(_ metric: Metric, query: Item? = nil, floor: Double = Item.photoFloor) {
+    public init(_ metric: Metric, query: Item? = nil, floor: Double = Item.photoFloor, countsStatedPieces: Bool = false) {
         self.metric = metric
         self.floor = floor
+        self.countsStatedPieces = countsStatedPieces
         if metric == .learned, let query, let fingerprint = query.fingerprint {
             self.query = (query.id, LearnedMetric.standard.flippedProjections(fingerprint))
         } else {

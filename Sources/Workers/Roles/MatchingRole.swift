@@ -36,9 +36,10 @@ import Imaging
 /// greater distance, so that a partner whose fingerprint was put far away is judged by its
 /// photo. `v17` is v16 whose index lookup widens a sparse tree to a shorter code prefix
 /// (`Rule.shallowestPrefix`), so that among few items it hands over the far candidates v16's
-/// floor lets it score. `v18` (default) is v17 whose photo check also turns items that the axis
-/// flips leave apart (`PhotoAlignment.Search.turning`). `v6` is v4's metric with a looser
-/// rule (0.60, 2.7, alone 2.65) at every size. `v1` to `v3` use the hand-tuned
+/// floor lets it score. `v18` is v17 whose photo check also turns items that the axis
+/// flips leave apart (`PhotoAlignment.Search.turning`). `v19` (default) is v18 that matches a
+/// set of loose pieces only with a set of as many as its owner states (`Rule.countsStatedPieces`).
+/// `v6` is v4's metric with a looser rule (0.60, 2.7, alone 2.65) at every size. `v1` to `v3` use the hand-tuned
 /// `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55), `v2` looser
 /// (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
 /// candidates closest by the learned metric, the one whose photo agrees best with the job's own is
@@ -55,7 +56,7 @@ public struct MatchingRole: Sendable {
     public let photos: (any PhotoSource)?
     public static let algorithmFlag = "matching.algorithm"
     /// The version used when the flag names none (or one this worker does not know).
-    public static let defaultAlgorithm = "v18"
+    public static let defaultAlgorithm = "v19"
 
     /// One algorithm version: how photos are compared, and the decision's numbers (see the type's summary).
     public struct Rule: Sendable {
@@ -113,6 +114,9 @@ public struct MatchingRole: Sendable {
         /// The shortest code prefix the index lookup widens to in a sparse tree
         /// (`MatchStore.candidates(for:excludingUser:excludingItem:limit:shallowestPrefix:)`).
         public let shallowestPrefix: Int
+        /// Whether a set of loose pieces matches only a set of as many as its owner states
+        /// (`PhotoComparison.countsStatedPieces`; v19 on).
+        public let countsStatedPieces: Bool
 
         /// A rule with the same numbers whatever the catalogue's size.
         public init(metric: PhotoComparison.Metric, ratio: Double, ceiling: Double, alone: Double? = nil, verification: Verification? = nil) {
@@ -122,7 +126,8 @@ public struct MatchingRole: Sendable {
         /// A rule whose numbers depend on how many items wait: `steps` by increasing `waiting`, each
         /// with an `alone` distance or none with one.
         public init(metric: PhotoComparison.Metric, steps: [Step], verification: Verification? = nil, neighbours: [Step]? = nil, candidates: Int = 100,
-                    confirmation: Confirmation? = nil, photoFloor: Double = Item.photoFloor, shallowestPrefix: Int = MatchStore.shallowestPrefix) {
+                    confirmation: Confirmation? = nil, photoFloor: Double = Item.photoFloor, shallowestPrefix: Int = MatchStore.shallowestPrefix,
+                    countsStatedPieces: Bool = false) {
             for schedule in [steps] + (neighbours.map { [$0] } ?? []) {
                 precondition(!schedule.isEmpty && zip(schedule, schedule.dropFirst()).allSatisfy { $0.waiting < $1.waiting }, "steps must grow in waiting items")
                 precondition(schedule.allSatisfy { ($0.thresholds.alone == nil) == (schedule[0].thresholds.alone == nil) }, "every step or none has an alone distance")
@@ -144,11 +149,12 @@ public struct MatchingRole: Sendable {
             self.confirmation = confirmation
             self.photoFloor = photoFloor
             self.shallowestPrefix = shallowestPrefix
+            self.countsStatedPieces = countsStatedPieces
         }
 
         /// How this rule compares photos, with the job's `query` item when it will be compared with many.
         func photoComparison(query: Item? = nil) -> PhotoComparison {
-            PhotoComparison(metric, query: query, floor: photoFloor)
+            PhotoComparison(metric, query: query, floor: photoFloor, countsStatedPieces: countsStatedPieces)
         }
 
         /// The best score `candidate` has had from another item than `id` (nil: it has not looked
@@ -521,6 +527,13 @@ public struct MatchingRole: Sendable {
         // matches rose nowhere (README).
         "v18": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30,
                     confirmation: v16Confirmation.searching(.turning), photoFloor: 0.005, shallowestPrefix: 6),
+        // v18 that matches a set of loose pieces only with a set of as many as its owner states
+        // (`countsStatedPieces`): among the button sets of one holes and diameter, the stranger
+        // that looked most like a set's partner was a set of another size more often than not, and
+        // stood in for the absent partner or took away the partner's lead. Every number is v18's.
+        "v19": Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30,
+                    confirmation: v16Confirmation.searching(.turning), photoFloor: 0.005, shallowestPrefix: 6,
+                    countsStatedPieces: true),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
@@ -677,7 +690,8 @@ public struct MatchingRole: Sendable {
         let candidates = try await store.candidates(for: filing, excludingUser: item.user, excludingItem: item.id,
                                                     shallowestPrefix: rule.shallowestPrefix)
         try await store.noteNeighbours(of: item, scored: Self.score(candidates.items, against: item, product: product,
-                                                                    photos: PhotoComparison(.learned, query: item, floor: rule.photoFloor)))
+                                                                    photos: PhotoComparison(.learned, query: item, floor: rule.photoFloor,
+                                                                                            countsStatedPieces: rule.countsStatedPieces)))
         return true
     }
 

@@ -706,7 +706,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let query = try fingerprint(jpeg[1]), partner = try fingerprint(jpeg[0])
         try #require(sock.kind == .sock, "design 4 of seed 2 is a sock")
         let strangersPhoto = Photographer.photograph(designs[3], shot: 0, seed: 2).jpeg
-        for algorithm in ["v12", "v13", "v14", "v15", "v16", "v17", "v18"] {
+        for algorithm in ["v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let (role, _) = try await matching(by: algorithm, in: domain)
@@ -744,7 +744,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let jpeg = [Photographer.photograph(set, shot: 0, seed: 1).jpeg, Photographer.photograph(moved, shot: 1, seed: 1).jpeg]
         let prints = try jpeg.map { Fingerprint(image: try ImageDecoder.decode($0, reducedFor: Fingerprint.workingLongSide)) }
         let attributes = ItemAttributes(["count": "\(facts.count)", "holes": "\(facts.holes)", "diameter_mm": "\(facts.diameterMM)"])
-        for algorithm in ["v14", "v15", "v16", "v17", "v18"] {
+        for algorithm in ["v14", "v15", "v16", "v17", "v18", "v19"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let (role, _) = try await matching(by: algorithm, in: domain)
@@ -774,7 +774,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// score short of v16's threshold at this distance.)
     @Test func v16JudgesAFarPartnerByItsPhoto() async throws {
         let (jpeg, moved, query) = try farSockPair()
-        for algorithm in ["v15", "v16", "v17", "v18"] {
+        for algorithm in ["v15", "v16", "v17", "v18", "v19"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let (role, _) = try await matching(by: algorithm, in: domain)

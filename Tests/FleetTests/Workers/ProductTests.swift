@@ -60,6 +60,28 @@ import Testing
         #expect(ButtonSet().price(of: set(2), matchedWith: set(2)).explanation.contains("4 buttons"))
     }
 
+    /// From v19 on a button set matches only a set of as many buttons (its owner states the count,
+    /// as holes and diameter); before, a set of another count was compatible and only priced
+    /// otherwise. Holes and diameter bind every version.
+    @Test func buttonSetsOfAnotherCountMatchFromV19OnNoLonger() throws {
+        let design = try #require(DesignCatalogue.make(count: 40, seed: 11).first { $0.kind == .buttonSet })
+        func set(_ shot: Int, count: Int, holes: Int = 4) -> Item {
+            Item(id: "b\(shot)-\(count)-\(holes)", user: "u\(shot)", product: "button-set",
+                 attributes: ItemAttributes(["count": "\(count)", "holes": "\(holes)", "diameter_mm": "15"]),
+                 fingerprint: Fingerprint(image: Photographer.photograph(design, shot: shot, seed: 5).image), createdAt: 0)
+        }
+        let query = set(0, count: 5)
+        for algorithm in ["v18", "v19"] {
+            let photos = MatchingRole.photoComparison(for: algorithm, query: query)
+            #expect(ButtonSet().compatibility(of: query, with: set(1, count: 5), photos: photos) != nil, "\(algorithm): the same set")
+            #expect(ButtonSet().compatibility(of: query, with: set(1, count: 5, holes: 2), photos: photos) == nil, "\(algorithm): other holes")
+        }
+        #expect(ButtonSet().compatibility(of: query, with: set(1, count: 6), photos: MatchingRole.photoComparison(for: "v18", query: query)) != nil)
+        #expect(ButtonSet().compatibility(of: query, with: set(1, count: 6), photos: MatchingRole.photoComparison(for: "v19", query: query)) == nil)
+        #expect(ButtonSet().compatibility(of: query, with: set(1, count: 6)) == nil, "the default counts the buttons")
+        #expect(MatchingRole.rules["v19"]!.countsStatedPieces && !MatchingRole.rules["v18"]!.countsStatedPieces)
+    }
+
     /// A button set is filed in the band of its stated diameter and searches every band its tolerance
     /// reaches: whenever two sets' diameters fit, each looks in the band the other is filed in; sets
     /// of other holes never share a space.
@@ -218,9 +240,10 @@ import Testing
         // cannot be read, v12 is v11 with its runner-up check, v13 is v12 counting the lead of the
         // best candidate's photo over the runner-up's, v14 is v13 with the shortlisted photo search
         // and numbers of its own, v15 is v14 that also compares a button set's buttons one by one,
-        // v16 is v15 looking farther, v17 is v16 with a wider lookup among few items, and v18 (the
-        // default, also for unknown versions) is v17 turning items the axis flips leave apart.
-        #expect(MatchingRole.defaultAlgorithm == "v18")
+        // v16 is v15 looking farther, v17 is v16 with a wider lookup among few items, v18 is v17
+        // turning items the axis flips leave apart, and v19 (the default, also for unknown
+        // versions) is v18 matching a set of loose pieces only with as many.
+        #expect(MatchingRole.defaultAlgorithm == "v19")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -378,6 +401,10 @@ import Testing
         #expect(v17.confirmation?.search == v16Confirmation.search && v18.confirmation?.search == .turning)
         try expectSameNumbers(v17, as: v16)
         try expectSameNumbers(v18, as: v17)
+        // v19 is v18 counting a loose set's pieces, every number and its search kept.
+        let v19 = try #require(MatchingRole.rules["v19"])
+        try expectSameNumbers(v19, as: v18)
+        #expect(v19.confirmation?.search == .turning && v19.shallowestPrefix == 6 && v19.countsStatedPieces && !v18.countsStatedPieces)
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
