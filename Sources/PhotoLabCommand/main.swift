@@ -85,7 +85,7 @@ let usage = """
     besides reading and decoding the two photos: preparing a photo for it (AlignableItem) with the
     mask its upload kept, as the fleet does, and without (the item found again), and laying one
     over the other (PhotoAlignment) with the full coarse search of v11 to v13, the shortlisted
-    one of v14 to v17 and the one of v18 that also turns items the axis flips leave apart, with
+    one of v14 to v17 and the one of v18 and v19 that also turns items the axis flips leave apart, with
     the agreement each finds, and, when both show two pieces or more (a button set), comparing
     them piece by piece as v15 also does.
 

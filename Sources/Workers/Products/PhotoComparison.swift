@@ -1,8 +1,10 @@
 import Foundation
 import Imaging
 
-/// How the matcher compares two items' photos. The matching algorithm version (a feature flag, see
-/// `MatchingRole`) chooses the metric; products ask `similarity(of:to:)` and never name one.
+/// How the matcher compares two items' photos, as the matching algorithm version (a feature flag,
+/// see `MatchingRole`) says: the metric, the floor below which a candidate is refused, and whether
+/// a set's stated count of pieces is part of its look. Products ask `similarity(of:to:)` and never
+/// name a metric.
 public struct PhotoComparison: Sendable {
     public enum Metric: String, Sendable {
         /// `Fingerprint.distance(to:)`: a dozen part distances with hand-tuned weights.
@@ -18,9 +20,10 @@ public struct PhotoComparison: Sendable {
     /// algorithm's rule gives another).
     public let floor: Double
     /// Whether the algorithm version holds a set of loose pieces to the number of pieces its owner
-    /// states (`Product.piecesLieLoose`): a set of four buttons does not look like a set of six,
-    /// though no count of the pieces in a photo is sure (touching buttons merge into one). v19 on;
-    /// before, a button set's count only priced it.
+    /// states: a set of four buttons does not look like a set of six, though no count of the pieces
+    /// in a photo is sure (touching buttons merge into one). A product whose upload states such a
+    /// count checks it in its `compatibility` when this is set (`ButtonSet`). v19 on; before, a
+    /// button set's count only priced it.
     public let countsStatedPieces: Bool
     /// The job's own item and its photo's points under each flip, projected once for all candidates.
     private let query: (id: String, flipped: [[Float]])?

@@ -37,7 +37,8 @@ extension Product {
     public func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer? { nil }
     public var piecesLieLoose: Bool { false }
 
-    /// `compatibility(of:with:photos:)` with the default matching algorithm's photo metric.
+    /// `compatibility(of:with:photos:)` as the default matching algorithm compares (its photo metric
+    /// and floor, and whether it counts loose pieces).
     public func compatibility(of item: Item, with candidate: Item) -> Double? {
         compatibility(of: item, with: candidate, photos: MatchingRole.photoComparison(for: MatchingRole.defaultAlgorithm))
     }

@@ -63,7 +63,7 @@ import Testing
     /// From v19 on a button set matches only a set of as many buttons (its owner states the count,
     /// as holes and diameter); before, a set of another count was compatible and only priced
     /// otherwise. Holes and diameter bind every version.
-    @Test func buttonSetsOfAnotherCountMatchFromV19OnNoLonger() throws {
+    @Test func fromV19OnAButtonSetMatchesOnlyASetOfTheSameCount() throws {
         let design = try #require(DesignCatalogue.make(count: 40, seed: 11).first { $0.kind == .buttonSet })
         func set(_ shot: Int, count: Int, holes: Int = 4) -> Item {
             Item(id: "b\(shot)-\(count)-\(holes)", user: "u\(shot)", product: "button-set",
