@@ -229,13 +229,16 @@ func writeDemoSet(to path: String, seed: UInt64) throws {
     }
     let sock = try first(.sock), glove = try first(.glove), buttons = try first(.buttonSet)
     let container = try first(.container), lid = try first(.lid), loneSock = try first(.sock, skipping: 1)
+    // Both owners state what the photos show: the set's own count and holes (from v19 on a set
+    // matches only a set of as many), and diameters measured a little apart, within tolerance.
+    guard let facts = buttons.shape.buttonFacts else { throw UsageError("seed \(seed) drew a button set without buttons; try another --seed") }
     let lines = [
         "u-1001 sock \(try write(sock, shot: 0, name: "sock-a"))",
         "u-1002 sock \(try write(sock, shot: 1, name: "sock-b"))",
         "u-2001 glove \(try write(glove, shot: 0, name: "glove-left")) hand=left",
         "u-2002 glove \(try write(glove, shot: 1, name: "glove-right")) hand=right",
-        "u-3001 button-set \(try write(buttons, shot: 0, name: "buttons-a")) count=4 holes=4 diameter_mm=18",
-        "u-3002 button-set \(try write(buttons, shot: 1, name: "buttons-b")) count=2 holes=4 diameter_mm=18.3",
+        "u-3001 button-set \(try write(buttons, shot: 0, name: "buttons-a")) count=\(facts.count) holes=\(facts.holes) diameter_mm=18",
+        "u-3002 button-set \(try write(buttons, shot: 1, name: "buttons-b")) count=\(facts.count) holes=\(facts.holes) diameter_mm=18.3",
         "u-4001 container \(try write(container, shot: 0, name: "container")) shape=rectangular width_mm=120 length_mm=180",
         "u-4002 lid \(try write(lid, shot: 0, name: "lid")) shape=rectangular width_mm=121 length_mm=181",
         "u-4003 lid \(try write(lid, shot: 1, name: "lonely-lid")) shape=round diameter_mm=150",

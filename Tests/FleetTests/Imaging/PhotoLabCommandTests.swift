@@ -9,6 +9,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let set = try await ToolProcess("photolab", ["demo-set", directory.path]).finish(timeout: .seconds(120))
         #expect(set.status == 0, "\(set.stderr)")
+        // The two button sets are one design photographed twice: both owners state its count and
+        // holes, which a set must share with its partner from v19 on.
+        let buttonSets = set.stdout.split(separator: "\n").filter { $0.contains(" button-set ") }
+        func stated(_ line: Substring) -> [Substring] { line.split(separator: " ").filter { $0.hasPrefix("count=") || $0.hasPrefix("holes=") } }
+        #expect(buttonSets.count == 2 && stated(buttonSets[0]).count == 2 && stated(buttonSets[0]) == stated(buttonSets[1]), "\(buttonSets)")
         let sockA = directory.appendingPathComponent("sock-a.jpg").path, sockB = directory.appendingPathComponent("sock-b.jpg").path
         let lone = directory.appendingPathComponent("lone-sock.jpg").path
         func distance(_ a: String, _ b: String, write: String? = nil) async throws -> Double {
