@@ -39,12 +39,12 @@ import Imaging
 /// floor lets it score. `v18` is v17 whose photo check also turns items that the axis
 /// flips leave apart (`PhotoAlignment.Search.turning`). `v19` (default) is v18 that matches a
 /// set of loose pieces only with a set of as many as its owner states (`Rule.countsStatedPieces`).
-/// `v6` is v4's metric with a looser rule (0.60, 2.7, alone 2.65) at every size. `v1` to `v3` use the hand-tuned
-/// `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter (0.55), `v2` looser
-/// (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of the three
-/// candidates closest by the learned metric, the one whose photo agrees best with the job's own is
-/// the match if it agrees well enough and clearly better than the others; when a photo cannot be
-/// read, its numbers (v4's) decide. README (the default) and docs/matching-history.md (the others)
+/// `v6` is v4's metric with a looser rule (0.60, 2.7, alone 2.65) at every size. `v1` to `v3` use
+/// the hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter
+/// (0.55), `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of
+/// the three candidates closest by the learned metric, the one whose photo agrees best with the
+/// job's own is the match if it agrees well enough and clearly better than the others; when a
+/// photo cannot be read, its numbers (v4's) decide. README (the default) and docs/matching-history.md (the others)
 /// have each one's measured recall and false matches.
 public struct MatchingRole: Sendable {
     public let products: ProductCatalog
@@ -540,7 +540,7 @@ public struct MatchingRole: Sendable {
         "v18": v18Rule,
         // v18 that matches a set of loose pieces only with a set of as many as its owner states
         // (`countsStatedPieces`): among the button sets of one holes and diameter, the stranger
-        // that looked most like a set's partner was a set of another size more often than not, and
+        // that looked most like a set's partner was a set of another count more often than not, and
         // stood in for the absent partner or took away the partner's lead. Every number is v18's;
         // live, recall rose on every independent set (0.7 to 3.0 points), and false matches rose
         // by 1 to 3 on seed 41 (as drawn and laid out anew) and seed 51: an absent set's stranger
