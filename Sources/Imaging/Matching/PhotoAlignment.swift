@@ -281,11 +281,9 @@ public struct PhotoAlignment: Sendable {
         return scored.sorted { $0.score > $1.score }.prefix(3).map { ($0.flip, $0.degrees) }
     }
 
-    /// `b` laid over `a`: coarsely around each of `turns` (an axis flip and a turn), then finely;
-    /// `coarse` is `a` sampled for the coarse search, when the caller has it already.
-    static func aligned(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)], search: Search,
-                        coarse given: Reference? = nil) -> PhotoAlignment {
-        refined(a, b, from: placed(a, b, turns: turns, search: search, coarse: given).placement)
+    /// `b` laid over `a`: coarsely around each of `turns` (an axis flip and a turn), then finely.
+    static func aligned(_ a: AlignableItem, _ b: AlignableItem, turns: [(flip: Int, degrees: Float)], search: Search) -> PhotoAlignment {
+        refined(a, b, from: placed(a, b, turns: turns, search: search).placement)
     }
 
     /// The coarse placement of `b` over `a` around each of `turns`, and its score (`coarseScore`).
