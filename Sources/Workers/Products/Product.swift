@@ -25,7 +25,8 @@ public protocol Product: Sendable {
     func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer?
     /// Whether an item is loose pieces that lie anywhere in its photo (a button set: each owner's
     /// set lies in its own arrangement), so that its photo is compared with another piece by piece
-    /// by the versions that do (`MatchingRole.Confirmation.loosePieces`).
+    /// by the versions that do (`MatchingRole.Confirmation.loosePieces`), and judged by their own
+    /// weighing of the distances where a version has one (`MatchingRole.Confirmation.looseWeighing`).
     var piecesLieLoose: Bool { get }
 }
 

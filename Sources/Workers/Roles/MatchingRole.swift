@@ -39,6 +39,8 @@ import Imaging
 /// floor lets it score. `v18` is v17 whose photo check also turns items that the axis
 /// flips leave apart (`PhotoAlignment.Search.turning`). `v19` (default) is v18 that matches a
 /// set of loose pieces only with a set of as many as its owner states (`Rule.countsStatedPieces`).
+/// `v20` is v19 that judges such a set more by its photos and less by its distances
+/// (`Confirmation.looseWeighing`).
 /// `v6` is v4's metric with a looser rule (0.60, 2.7, alone 2.65) at every size. `v1` to `v3` use
 /// the hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter
 /// (0.55), `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of
@@ -107,7 +109,7 @@ public struct MatchingRole: Sendable {
         public let candidates: Int
         /// A look at the best candidate's photo that decides instead of `steps` and `neighbours`
         /// (nil: the numbers decide); they still decide when a photo cannot be read.
-        public let confirmation: Confirmation?
+        public private(set) var confirmation: Confirmation?
         /// The lowest photo similarity a candidate is scored at (`PhotoComparison.floor`): e^−5.3
         /// from v16 on, whose confirmation looks out to 5.0; `Item.photoFloor` (e^−3.9) before.
         public let photoFloor: Double
@@ -162,6 +164,14 @@ public struct MatchingRole: Sendable {
         func countingStatedPieces() -> Rule {
             var copy = self
             copy.countsStatedPieces = true
+            return copy
+        }
+
+        /// The same rule, whose confirmation judges a product whose pieces lie loose by `weighing`.
+        func weighingLoosePieces(_ weighing: Confirmation.LooseWeighing) -> Rule {
+            precondition(confirmation != nil, "only a confirmation weighs the distance against the photos")
+            var copy = self
+            copy.confirmation = confirmation?.weighingLoosePieces(weighing)
             return copy
         }
 
@@ -279,12 +289,26 @@ public struct MatchingRole: Sendable {
             }
         }
 
-        public let weight: Double
+        /// How a product whose pieces lie loose weighs the distance instead (v20).
+        public struct LooseWeighing: Sendable, Equatable {
+            /// The weight of ln(min(d2, dn, far) / d1) in its score.
+            public let weight: Double
+            /// What its thresholds add to the confirmation's, at every number of waiting items.
+            public let thresholdShift: Double
+
+            public init(weight: Double, thresholdShift: Double) {
+                precondition(weight >= 0, "a distance counts for a match, never against one")
+                self.weight = weight
+                self.thresholdShift = thresholdShift
+            }
+        }
+
+        public private(set) var weight: Double
         public private(set) var ceiling: Double
         /// The distance standing in for a missing runner-up or neighbour.
         public let far: Double
         /// Thresholds by waiting items, fewest first: (waiting, threshold).
-        public let thresholds: [(waiting: Int, threshold: Double)]
+        public private(set) var thresholds: [(waiting: Int, threshold: Double)]
         /// Whether the runner-up's photo is looked at before the best candidate is taken.
         public private(set) var checksRunnerUp: Bool
         /// How the best photo's lead over the runner-up's counts (nil: it does not).
@@ -297,6 +321,9 @@ public struct MatchingRole: Sendable {
         /// as the pieces lie (`PhotoAlignment.init(_:_:search:loosePieces:)`); nil: laid over each
         /// other only (v15 compares pieces).
         public private(set) var loosePieces: Float?
+        /// For a product whose pieces lie loose, the weight and thresholds that judge it (see
+        /// `judging(_:)`); nil: the same as any other product's (v20 weighs them apart).
+        public private(set) var looseWeighing: LooseWeighing?
 
         public init(weight: Double, ceiling: Double, far: Double, thresholds: [(waiting: Int, threshold: Double)], checksRunnerUp: Bool = false,
                     lead: Lead? = nil, search: PhotoAlignment.Search = .full, loosePieces: Float? = nil) {
@@ -322,6 +349,24 @@ public struct MatchingRole: Sendable {
         /// The discount on the piece-by-piece look at `product`'s photos: `loosePieces` for a product
         /// whose pieces lie loose, nil (laid over each other only) for any other.
         public func loosePieces(for product: any Product) -> Float? { product.piecesLieLoose ? loosePieces : nil }
+
+        /// The numbers that judge `product`'s items: with a `looseWeighing`, for a product whose pieces
+        /// lie loose its weight and its thresholds; otherwise these.
+        public func judging(_ product: any Product) -> Confirmation {
+            guard product.piecesLieLoose, let looseWeighing else { return self }
+            var copy = self
+            copy.weight = looseWeighing.weight
+            copy.thresholds = thresholds.map { ($0.waiting, $0.threshold + looseWeighing.thresholdShift) }
+            copy.looseWeighing = nil
+            return copy
+        }
+
+        /// The same numbers, judging a product whose pieces lie loose by `weighing` instead.
+        func weighingLoosePieces(_ weighing: LooseWeighing) -> Confirmation {
+            var copy = self
+            copy.looseWeighing = weighing
+            return copy
+        }
 
         /// The same numbers, with the best candidate's photo looked at out to `ceiling`.
         func lookingOut(to ceiling: Double) -> Confirmation {
@@ -428,6 +473,8 @@ public struct MatchingRole: Sendable {
     /// v17 turning the items the axis flips leave apart (v18), and what v19 builds on.
     private static let v18Rule = Rule(metric: .learned, steps: v7Steps, neighbours: v9Neighbours, candidates: 30,
                                       confirmation: v16Confirmation.searching(.turning), photoFloor: 0.005, shallowestPrefix: 6)
+    /// v18 counting stated pieces (v19), and what v20 builds on.
+    private static let v19Rule = v18Rule.countingStatedPieces()
 
     private static let v7Steps: [Rule.Step] = [
         .init(waiting: 400, .init(ratio: 0.66, ceiling: 2.7, alone: 2.65)),
@@ -545,7 +592,13 @@ public struct MatchingRole: Sendable {
         // live, recall rose on every independent set (0.7 to 3.0 points), and false matches rose
         // by 1 to 3 on seed 41 (as drawn and laid out anew) and seed 51: an absent set's stranger
         // left without a rival of another count (README).
-        "v19": v18Rule.countingStatedPieces(),
+        "v19": v19Rule,
+        // v19 that judges a set of loose pieces more by its photos and less by its distances: the
+        // distance term weighs 0.5 (v19: 0.75) and every threshold is 0.2 lower
+        // (`Confirmation.looseWeighing`). A button set's fingerprint lies far from its partner's
+        // (d 2 to 4.7: the colours under another light, the pieces laid out anew), so the distance
+        // term refused sets whose photos lined up. Other products are judged as under v19.
+        "v20": v19Rule.weighingLoosePieces(.init(weight: 0.5, thresholdShift: -0.2)),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
@@ -618,7 +671,7 @@ public struct MatchingRole: Sendable {
             guard let (best, bestScore) = scored.first else { break }
             let runnerUp = scored.count > 1 ? scored[1].score : nil
             var verdict = PhotoVerifier.Verdict.unavailable
-            if bestScore < product.confidentScore, let confirmation = rule.confirmation {
+            if bestScore < product.confidentScore, let confirmation = rule.confirmation?.judging(product) {
                 // Beyond the confirmation's ceiling no agreement makes a match: no photo is read, and
                 // the numbers, whose ceilings are lower, refuse it.
                 if bestScore > 0, -log(bestScore) < confirmation.ceiling, let agreement = await verifier?.agreement(with: best) {

@@ -405,6 +405,30 @@ import Testing
         let v19 = try #require(MatchingRole.rules["v19"])
         try expectSameNumbers(v19, as: v18)
         #expect(v19.confirmation?.search == .turning && v19.shallowestPrefix == 6 && v19.countsStatedPieces && !v18.countsStatedPieces)
+        // v20 is v19 whose confirmation judges a set of loose pieces by a distance term weighing 0.5
+        // (not 0.75) and thresholds 0.2 lower; any other product as v19 does. A button set alone
+        // among 300 waiting items (so the lead counts its usual 0.15): at d1 = 4.8 agreeing 1.55,
+        // v19 scores 1.55 + 0.75 ln(6 / 4.8) + 0.15 = 1.867 < 1.95 and refuses it, v20
+        // 1.55 + 0.5 ln(6 / 4.8) + 0.15 = 1.812 > 1.75 and takes it; at d1 = 2 agreeing 1.0, v19
+        // scores 1.974 and takes it, v20 1.699 and refuses it. A sock is judged alike by both.
+        let v20 = try #require(MatchingRole.rules["v20"])
+        try expectSameNumbers(v20, as: v19)
+        #expect(v20.countsStatedPieces && v20.confirmation?.search == .turning && v20.shallowestPrefix == 6)
+        let (v19Confirmation, v20Confirmation) = (try #require(v19.confirmation), try #require(v20.confirmation))
+        #expect(v20Confirmation.looseWeighing == .init(weight: 0.5, thresholdShift: -0.2) && v19Confirmation.looseWeighing == nil)
+        let (v20Buttons, v20Socks, v19Buttons) = (v20Confirmation.judging(buttons), v20Confirmation.judging(sock), v19Confirmation.judging(buttons))
+        #expect(v20Buttons.weight == 0.5 && v20Buttons.looseWeighing == nil)
+        #expect(zip(v20Buttons.thresholds.map(\.threshold), [1.75, 1.85, 2.0]).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(v20Buttons.thresholds.map(\.waiting) == v19Confirmation.thresholds.map(\.waiting))
+        for judged in [v20Socks, v19Buttons] {
+            #expect(judged.weight == 0.75 && judged.thresholds.map(\.threshold) == v19Confirmation.thresholds.map(\.threshold))
+        }
+        func accepts(_ confirmation: MatchingRole.Confirmation, d1: Double, agreement: Double) -> Bool {
+            confirmation.accepts(d1: d1, runnerUp: nil, neighbour: nil, agreement: agreement, runnerUpAgreement: nil, waiting: 300)
+        }
+        #expect(!accepts(v19Buttons, d1: 4.8, agreement: 1.55) && accepts(v20Buttons, d1: 4.8, agreement: 1.55))
+        #expect(accepts(v19Buttons, d1: 2, agreement: 1.0) && !accepts(v20Buttons, d1: 2, agreement: 1.0))
+        #expect(!accepts(v20Socks, d1: 4.8, agreement: 1.55) && accepts(v20Socks, d1: 2, agreement: 1.0))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
