@@ -743,26 +743,34 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let moved = try #require(set.laidOutAnew(seed: 7))
         let jpeg = [Photographer.photograph(set, shot: 0, seed: 1).jpeg, Photographer.photograph(moved, shot: 1, seed: 1).jpeg]
         let prints = try jpeg.map { Fingerprint(image: try ImageDecoder.decode($0, reducedFor: Fingerprint.workingLongSide)) }
-        let attributes = ItemAttributes(["count": "\(facts.count)", "holes": "\(facts.holes)", "diameter_mm": "\(facts.diameterMM)"])
         for algorithm in ["v14", "v15", "v16", "v17", "v18", "v19", "v20"] {
-            let domain = DomainFleet(products: ProductCatalog.standard)
-            defer { domain.cleanUp() }
-            let (role, _) = try await matching(by: algorithm, in: domain)
-            for (id, index) in [("partner", 0), ("job", 1)] {
-                try await domain.store.store(Item(id: id, user: "u-\(id)", product: "button-set", attributes: attributes, fingerprint: prints[index],
-                                                  createdAt: index, photo: try domain.blobs.put(jpeg[index])))
-            }
-            let product = try domain.products.product(named: "button-set")
-            let partner = try #require(try await domain.store.item("partner")?.item)
-            _ = try await domain.store.file("partner", filing: product.filing(of: partner), method: partner.fingerprintMethod)
-            let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
-            let matched = try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) }
+            let (outcome, matched) = try await matchButtonSet(by: algorithm, facts: facts, jpeg: jpeg, filed: prints[0], query: prints[1])
             if algorithm == "v14" {
                 #expect(outcome == .waiting && matched == nil, "v14 lays the photos over each other whole only")
             } else {
                 #expect(outcome != .waiting && matched == ["job", "partner"], "\(algorithm) compares the buttons one by one")
             }
         }
+    }
+
+    /// A button set's match job under `algorithm` against its partner alone in the index: the
+    /// partner filed with `jpeg[0]` and the `filed` fingerprint, the job with `jpeg[1]` and
+    /// `query`, both stating the set's `facts`. Returns what the job did and the pair matched.
+    private func matchButtonSet(by algorithm: String, facts: (count: Int, holes: Int, diameterMM: Double), jpeg: [[UInt8]], filed: Fingerprint, query: Fingerprint) async throws
+        -> (outcome: MatchingRole.Outcome, matched: Set<String>?) {
+        let attributes = ItemAttributes(["count": "\(facts.count)", "holes": "\(facts.holes)", "diameter_mm": "\(facts.diameterMM)"])
+        let domain = DomainFleet(products: ProductCatalog.standard)
+        defer { domain.cleanUp() }
+        let (role, _) = try await matching(by: algorithm, in: domain)
+        for (id, index, print) in [("partner", 0, filed), ("job", 1, query)] {
+            try await domain.store.store(Item(id: id, user: "u-\(id)", product: "button-set", attributes: attributes, fingerprint: print,
+                                              createdAt: index, photo: try domain.blobs.put(jpeg[index])))
+        }
+        let product = try domain.products.product(named: "button-set")
+        let partner = try #require(try await domain.store.item("partner")?.item)
+        _ = try await domain.store.file("partner", filing: product.filing(of: partner), method: partner.fingerprintMethod)
+        let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
+        return (outcome, try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) })
     }
 
     /// A sock whose two photos' fingerprints lie 4.3 apart (as a colour cast or a poor outline can
@@ -809,20 +817,8 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     @Test func v20JudgesAFarButtonSetMoreByItsPhotos() async throws {
         let (design, jpeg, filed, query) = try farPair(of: .buttonSet, 3, apart: 4.5)
         let facts = try #require(design.shape.buttonFacts)
-        let attributes = ItemAttributes(["count": "\(facts.count)", "holes": "\(facts.holes)", "diameter_mm": "\(facts.diameterMM)"])
         for algorithm in ["v19", "v20"] {
-            let domain = DomainFleet(products: ProductCatalog.standard)
-            defer { domain.cleanUp() }
-            let (role, _) = try await matching(by: algorithm, in: domain)
-            for (id, index, print) in [("partner", 0, filed), ("job", 1, query)] {
-                try await domain.store.store(Item(id: id, user: "u-\(id)", product: "button-set", attributes: attributes, fingerprint: print,
-                                                  createdAt: index, photo: try domain.blobs.put(jpeg[index])))
-            }
-            let product = try domain.products.product(named: "button-set")
-            let partner = try #require(try await domain.store.item("partner")?.item)
-            _ = try await domain.store.file("partner", filing: product.filing(of: partner), method: partner.fingerprintMethod)
-            let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
-            let matched = try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) }
+            let (outcome, matched) = try await matchButtonSet(by: algorithm, facts: facts, jpeg: jpeg, filed: filed, query: query)
             if algorithm == "v19" {
                 #expect(outcome == .waiting && matched == nil, "v19 weighs the distance too much to take it")
             } else {

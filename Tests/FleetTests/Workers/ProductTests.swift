@@ -241,9 +241,10 @@ import Testing
         // best candidate's photo over the runner-up's, v14 is v13 with the shortlisted photo search
         // and numbers of its own, v15 is v14 that also compares a button set's buttons one by one,
         // v16 is v15 looking farther, v17 is v16 with a wider lookup among few items, v18 is v17
-        // turning items the axis flips leave apart, and v19 (the default, also for unknown
-        // versions) is v18 matching a set of loose pieces only with as many.
-        #expect(MatchingRole.defaultAlgorithm == "v19")
+        // turning items the axis flips leave apart, v19 is v18 matching a set of loose pieces only
+        // with as many, and v20 (the default, also for unknown versions) is v19 judging such a set
+        // more by its photos.
+        #expect(MatchingRole.defaultAlgorithm == "v20")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
