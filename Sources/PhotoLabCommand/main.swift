@@ -445,8 +445,14 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
                    confirmation.threshold(waiting: 0), confirmation.threshold(waiting: nil),
                    !confirmation.checksRunnerUp ? "" : lead == nil ? ", unless a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) lines up better"
                        : "; a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) that lines up better is judged in its place", alone))
-        if let weighing = confirmation.looseWeighing {
-            say(String(format: "  for a button set (pieces that lie loose) the distance term weighs %.2f instead and every threshold moves by %+.2f", weighing.weight, weighing.thresholdShift))
+        if let pieces = PhotoAlignment(piecesOf: items[0], items[1]), let discount = confirmation.loosePieces(for: ButtonSet()),
+           confirmation.looseWeighing != nil {
+            // A button set's look and numbers (v20 on weighs its distance apart).
+            let judged = confirmation.judging(ButtonSet())
+            let agreement = Double(max(alignment.agreement, pieces.agreement - discount))
+            let aloneSet = agreement + judged.weight * log(judged.far / max(Double(distance), 1e-9)) + (judged.lead.map { $0.gain * $0.usual } ?? 0)
+            say(String(format: "  for a button set it weighs the distance %.2f and holds the score over %.2f among few waiting items, %.2f among many; these two as button sets, with the better look (%.3f), alone score %.3f",
+                       judged.weight, judged.threshold(waiting: 0), judged.threshold(waiting: nil), agreement, aloneSet))
         }
     }
     guard let output else { return }

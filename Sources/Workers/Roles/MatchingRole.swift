@@ -665,6 +665,7 @@ public struct MatchingRole: Sendable {
         let rule = Self.rule(for: algorithm)
         let comparison = rule.photoComparison(query: item)
         var verifier = rule.photoVerifier(for: item, of: product, photos: photos)
+        let confirmation = rule.confirmation?.judging(product)
         // What the last search scored, noted in the neighbours of the item and its candidates.
         var scored: [(item: Item, score: Double)] = []
         var matched: String?
@@ -675,7 +676,7 @@ public struct MatchingRole: Sendable {
             guard let (best, bestScore) = scored.first else { break }
             let runnerUp = scored.count > 1 ? scored[1].score : nil
             var verdict = PhotoVerifier.Verdict.unavailable
-            if bestScore < product.confidentScore, let confirmation = rule.confirmation?.judging(product) {
+            if bestScore < product.confidentScore, let confirmation {
                 // Beyond the confirmation's ceiling no agreement makes a match: no photo is read, and
                 // the numbers, whose ceilings are lower, refuse it.
                 if bestScore > 0, -log(bestScore) < confirmation.ceiling, let agreement = await verifier?.agreement(with: best) {

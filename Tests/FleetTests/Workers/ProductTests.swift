@@ -71,13 +71,14 @@ import Testing
                  fingerprint: Fingerprint(image: Photographer.photograph(design, shot: shot, seed: 5).image), createdAt: 0)
         }
         let query = set(0, count: 5)
-        for algorithm in ["v18", "v19"] {
+        for algorithm in ["v18", "v19", "v20"] {
             let photos = MatchingRole.photoComparison(for: algorithm, query: query)
             #expect(ButtonSet().compatibility(of: query, with: set(1, count: 5), photos: photos) != nil, "\(algorithm): the same set")
             #expect(ButtonSet().compatibility(of: query, with: set(1, count: 5, holes: 2), photos: photos) == nil, "\(algorithm): other holes")
         }
         #expect(ButtonSet().compatibility(of: query, with: set(1, count: 6), photos: MatchingRole.photoComparison(for: "v18", query: query)) != nil)
         #expect(ButtonSet().compatibility(of: query, with: set(1, count: 6), photos: MatchingRole.photoComparison(for: "v19", query: query)) == nil)
+        #expect(ButtonSet().compatibility(of: query, with: set(1, count: 6), photos: MatchingRole.photoComparison(for: "v20", query: query)) == nil)
         #expect(ButtonSet().compatibility(of: query, with: set(1, count: 6)) == nil, "the default counts the buttons")
         #expect(MatchingRole.rules["v19"]!.countsStatedPieces && !MatchingRole.rules["v18"]!.countsStatedPieces)
     }
