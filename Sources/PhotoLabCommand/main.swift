@@ -428,31 +428,32 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     }
     say(String(format: "photo check: pattern correlation %.3f, mask overlap %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
                alignment.patternCorrelation, alignment.overlap, alignment.chromaDifference, alignment.lightDifference, alignment.agreement))
-    if let pieces = PhotoAlignment(piecesOf: items[0], items[1]) {
+    let pieces = PhotoAlignment(piecesOf: items[0], items[1])
+    // For a button set, the better of the two looks, the piece look less the version's discount.
+    let setLook = pieces.flatMap { p in rule.confirmation?.loosePieces(for: ButtonSet()).map { Double(max(alignment.agreement, p.agreement - $0)) } }
+    if let pieces {
         say(String(format: "piece by piece (how a version that compares loose pieces, such as v15, also looks at a button set; before its discount): pattern correlation %.3f, pieces paired %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
                    pieces.patternCorrelation, pieces.overlap, pieces.chromaDifference, pieces.lightDifference, pieces.agreement))
-        if let discount = rule.confirmation?.loosePieces(for: ButtonSet()) {
+        if let setLook, let discount = rule.confirmation?.loosePieces(for: ButtonSet()) {
             say(String(format: "for a button set, %@ takes the better of the two looks, the piece look less %.1f: agreement %.3f (the score below is the whole look's)",
-                       MatchingRole.defaultAlgorithm, discount, max(alignment.agreement, pieces.agreement - discount)))
+                       MatchingRole.defaultAlgorithm, discount, setLook))
         }
     }
     if let confirmation = rule.confirmation {
         let lead = confirmation.lead
-        let alone = Double(alignment.agreement) + confirmation.weight * log(confirmation.far / max(Double(distance), 1e-9)) + (lead.map { $0.gain * $0.usual } ?? 0)
+        let d = max(Double(distance), 1e-9)
+        let alone = confirmation.scoreAlone(d1: d, agreement: Double(alignment.agreement))
         let leading = lead.map { String(format: " + %.2f × (agreement − the runner-up's, within ±%.2f; %.2f without one)", $0.gain, $0.limit, $0.usual) } ?? ""
         say(String(format: "with the photos, the default matcher (%@) takes a best candidate at d below %.2f when agreement + %.2f × ln(min(d2, dn, %.0f) / d)%@ is over %.2f among few waiting items, %.2f among many%@; these two alone (no runner-up, nothing else met) score %.3f",
                    MatchingRole.defaultAlgorithm, confirmation.ceiling, confirmation.weight, confirmation.far, leading,
                    confirmation.threshold(waiting: 0), confirmation.threshold(waiting: nil),
                    !confirmation.checksRunnerUp ? "" : lead == nil ? ", unless a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) lines up better"
                        : "; a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) that lines up better is judged in its place", alone))
-        if let pieces = PhotoAlignment(piecesOf: items[0], items[1]), let discount = confirmation.loosePieces(for: ButtonSet()),
-           confirmation.looseWeighing != nil {
-            // A button set's look and numbers (v20 on weighs its distance apart).
+        if let setLook, confirmation.looseWeighing != nil {
+            // A button set's numbers (v20 on weighs its distance apart).
             let judged = confirmation.judging(ButtonSet())
-            let agreement = Double(max(alignment.agreement, pieces.agreement - discount))
-            let aloneSet = agreement + judged.weight * log(judged.far / max(Double(distance), 1e-9)) + (judged.lead.map { $0.gain * $0.usual } ?? 0)
             say(String(format: "  for a button set it weighs the distance %.2f and holds the score over %.2f among few waiting items, %.2f among many; these two as button sets, with the better look (%.3f), alone score %.3f",
-                       judged.weight, judged.threshold(waiting: 0), judged.threshold(waiting: nil), agreement, aloneSet))
+                       judged.weight, judged.threshold(waiting: 0), judged.threshold(waiting: nil), setLook, judged.scoreAlone(d1: d, agreement: setLook)))
         }
     }
     guard let output else { return }

@@ -422,6 +422,13 @@ public struct MatchingRole: Sendable {
             return score(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement) + lead > threshold(waiting: waiting)
         }
 
+        /// The score, lead included, of a best candidate at `d1` > 0 whose photos agree `agreement`
+        /// with nothing else near (no runner-up looked at, no neighbour): what `accepts` holds
+        /// against the threshold for an item alone.
+        public func scoreAlone(d1: Double, agreement: Double) -> Double {
+            score(d1: d1, runnerUp: nil, neighbour: nil, agreement: agreement) + (lead?.term(best: agreement, runnerUp: nil) ?? 0)
+        }
+
         /// The score before the lead: agreement + weight × ln(min(d2, dn, far) / d1), for d1 > 0.
         private func score(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, agreement: Double) -> Double {
             agreement + weight * log(min(d2 ?? far, dn ?? far, far) / d1)
