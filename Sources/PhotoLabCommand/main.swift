@@ -85,7 +85,7 @@ let usage = """
     besides reading and decoding the two photos: preparing a photo for it (AlignableItem) with the
     mask its upload kept, as the fleet does, and without (the item found again), and laying one
     over the other (PhotoAlignment) with the full coarse search of v11 to v13, the shortlisted
-    one of v14 to v17 and the one of v18 to v20 that also turns items the axis flips leave
+    one of v14 to v17 and the one of v18 to v21 that also turns items the axis flips leave
     apart, with the agreement each finds, and, when both show two pieces or more (a button set),
     comparing them piece by piece as v15 also does.
 
@@ -395,7 +395,7 @@ func timePhotoCheck(_ first: String, _ second: String, runs: Int) throws {
     let full = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .full) }
     let shortlisted = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .shortlisted) }
     let turning = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .turning) }
-    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14 to v17), agreement %.9f; %.1f ms turning as well (v18 to v20), agreement %.9f",
+    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14 to v17), agreement %.9f; %.1f ms turning as well (v18 to v21), agreement %.9f",
                prepareKept, prepareFound, runs, full, PhotoAlignment(a, b, search: .full).agreement,
                shortlisted, PhotoAlignment(a, b, search: .shortlisted).agreement, turning, PhotoAlignment(a, b, search: .turning).agreement))
     if let pieces = PhotoAlignment(piecesOf: a, b) {
@@ -442,7 +442,7 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     if let confirmation = rule.confirmation {
         let lead = confirmation.lead
         let d = max(Double(distance), 1e-9)
-        let alone = confirmation.scoreAlone(d1: d, agreement: Double(alignment.agreement))
+        let alone = confirmation.scoreAlone(d1: d, agreement: confirmation.look(alignment))
         let leading = lead.map { String(format: " + %.2f × (agreement − the runner-up's, within ±%.2f; %.2f without one)", $0.gain, $0.limit, $0.usual) } ?? ""
         say(String(format: "with the photos, the default matcher (%@) takes a best candidate at d below %.2f when agreement + %.2f × ln(min(d2, dn, %.0f) / d)%@ is over %.2f among few waiting items, %.2f among many%@; these two alone (no runner-up, nothing else met) score %.3f",
                    MatchingRole.defaultAlgorithm, confirmation.ceiling, confirmation.weight, confirmation.far, leading,
@@ -453,7 +453,18 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
             // A button set's numbers (v20 on weighs its distance apart).
             let judged = confirmation.judging(ButtonSet())
             say(String(format: "  for a button set it weighs the distance %.2f and holds the score over %.2f among few waiting items, %.2f among many; these two as button sets, with the better look (%.3f), alone score %.3f",
-                       judged.weight, judged.threshold(waiting: 0), judged.threshold(waiting: nil), setLook, judged.scoreAlone(d1: d, agreement: setLook)))
+                       judged.weight, judged.threshold(waiting: 0), judged.threshold(waiting: nil), setLook, judged.scoreAlone(d1: d, agreement: .init(plain: setLook))))
+        }
+        if confirmation.weighsParts {
+            // The products that weigh the look's parts their own way (v21 on).
+            for name in ProductCatalog.standard.names {
+                guard let product = ProductCatalog.standard[name], let weighing = product.photoWeighing else { continue }
+                let judged = confirmation.judging(product)
+                let look = judged.look(alignment)
+                say(String(format: "  as %@s it weighs the look %.2f + %.2f × correlation + %.2f × overlap − %.2f × chroma − %.2f × lightness difference: agreement %.3f; these two alone score %.3f",
+                           name, weighing.constant, weighing.correlation, weighing.overlap, weighing.chroma, weighing.light, look.judged,
+                           judged.scoreAlone(d1: d, agreement: look)))
+            }
         }
     }
     guard let output else { return }

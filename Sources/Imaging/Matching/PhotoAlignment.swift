@@ -85,6 +85,43 @@ public struct PhotoAlignment: Sendable {
     /// in one pass, can put its correlation a few thousandths over 1).
     public static let greatestAgreement: Float = 2.01
 
+    /// How much each part of the look counts in an agreement: a constant, the pattern correlation and
+    /// the overlap for, the chroma and lightness differences against. `plain` is `agreement`; a
+    /// product may be judged by weights of its own (v21 on: `Product.photoWeighing`).
+    public struct Weighing: Sendable, Equatable {
+        public let constant: Float
+        public let correlation: Float
+        public let overlap: Float
+        public let chroma: Float
+        public let light: Float
+
+        public init(constant: Float, correlation: Float, overlap: Float, chroma: Float, light: Float) {
+            precondition(correlation >= 0 && overlap >= 0 && chroma >= 0 && light >= 0, "each part counts the way it does in the plain agreement, or not at all")
+            self.constant = constant
+            self.correlation = correlation
+            self.overlap = overlap
+            self.chroma = chroma
+            self.light = light
+        }
+
+        /// The parts as `agreement` adds them.
+        public static let plain = Weighing(constant: 0, correlation: 1, overlap: 1, chroma: 1, light: 1)
+
+        /// The agreement of `look` under these weights.
+        public func agreement(of look: PhotoAlignment) -> Float {
+            agreement(correlation: look.patternCorrelation, overlap: look.overlap, chroma: look.chromaDifference, light: look.lightDifference)
+        }
+
+        /// The agreement of a look with these parts under these weights.
+        public func agreement(correlation c: Float, overlap o: Float, chroma h: Float, light l: Float) -> Float {
+            constant + correlation * c + overlap * o - chroma * h - light * l
+        }
+
+        /// The most an agreement under these weights can be (as `greatestAgreement`, with its 0.01 for
+        /// rounding on each of the two parts that count for).
+        public var greatest: Float { constant + correlation * 1.005 + overlap * 1.005 }
+    }
+
     /// One way of laying the second item over the first: an axis flip (bit 0 flips u, bit 1 v), a
     /// rotation, a scale, a shift and two perspective coefficients, all in canonical units.
     struct Placement { var flip: Int, degrees: Float, scale: Float, du: Float, dv: Float, pu: Float = 0, pv: Float = 0 }
@@ -193,7 +230,8 @@ public struct PhotoAlignment: Sendable {
                               chromaDifference: chroma / total, lightDifference: light / total)
     }
 
-    init(patternCorrelation: Float, overlap: Float, chromaDifference: Float, lightDifference: Float) {
+    /// A look with these parts (what two photos laid over each other showed).
+    public init(patternCorrelation: Float, overlap: Float, chromaDifference: Float, lightDifference: Float) {
         self.patternCorrelation = patternCorrelation
         self.overlap = overlap
         self.chromaDifference = chromaDifference

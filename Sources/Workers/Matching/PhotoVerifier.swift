@@ -43,27 +43,27 @@ struct PhotoVerifier {
         let shortlist = Array(scored.prefix(verification.shortlist).filter { $0.1 > Item.photoFloor })
         // No candidate worth a look: no photo is read or prepared.
         guard !shortlist.isEmpty else { return .noMatch }
-        guard let agreements = await agreements(with: shortlist.map(\.0)) else { return .unavailable }
-        let ranked = zip(shortlist, agreements).map { entry, agreement in
-            (item: entry.0, similarity: entry.1, score: Double(agreement) - verification.distanceWeight * -log(entry.1))
+        guard let looks = await looks(at: shortlist.map(\.0)) else { return .unavailable }
+        let ranked = zip(shortlist, looks).map { entry, look in
+            (item: entry.0, similarity: entry.1, score: Double(look.agreement) - verification.distanceWeight * -log(entry.1))
         }.sorted { $0.score > $1.score }
         guard let best = ranked.first, best.score > verification.threshold,
               ranked.count < 2 || best.score - ranked[1].score >= verification.margin else { return .noMatch }
         return .match(best.item, best.similarity)
     }
 
-    /// How well `candidate`'s photo agrees with the job's own (`PhotoAlignment.agreement`), or nil
-    /// when either has no fingerprint or its photo cannot be read.
-    mutating func agreement(with candidate: Item) async -> Double? {
+    /// What `candidate`'s photo laid over the job's own shows, or nil when either has no
+    /// fingerprint or its photo cannot be read.
+    mutating func look(at candidate: Item) async -> PhotoAlignment? {
         guard query.fingerprint != nil else { return nil }
-        return await agreements(with: [candidate])?.first.map(Double.init)
+        return await looks(at: [candidate])?.first
     }
 
-    /// The agreement of each of `candidates`' photos with the job's own, or nil when a photo is
-    /// missing; read, prepared and laid over each other on a photo-work thread (`PhotoWork`).
-    private mutating func agreements(with candidates: [Item]) async -> [Float]? {
+    /// Each of `candidates`' photos laid over the job's own, or nil when a photo is missing; read,
+    /// prepared and laid over each other on a photo-work thread (`PhotoWork`).
+    private mutating func looks(at candidates: [Item]) async -> [PhotoAlignment]? {
         let (query, photos, known, search, loosePieces) = (query, photos, prepared, search, loosePieces)
-        let looked = await PhotoWork.run { () -> (prepared: [String: AlignableItem], agreements: [Float]?) in
+        let looked = await PhotoWork.run { () -> (prepared: [String: AlignableItem], looks: [PhotoAlignment]?) in
             var prepared = known
             func alignable(_ item: Item) -> AlignableItem? {
                 if let ready = prepared[item.id] { return ready }
@@ -77,14 +77,14 @@ struct PhotoVerifier {
                 return alignable
             }
             guard let own = alignable(query) else { return (prepared, nil) }
-            var agreements: [Float] = []
+            var looks: [PhotoAlignment] = []
             for candidate in candidates {
                 guard let theirs = alignable(candidate) else { return (prepared, nil) }
-                agreements.append(PhotoAlignment(own, theirs, search: search, loosePieces: loosePieces).agreement)
+                looks.append(PhotoAlignment(own, theirs, search: search, loosePieces: loosePieces))
             }
-            return (prepared, agreements)
+            return (prepared, looks)
         }
         prepared = looked.prepared
-        return looked.agreements
+        return looked.looks
     }
 }

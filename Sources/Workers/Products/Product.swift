@@ -28,6 +28,11 @@ public protocol Product: Sendable {
     /// by the versions that do (`MatchingRole.Confirmation.loosePieces`), and judged by their own
     /// weighing of the distances where a version has one (`MatchingRole.Confirmation.looseWeighing`).
     var piecesLieLoose: Bool { get }
+    /// How the look of two of its photos laid over each other adds up to one agreement, under the
+    /// versions that weigh it by product (`MatchingRole.Confirmation.weighsParts`, v21 on); nil: the
+    /// plain agreement (`PhotoAlignment.Weighing.plain`). `ops/choose-rule --weigh-parts` chooses
+    /// such weights from match-bench's dumps.
+    var photoWeighing: PhotoAlignment.Weighing? { get }
 }
 
 extension Product {
@@ -37,6 +42,7 @@ extension Product {
     public var confidentScore: Double { .infinity }
     public func fallbackOffer(for item: Item, from catalog: VendorCatalog) -> VendorOffer? { nil }
     public var piecesLieLoose: Bool { false }
+    public var photoWeighing: PhotoAlignment.Weighing? { nil }
 
     /// `compatibility(of:with:photos:)` as the default matching algorithm compares (its photo metric
     /// and floor, and whether it counts loose pieces).

@@ -706,7 +706,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let query = try fingerprint(jpeg[1]), partner = try fingerprint(jpeg[0])
         try #require(sock.kind == .sock, "design 4 of seed 2 is a sock")
         let strangersPhoto = Photographer.photograph(designs[3], shot: 0, seed: 2).jpeg
-        for algorithm in ["v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20"] {
+        for algorithm in ["v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let (role, _) = try await matching(by: algorithm, in: domain)
@@ -743,7 +743,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let moved = try #require(set.laidOutAnew(seed: 7))
         let jpeg = [Photographer.photograph(set, shot: 0, seed: 1).jpeg, Photographer.photograph(moved, shot: 1, seed: 1).jpeg]
         let prints = try jpeg.map { Fingerprint(image: try ImageDecoder.decode($0, reducedFor: Fingerprint.workingLongSide)) }
-        for algorithm in ["v14", "v15", "v16", "v17", "v18", "v19", "v20"] {
+        for algorithm in ["v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21"] {
             let (outcome, matched) = try await matchButtonSet(by: algorithm, facts: facts, jpeg: jpeg, filed: prints[0], query: prints[1])
             if algorithm == "v14" {
                 #expect(outcome == .waiting && matched == nil, "v14 lays the photos over each other whole only")
@@ -782,7 +782,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// score short of v16's threshold at this distance.)
     @Test func v16JudgesAFarPartnerByItsPhoto() async throws {
         let (_, jpeg, moved, query) = try farPair()
-        for algorithm in ["v15", "v16", "v17", "v18", "v19", "v20"] {
+        for algorithm in ["v15", "v16", "v17", "v18", "v19", "v20", "v21"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let (role, _) = try await matching(by: algorithm, in: domain)
@@ -825,6 +825,35 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
                 #expect(outcome == .waiting && matched == nil, "v19 weighs the distance too much to take it")
             } else {
                 #expect(outcome != .waiting && matched == ["job", "partner"], "v20 takes the set whose photos line up")
+            }
+        }
+    }
+
+    /// v21 judges a sock's photos by the sock's own weighing of the look (`Sock.photoWeighing`). The
+    /// fourth sock of seed 2, whose filed photo's fingerprint is put 4.5 from the query's, alone
+    /// among few waiting items: its photos line up in pattern better than in colour, and agree 1.50
+    /// plainly (v20) and 1.68 as a sock (v21). Alone at d 4.5 a best candidate is taken when it
+    /// agrees over 1.95 − 0.15 − 0.75 ln(6 / 4.5) = 1.58: v20 leaves the item waiting and v21 matches
+    /// it. A change to the photo check that moves either agreement across 1.58 fails here.
+    @Test func v21JudgesASockByItsOwnWeighingOfThePhotos() async throws {
+        let (_, jpeg, filed, query) = try farPair(of: .sock, 3, apart: 4.5)
+        for algorithm in ["v20", "v21"] {
+            let domain = DomainFleet(products: ProductCatalog.standard)
+            defer { domain.cleanUp() }
+            let (role, _) = try await matching(by: algorithm, in: domain)
+            for (id, index, print) in [("partner", 0, filed), ("job", 1, query)] {
+                try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: print,
+                                                  createdAt: index, photo: try domain.blobs.put(jpeg[index])))
+            }
+            let sock = try domain.products.product(named: "sock")
+            let partner = try #require(try await domain.store.item("partner")?.item)
+            _ = try await domain.store.file("partner", filing: sock.filing(of: partner), method: partner.fingerprintMethod)
+            let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
+            let matched = try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) }
+            if algorithm == "v20" {
+                #expect(outcome == .waiting && matched == nil, "v20 judges the plain agreement, short of the threshold")
+            } else {
+                #expect(outcome != .waiting && matched == ["job", "partner"], "v21 judges the sock's weighing, over it")
             }
         }
     }
@@ -973,3 +1002,4 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(try await domain.store.matches(for: "u-c").first?.algorithm == "v2")
     }
 }
+
