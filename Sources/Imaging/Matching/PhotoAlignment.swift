@@ -109,17 +109,13 @@ public struct PhotoAlignment: Sendable {
 
         /// The agreement of `look` under these weights.
         public func agreement(of look: PhotoAlignment) -> Float {
-            agreement(correlation: look.patternCorrelation, overlap: look.overlap, chroma: look.chromaDifference, light: look.lightDifference)
+            constant + correlation * look.patternCorrelation + overlap * look.overlap - chroma * look.chromaDifference - light * look.lightDifference
         }
 
-        /// The agreement of a look with these parts under these weights.
-        public func agreement(correlation c: Float, overlap o: Float, chroma h: Float, light l: Float) -> Float {
-            constant + correlation * c + overlap * o - chroma * h - light * l
-        }
-
-        /// The most an agreement under these weights can be (as `greatestAgreement`, with its 0.01 for
-        /// rounding on each of the two parts that count for).
-        public var greatest: Float { constant + correlation * 1.005 + overlap * 1.005 }
+        /// The most an agreement under these weights can be: the two parts that count for at 1, the
+        /// differences at 0, and 0.01 of the larger weight for rounding (a correlation a few
+        /// thousandths over 1); `greatestAgreement` for the plain weights.
+        public var greatest: Float { constant + correlation + overlap + 0.01 * max(correlation, overlap) }
     }
 
     /// One way of laying the second item over the first: an axis flip (bit 0 flips u, bit 1 v), a

@@ -24,9 +24,11 @@ public struct Glove: Product {
         return photos.similarityAboveFloor(of: item, to: candidate)
     }
 
-    /// Chosen for v21 (`ops/choose-rule --weigh-parts sock,glove --confirmation-rule 0.75,5.0,1.95,2.05,2.2,0.5,0.3,1.0` on v20's dumps of the independent photo sets, seeds 21, 31, 41 and 51):
-    /// the outline counts for nothing (gloves' outlines are much alike, a stranger's overlaps as
-    /// well as the partner's), the pattern a little less, and a constant makes up for it.
+    /// v21's, chosen on v20's dumps of the independent photo sets (seeds 21, 31, 41 and 51) by the
+    /// first cut of `ops/choose-rule --weigh-parts`, which also counted a best candidate vetoed by
+    /// its runner-up as decided by its score (README, "v21"). The outline counts for nothing
+    /// (gloves' outlines are much alike: a stranger's overlaps as well as the partner's), the
+    /// pattern a little less, and a constant makes up for it.
     public var photoWeighing: PhotoAlignment.Weighing? {
         PhotoAlignment.Weighing(constant: 0.99, correlation: 0.78, overlap: 0, chroma: 0.49, light: 0.22)
     }

@@ -17,8 +17,10 @@ public struct Sock: Product {
         return photos.similarityAboveFloor(of: item, to: candidate)
     }
 
-    /// Chosen for v21 (`ops/choose-rule --weigh-parts sock,glove --confirmation-rule 0.75,5.0,1.95,2.05,2.2,0.5,0.3,1.0` on v20's dumps of the independent photo sets, seeds 21, 31, 41 and 51):
-    /// the pattern counts more, the differences in colour and light much less.
+    /// v21's, chosen on v20's dumps of the independent photo sets (seeds 21, 31, 41 and 51) by the
+    /// first cut of `ops/choose-rule --weigh-parts`, which also counted a best candidate vetoed by
+    /// its runner-up as decided by its score (README, "v21"). The pattern counts more, the
+    /// differences in colour and light much less.
     public var photoWeighing: PhotoAlignment.Weighing? {
         PhotoAlignment.Weighing(constant: -0.01, correlation: 1.14, overlap: 0.79, chroma: 0.34, light: 0.03)
     }

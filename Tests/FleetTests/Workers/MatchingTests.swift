@@ -1002,4 +1002,3 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         #expect(try await domain.store.matches(for: "u-c").first?.algorithm == "v2")
     }
 }
-

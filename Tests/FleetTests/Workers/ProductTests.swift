@@ -4,6 +4,14 @@ import PhotoLab
 import Testing
 @testable import Workers
 
+
+/// In these tests a number written for a look is a look judged by its plain agreement, as every
+/// version before v21 judges one.
+extension MatchingRole.Confirmation.Look: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
+    public init(floatLiteral value: Double) { self.init(plain: value) }
+    public init(integerLiteral value: Int) { self.init(plain: Double(value)) }
+}
+
 @Suite struct ProductTests {
     @Test func sha256MatchesTheStandardVectors() {
         #expect(SHA256.hex(Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
@@ -245,9 +253,9 @@ import Testing
         // and numbers of its own, v15 is v14 that also compares a button set's buttons one by one,
         // v16 is v15 looking farther, v17 is v16 with a wider lookup among few items, v18 is v17
         // turning items the axis flips leave apart, v19 is v18 matching a set of loose pieces only
-        // with as many, and v20 (the default, also for unknown versions) is v19 judging such a set
-        // more by its photos.
-        #expect(MatchingRole.defaultAlgorithm == "v20")
+        // with as many, v20 is v19 judging such a set more by its photos, and v21 (the default, also
+        // for unknown versions) is v20 judging each product's photos by its own weighing.
+        #expect(MatchingRole.defaultAlgorithm == "v21")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -463,7 +471,8 @@ import Testing
         #expect(v20Socks.look(cast) == .init(plain: Double(cast.agreement)) && abs(v20Socks.look(cast).plain - 1.0) < 1e-6)
         #expect(abs(v21Socks.look(cast).judged - 1.406) < 1e-5 && v21Socks.look(cast).plain == v20Socks.look(cast).plain)
         #expect(!accepts(v20Socks, d1: 2.5, agreement: v20Socks.look(cast)) && accepts(v21Socks, d1: 2.5, agreement: v21Socks.look(cast)))
-        #expect(!accepts(v20Socks, d1: 2.5, agreement: v20Socks.look(poorOutline)) && accepts(v21Gloves, d1: 2.5, agreement: v21Gloves.look(poorOutline)))
+        let v20Gloves = v20Confirmation.judging(glove)
+        #expect(!accepts(v20Gloves, d1: 2.5, agreement: v20Gloves.look(poorOutline)) && accepts(v21Gloves, d1: 2.5, agreement: v21Gloves.look(poorOutline)))
         #expect(accepts(v20Socks, d1: 1.7, agreement: v20Socks.look(outlineOnly)) && !accepts(v21Socks, d1: 1.7, agreement: v21Socks.look(outlineOnly)))
         // The lead and a runner-up lining up better are measured plainly, as the weighings were
         // chosen: a runner-up whose outline fits (correlation 0.5, overlap 0.95, differences 0.05)
@@ -482,9 +491,16 @@ import Testing
         // judged): 1.6 + 0.75 ln(1.5 / 1.55) + 0.5 × 0.9 = 2.025 passes; with the judged lead it
         // would score 1.672 and be refused.
         #expect(takesRunnerUp(at: 1.55, .init(judged: 1.6, plain: 1.9)))
-        // With the best candidate's photo as good as a photo can be under its weighing, the runner-up
-        // is worth a look only when its photo could still change what is decided.
+        // The runner-up's photo is read only when it could change what is decided, with the best a
+        // runner-up's agreements can be: judged by the product's weighing (a sock's at most
+        // −0.01 + 1.14 + 0.79 + 0.0114 = 1.931) and plainly (2.01). A best candidate agreeing 0.5 at d 2
+        // cannot pass (at most 0.5 + 0.75 ln(2.1 / 2) + 0.5 = 1.037); a runner-up at 2.1 whose own
+        // nearest other neighbour is at 1.078 would score its judged agreement
+        // + 0.75 ln(1.078 / 2.1) + 0.5 × 1.0, about its judged agreement itself: over 1.95 plainly
+        // (v20 reads its photo), under it as a sock (v21 spares the read).
         #expect(v21Socks.parts.greatest < PhotoAlignment.greatestAgreement && v21Gloves.parts.greatest < PhotoAlignment.greatestAgreement)
+        #expect(v20Socks.runnerUpMatters(d1: 2, runnerUp: 2.1, neighbour: nil, runnerUpNeighbour: 1.078, agreement: 0.5, waiting: 300))
+        #expect(!v21Socks.runnerUpMatters(d1: 2, runnerUp: 2.1, neighbour: nil, runnerUpNeighbour: 1.078, agreement: 0.5, waiting: 300))
         // Each version names its photo metric; an unknown one gets the default's.
         #expect(MatchingRole.photoComparison(for: "v1").metric == .tuned)
         #expect(MatchingRole.photoComparison(for: "v4").metric == .learned)
