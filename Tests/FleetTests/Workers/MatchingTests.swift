@@ -753,22 +753,29 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         }
     }
 
-    /// A button set's match job under `algorithm` against its partner alone in the index: the
-    /// partner filed with `jpeg[0]` and the `filed` fingerprint, the job with `jpeg[1]` and
-    /// `query`, both stating the set's `facts`. Returns what the job did and the pair matched.
+    /// A button set's match job under `algorithm` against its partner alone in the index, both
+    /// stating the set's `facts` (see `matchPair`).
     private func matchButtonSet(by algorithm: String, facts: (count: Int, holes: Int, diameterMM: Double), jpeg: [[UInt8]], filed: Fingerprint, query: Fingerprint) async throws
         -> (outcome: MatchingRole.Outcome, matched: Set<String>?) {
         let attributes = ItemAttributes(["count": "\(facts.count)", "holes": "\(facts.holes)", "diameter_mm": "\(facts.diameterMM)"])
+        return try await matchPair(of: "button-set", attributes: attributes, by: algorithm, jpeg: jpeg, filed: filed, query: query)
+    }
+
+    /// A `product` item's match job under `algorithm` against its partner alone in the index: the
+    /// partner filed with `jpeg[0]` and the `filed` fingerprint, the job with `jpeg[1]` and `query`,
+    /// both with `attributes`. Returns what the job did and the pair matched.
+    private func matchPair(of product: String, attributes: ItemAttributes = ItemAttributes(), by algorithm: String, jpeg: [[UInt8]],
+                           filed: Fingerprint, query: Fingerprint) async throws -> (outcome: MatchingRole.Outcome, matched: Set<String>?) {
         let domain = DomainFleet(products: ProductCatalog.standard)
         defer { domain.cleanUp() }
         let (role, _) = try await matching(by: algorithm, in: domain)
         for (id, index, print) in [("partner", 0, filed), ("job", 1, query)] {
-            try await domain.store.store(Item(id: id, user: "u-\(id)", product: "button-set", attributes: attributes, fingerprint: print,
+            try await domain.store.store(Item(id: id, user: "u-\(id)", product: product, attributes: attributes, fingerprint: print,
                                               createdAt: index, photo: try domain.blobs.put(jpeg[index])))
         }
-        let product = try domain.products.product(named: "button-set")
+        let plugIn = try domain.products.product(named: product)
         let partner = try #require(try await domain.store.item("partner")?.item)
-        _ = try await domain.store.file("partner", filing: product.filing(of: partner), method: partner.fingerprintMethod)
+        _ = try await domain.store.file("partner", filing: plugIn.filing(of: partner), method: partner.fingerprintMethod)
         let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
         return (outcome, try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) })
     }
@@ -838,18 +845,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     @Test func v21JudgesASockByItsOwnWeighingOfThePhotos() async throws {
         let (_, jpeg, filed, query) = try farPair(of: .sock, 3, apart: 4.5)
         for algorithm in ["v20", "v21"] {
-            let domain = DomainFleet(products: ProductCatalog.standard)
-            defer { domain.cleanUp() }
-            let (role, _) = try await matching(by: algorithm, in: domain)
-            for (id, index, print) in [("partner", 0, filed), ("job", 1, query)] {
-                try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: print,
-                                                  createdAt: index, photo: try domain.blobs.put(jpeg[index])))
-            }
-            let sock = try domain.products.product(named: "sock")
-            let partner = try #require(try await domain.store.item("partner")?.item)
-            _ = try await domain.store.file("partner", filing: sock.filing(of: partner), method: partner.fingerprintMethod)
-            let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
-            let matched = try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) }
+            let (outcome, matched) = try await matchPair(of: "sock", by: algorithm, jpeg: jpeg, filed: filed, query: query)
             if algorithm == "v20" {
                 #expect(outcome == .waiting && matched == nil, "v20 judges the plain agreement, short of the threshold")
             } else {
