@@ -176,6 +176,14 @@ public struct MatchingRole: Sendable {
             return copy
         }
 
+        /// The same rule, whose confirmation looks at up to `count` candidates' photos, its thresholds `loosened`.
+        func lookingAt(_ count: Int, loosened: Double) -> Rule {
+            precondition(confirmation != nil, "only a confirmation looks at the photos")
+            var copy = self
+            copy.confirmation = confirmation?.lookingAt(count, loosened: loosened)
+            return copy
+        }
+
         /// The same rule, whose confirmation judges each product's photos by its own weighing.
         func weighingParts() -> Rule {
             precondition(confirmation != nil, "only a confirmation judges by the photos' agreement")
@@ -274,7 +282,13 @@ public struct MatchingRole: Sendable {
     /// than a stranger's; a stranger taken for an absent design lines up about as well as the next
     /// stranger. A runner-up whose photo lines up better than the best candidate's is then judged in
     /// its place (`takesRunnerUp`), so the runner-up within the ceiling is looked at unless no photo
-    /// of it could change the outcome (`runnerUpMatters`).
+    /// of it could change the outcome (`othersMatter`).
+    ///
+    /// With more `looks` (v22), the candidates after the runner-up within the ceiling are looked at
+    /// too, up to that many in all: the one whose photo lines up best is judged, and its lead is
+    /// measured over the best of the rest (`choice(among:runnerUp:waiting:)`). A partner that the
+    /// distances put third lines up better than the two before it; a stranger taken for an absent
+    /// design rarely leads the best of four others.
     public struct Confirmation: Sendable {
         /// How much the best candidate's photo leading the runner-up's counts (see `Confirmation`).
         public struct Lead: Sendable {
@@ -356,6 +370,9 @@ public struct MatchingRole: Sendable {
         /// The weighing that adds the look's parts up to the agreement these numbers judge: plain,
         /// or once `judging(_:)` a product under a confirmation that `weighsParts`, the product's own.
         public private(set) var parts = PhotoAlignment.Weighing.plain
+        /// How many candidates' photos, the best first, are looked at within the ceiling: 2 (the
+        /// best and the runner-up) with `checksRunnerUp`, more from v22 on (`choice(among:runnerUp:waiting:)`).
+        public private(set) var looks = 2
 
         public init(weight: Double, ceiling: Double, far: Double, thresholds: [(waiting: Int, threshold: Double)], checksRunnerUp: Bool = false,
                     lead: Lead? = nil, search: PhotoAlignment.Search = .full, loosePieces: Float? = nil) {
@@ -409,6 +426,17 @@ public struct MatchingRole: Sendable {
             return copy
         }
 
+        /// The same numbers, looking at the photos of up to `count` candidates, the best first, and
+        /// with every threshold `loosened` by that much: a lead measured over the best of more
+        /// looks is smaller for a stranger.
+        func lookingAt(_ count: Int, loosened: Double) -> Confirmation {
+            precondition(count >= 2 && lead != nil, "more looks than the best and the runner-up are weighed by a lead")
+            var copy = self
+            copy.looks = count
+            copy.thresholds = thresholds.map { ($0.waiting, $0.threshold - loosened) }
+            return copy
+        }
+
         /// The same numbers, judging a product whose pieces lie loose by `weighing` instead.
         func weighingLoosePieces(_ weighing: LooseWeighing) -> Confirmation {
             var copy = self
@@ -437,11 +465,11 @@ public struct MatchingRole: Sendable {
             return copy
         }
 
-        /// Whether the runner-up, at distance `d2` from the job's item, is close enough to be looked at
-        /// before the best is taken.
-        func looksAtRunnerUp(d2: Double?) -> Bool {
-            guard checksRunnerUp, let d2 else { return false }
-            return d2 < ceiling
+        /// Whether a candidate after the best, at distance `d` from the job's item, is close enough
+        /// for its photo to be looked at before the best is taken.
+        func looksAtCandidate(at d: Double?) -> Bool {
+            guard checksRunnerUp, let d else { return false }
+            return d < ceiling
         }
 
         /// Whether a best candidate that `accepts` takes, with its photo's look `best`, is still
@@ -482,21 +510,57 @@ public struct MatchingRole: Sendable {
             agreement + weight * log(min(d2 ?? far, dn ?? far, far) / d1)
         }
 
-        /// Whether the runner-up's photo, within the ceiling at `d2`, is read. Without a lead only for a
-        /// best candidate about to be taken (v12). With one whenever its agreement could change what is
-        /// decided: when the best candidate (`agreement`, at `d1`) passes with the largest lead, or the
-        /// runner-up (its closest other neighbour at `dn2`) would pass in its place with the greatest
+        /// Whether the photos of `others` (the candidates after the best, within the ceiling and as
+        /// many as `looks` allows, each at its distance with its closest other neighbour) are read.
+        /// Without a lead only for a best candidate about to be taken (v12). With one whenever what
+        /// they show could change what is decided: when the best candidate (`agreement`, at `d1`)
+        /// passes with the largest lead, or one of them would pass in its place with the greatest
         /// agreements a photo can have, judged by `parts` and plain. Otherwise nothing is taken
-        /// whatever its photo shows, and reading it would only cost the time.
-        func runnerUpMatters(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, runnerUpNeighbour dn2: Double?, agreement: Look,
-                             waiting: Int?) -> Bool {
-            guard looksAtRunnerUp(d2: d2) else { return false }
+        /// whatever their photos show, and reading them would only cost the time.
+        func othersMatter(d1: Double, runnerUp d2: Double, neighbour dn: Double?, others: [(distance: Double, neighbour: Double?)], agreement: Look,
+                          waiting: Int?) -> Bool {
+            guard checksRunnerUp, !others.isEmpty else { return false }
             guard let lead else { return accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, waiting: waiting) }
             guard d1 > 0 else { return true }
             let bestAtMost = score(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement.judged) + lead.gain * lead.limit
             let greatest = Look(judged: Double(parts.greatest), plain: Double(PhotoAlignment.greatestAgreement))
             return bestAtMost > threshold(waiting: waiting)
-                || takesRunnerUp(d1: d1, runnerUp: d2, runnerUpNeighbour: dn2, agreement: agreement, runnerUpAgreement: greatest, waiting: waiting)
+                || others.contains { takesRunnerUp(d1: d1, runnerUp: $0.distance, runnerUpNeighbour: $0.neighbour, agreement: agreement,
+                                                   runnerUpAgreement: greatest, waiting: waiting) }
+        }
+
+        /// A candidate whose photo was looked at: its distance from the job's item, the closest other
+        /// neighbour it has met (nil: none noted), and its photo's look.
+        public struct Seen: Sendable {
+            public let distance: Double
+            public let neighbour: Double?
+            public let look: Look
+
+            public init(distance: Double, neighbour: Double?, look: Look) {
+                self.distance = distance
+                self.neighbour = neighbour
+                self.look = look
+            }
+        }
+
+        /// Which of the candidates whose photos were looked at is the match (its index in `seen`),
+        /// nil for none. `seen[0]` is the best candidate, then the others looked at by distance;
+        /// `runnerUp` is the distance of the candidate after the best, looked at or not. The one
+        /// whose photo lines up best (plainly; the closer of equals) is judged (`accepts`): against
+        /// the closest other candidate (the runner-up for the best, the best for another), with its
+        /// lead over the best look among the rest (the usual lead when none was looked at). Without
+        /// a lead, only the best is judged, and not taken when another lines up better (v12). With
+        /// the best and the runner-up alone, this is `accepts` and `takes` for the best, then
+        /// `takesRunnerUp` (v13 to v21).
+        public func choice(among seen: [Seen], runnerUp d2: Double?, waiting: Int?) -> Int? {
+            guard let best = seen.first else { return nil }
+            var chosen = 0
+            for k in seen.indices.dropFirst() where !takes(best: seen[chosen].look, runnerUp: seen[k].look) { chosen = k }
+            guard chosen == 0 || lead != nil else { return nil }
+            let rest = seen.indices.filter { $0 != chosen }.map { seen[$0].look }.max { $0.plain < $1.plain }
+            let taken = seen[chosen]
+            return accepts(d1: taken.distance, runnerUp: chosen == 0 ? d2 : best.distance, neighbour: taken.neighbour, agreement: taken.look,
+                           runnerUpAgreement: rest, waiting: waiting) ? chosen : nil
         }
 
         /// With a lead, whether the runner-up, at `d2` with its photo's look `runnerUpAgreement`, is
@@ -669,6 +733,7 @@ public struct MatchingRole: Sendable {
         // false matches by 3 of 6,080 on the independent sets and 3 of 600 among 101,024 PhotoLab
         // items. Replayed, most of that is taking more, not telling apart better (README).
         "v21": v20Rule.weighingParts(),
+        "v22": v20Rule.weighingParts().lookingAt(5, loosened: 0.075),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
                    verification: Verification(shortlist: 3, distanceWeight: 0.4, threshold: 0.45, margin: 0.7)),
     ]
@@ -747,21 +812,21 @@ public struct MatchingRole: Sendable {
                 // the numbers, whose ceilings are lower, refuse it.
                 if bestScore > 0, -log(bestScore) < confirmation.ceiling, let agreement = await verifier?.look(at: best).map(confirmation.look) {
                     let (d1, d2, dn) = (-log(bestScore), Self.distance(runnerUp), Self.distance(rule.neighbour(of: best, excluding: item.id)))
-                    let second = scored.count > 1 ? scored[1] : nil
-                    let dn2 = Self.distance(second.flatMap { rule.neighbour(of: $0.item, excluding: item.id) })
-                    let runnerUpAgreement = if let second, confirmation.runnerUpMatters(d1: d1, runnerUp: d2, neighbour: dn, runnerUpNeighbour: dn2,
-                                                                                        agreement: agreement, waiting: candidates.waiting) {
-                        await verifier?.look(at: second.item).map(confirmation.look)
-                    } else { Confirmation.Look?.none }
-                    if confirmation.accepts(d1: d1, runnerUp: d2, neighbour: dn, agreement: agreement, runnerUpAgreement: runnerUpAgreement, waiting: candidates.waiting),
-                       confirmation.takes(best: agreement, runnerUp: runnerUpAgreement) {
-                        verdict = .match(best, bestScore)
-                    } else if let second, confirmation.takesRunnerUp(d1: d1, runnerUp: d2, runnerUpNeighbour: dn2,
-                                                                     agreement: agreement, runnerUpAgreement: runnerUpAgreement, waiting: candidates.waiting) {
-                        verdict = .match(second.item, second.score)
-                    } else {
-                        verdict = .noMatch
+                    // The candidates after the best whose photos may be looked at: within the ceiling, as many as the confirmation looks at.
+                    let others = scored.dropFirst().prefix(confirmation.looks - 1)
+                        .map { (item: $0.item, score: $0.score, distance: Self.distance($0.score)!, neighbour: Self.distance(rule.neighbour(of: $0.item, excluding: item.id))) }
+                        .filter { confirmation.looksAtCandidate(at: $0.distance) }
+                    var seen = [(candidate: (item: best, score: bestScore), seen: Confirmation.Seen(distance: d1, neighbour: dn, look: agreement))]
+                    if let d2, confirmation.othersMatter(d1: d1, runnerUp: d2, neighbour: dn, others: others.map { ($0.distance, $0.neighbour) },
+                                                         agreement: agreement, waiting: candidates.waiting) {
+                        // A photo that cannot be read leaves its candidate out of the looks.
+                        for other in others {
+                            guard let look = await verifier?.look(at: other.item).map(confirmation.look) else { continue }
+                            seen.append(((other.item, other.score), Confirmation.Seen(distance: other.distance, neighbour: other.neighbour, look: look)))
+                        }
                     }
+                    verdict = confirmation.choice(among: seen.map(\.seen), runnerUp: d2, waiting: candidates.waiting)
+                        .map { .match(seen[$0].candidate.item, seen[$0].candidate.score) } ?? .noMatch
                 }
             } else if bestScore < product.confidentScore, let looked = await verifier?.verdict(among: scored) {
                 verdict = looked

@@ -699,6 +699,34 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// whose photo disagrees, and the item waits; v13 reads the runner-up's photo too, which lines up
     /// far better, and matches the job with it.
     @Test func v13TakesTheRunnerUpWhosePhotoLinesUpBetter() async throws {
+        for algorithm in ["v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22"] {
+            let (outcome, matched) = try await matchBehindDecoys(1, by: algorithm)
+            if algorithm == "v12" {
+                #expect(outcome == .waiting && matched == nil, "v12 refuses the best, whose photo shows another design")
+            } else {
+                #expect(outcome != .waiting && matched == ["job", "partner"], "\(algorithm) takes the runner-up, whose photo lines up better")
+            }
+        }
+    }
+
+    /// v22 looks at up to five candidates' photos: behind two decoys that carry its fingerprint and
+    /// show another design, the partner comes third, and only v22 sees it. v21 looks at the two
+    /// decoys, neither of which leads the other, and the item waits.
+    @Test func v22TakesAThirdCandidateWhosePhotoLinesUpBest() async throws {
+        for algorithm in ["v21", "v22"] {
+            let (outcome, matched) = try await matchBehindDecoys(2, by: algorithm)
+            if algorithm == "v21" {
+                #expect(outcome == .waiting && matched == nil, "v21 looks at the best and the runner-up only")
+            } else {
+                #expect(outcome != .waiting && matched == ["job", "partner"], "v22 takes the third, whose photo lines up best")
+            }
+        }
+    }
+
+    /// The match job of a sock (design 4 of seed 2, its second photo) under `algorithm`, with its
+    /// partner (the first photo) filed after `decoys` items that carry the partner's fingerprint
+    /// and show another design (design 3), so that the partner comes after them among equals.
+    private func matchBehindDecoys(_ decoys: Int, by algorithm: String) async throws -> (outcome: MatchingRole.Outcome, matched: Set<String>?) {
         let designs = DesignCatalogue.make(count: 5, seed: 2)
         let sock = designs[4]
         let jpeg = (0..<2).map { Photographer.photograph(sock, shot: $0, seed: 2).jpeg }
@@ -706,28 +734,23 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let query = try fingerprint(jpeg[1]), partner = try fingerprint(jpeg[0])
         try #require(sock.kind == .sock, "design 4 of seed 2 is a sock")
         let strangersPhoto = Photographer.photograph(designs[3], shot: 0, seed: 2).jpeg
-        for algorithm in ["v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21"] {
-            let domain = DomainFleet(products: ProductCatalog.standard)
-            defer { domain.cleanUp() }
-            let (role, _) = try await matching(by: algorithm, in: domain)
-            let keys = (own: try domain.blobs.put(jpeg[1]), partner: try domain.blobs.put(jpeg[0]), stranger: try domain.blobs.put(strangersPhoto))
-            for (id, print, key, created) in [("decoy", partner, keys.stranger, 0), ("partner", partner, keys.partner, 1), ("job", query, keys.own, 2)] {
-                try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: print, createdAt: created, photo: key))
-            }
-            // The two candidates are filed without a search of their own (which would let them meet).
-            let product = try domain.products.product(named: "sock")
-            for id in ["decoy", "partner"] {
-                let item = try #require(try await domain.store.item(id)?.item)
-                _ = try await domain.store.file(id, filing: product.filing(of: item), method: item.fingerprintMethod)
-            }
-            let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
-            let matched = try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) }
-            if algorithm == "v12" {
-                #expect(outcome == .waiting && matched == nil, "v12 refuses the best, whose photo shows another design")
-            } else {
-                #expect(outcome != .waiting && matched == ["job", "partner"], "\(algorithm) takes the runner-up, whose photo lines up better")
-            }
+        let domain = DomainFleet(products: ProductCatalog.standard)
+        defer { domain.cleanUp() }
+        let (role, _) = try await matching(by: algorithm, in: domain)
+        let keys = (own: try domain.blobs.put(jpeg[1]), partner: try domain.blobs.put(jpeg[0]), stranger: try domain.blobs.put(strangersPhoto))
+        let filed = (0..<decoys).map { ("decoy\($0)", keys.stranger, $0) } + [("partner", keys.partner, decoys)]
+        for (id, key, created) in filed {
+            try await domain.store.store(Item(id: id, user: "u-\(id)", product: "sock", attributes: ItemAttributes(), fingerprint: partner, createdAt: created, photo: key))
         }
+        try await domain.store.store(Item(id: "job", user: "u-job", product: "sock", attributes: ItemAttributes(), fingerprint: query, createdAt: decoys + 1, photo: keys.own))
+        // The candidates are filed without a search of their own (which would let them meet).
+        let product = try domain.products.product(named: "sock")
+        for (id, _, _) in filed {
+            let item = try #require(try await domain.store.item(id)?.item)
+            _ = try await domain.store.file(id, filing: product.filing(of: item), method: item.fingerprintMethod)
+        }
+        let outcome = try await role.handle(DomainJobs.Match(item: "job"), context: .forTesting(id: JobID("job")))
+        return (outcome, try await domain.store.matches(for: "u-job").first.map { Set([$0.itemA, $0.itemB]) })
     }
 
     /// A button set photographed by its owner and the same buttons laid out anew by another (design
@@ -743,7 +766,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let moved = try #require(set.laidOutAnew(seed: 7))
         let jpeg = [Photographer.photograph(set, shot: 0, seed: 1).jpeg, Photographer.photograph(moved, shot: 1, seed: 1).jpeg]
         let prints = try jpeg.map { Fingerprint(image: try ImageDecoder.decode($0, reducedFor: Fingerprint.workingLongSide)) }
-        for algorithm in ["v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21"] {
+        for algorithm in ["v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22"] {
             let (outcome, matched) = try await matchButtonSet(by: algorithm, facts: facts, jpeg: jpeg, filed: prints[0], query: prints[1])
             if algorithm == "v14" {
                 #expect(outcome == .waiting && matched == nil, "v14 lays the photos over each other whole only")
@@ -789,7 +812,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// score short of v16's threshold at this distance.)
     @Test func v16JudgesAFarPartnerByItsPhoto() async throws {
         let (_, jpeg, moved, query) = try farPair()
-        for algorithm in ["v15", "v16", "v17", "v18", "v19", "v20", "v21"] {
+        for algorithm in ["v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let (role, _) = try await matching(by: algorithm, in: domain)

@@ -12,6 +12,16 @@ extension MatchingRole.Confirmation.Look: ExpressibleByFloatLiteral, Expressible
     public init(integerLiteral value: Int) { self.init(plain: Double(value)) }
 }
 
+extension MatchingRole.Confirmation {
+    /// Whether the runner-up's photo, within the ceiling at `d2`, is read: `othersMatter` for the
+    /// runner-up alone (its closest other neighbour at `dn2`), as every version before v22 looks.
+    func runnerUpMatters(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, runnerUpNeighbour dn2: Double?, agreement: Look,
+                         waiting: Int?) -> Bool {
+        guard looksAtCandidate(at: d2), let d2 else { return false }
+        return othersMatter(d1: d1, runnerUp: d2, neighbour: dn, others: [(d2, dn2)], agreement: agreement, waiting: waiting)
+    }
+}
+
 @Suite struct ProductTests {
     @Test func sha256MatchesTheStandardVectors() {
         #expect(SHA256.hex(Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
@@ -293,8 +303,8 @@ extension MatchingRole.Confirmation.Look: ExpressibleByFloatLiteral, Expressible
         #expect(checked.checksRunnerUp && !confirmation.checksRunnerUp)
         #expect(checked.weight == confirmation.weight && checked.ceiling == confirmation.ceiling && checked.far == confirmation.far)
         #expect(checked.thresholds.map(\.waiting) == confirmation.thresholds.map(\.waiting) && checked.thresholds.map(\.threshold) == confirmation.thresholds.map(\.threshold))
-        #expect(checked.looksAtRunnerUp(d2: 3.4) && !checked.looksAtRunnerUp(d2: 3.6) && !checked.looksAtRunnerUp(d2: nil))
-        #expect(!confirmation.looksAtRunnerUp(d2: 3.4))
+        #expect(checked.looksAtCandidate(at: 3.4) && !checked.looksAtCandidate(at: 3.6) && !checked.looksAtCandidate(at: nil))
+        #expect(!confirmation.looksAtCandidate(at: 3.4))
         #expect(!checked.takes(best: 1.5, runnerUp: 1.6) && checked.takes(best: 1.5, runnerUp: 1.5) && checked.takes(best: 1.5, runnerUp: nil))
         #expect(confirmation.takes(best: 1.5, runnerUp: 1.6))
         // v12 reads the runner-up's photo only for a best candidate it would take, and its agreement
@@ -507,6 +517,65 @@ extension MatchingRole.Confirmation.Look: ExpressibleByFloatLiteral, Expressible
         #expect(MatchingRole.photoComparison(for: "v6").metric == .learned)
         #expect(MatchingRole.photoComparison(for: "v9").metric == .learned)
         #expect(MatchingRole.photoComparison(for: "v99").metric == .learned)
+    }
+
+    /// v22 is v21 looking at the photos of up to five candidates within the ceiling, its thresholds
+    /// 0.075 lower (1.875 among 400 or fewer, 1.975 at 1,000, 2.125 from 30,000). The one whose photo
+    /// lines up best is judged, against the closest other candidate and with its lead over the
+    /// best look among the rest. With two looks that is what every version before decides.
+    @Test func v22JudgesTheCandidateWhosePhotoLinesUpBestAmongFive() throws {
+        typealias Seen = MatchingRole.Confirmation.Seen
+        let v21 = try #require(MatchingRole.rules["v21"]?.confirmation), v22 = try #require(MatchingRole.rules["v22"]?.confirmation)
+        #expect(v21.looks == 2 && v22.looks == 5 && v22.weighsParts && v22.search == v21.search && v22.looseWeighing == v21.looseWeighing)
+        #expect(v22.weight == v21.weight && v22.ceiling == v21.ceiling && v22.far == v21.far && v22.lead?.gain == v21.lead?.gain)
+        #expect(v22.thresholds.map(\.waiting) == v21.thresholds.map(\.waiting)
+                && zip(v22.thresholds, v21.thresholds).allSatisfy { abs($0.threshold - ($1.threshold - 0.075)) < 1e-9 })
+        // With the best (d 2) and the runner-up alone, `choice` takes the best when `accepts` and
+        // `takes` do, else the runner-up when `takesRunnerUp` does; v12, without a lead, never the runner-up.
+        let v12 = try #require(MatchingRole.rules["v12"]?.confirmation)
+        for confirmation in [v12, v21] {
+            for a1 in stride(from: 0.4, through: 2.0, by: 0.2) {
+                for a2 in stride(from: 0.5, through: 2.0, by: 0.25) {
+                    for (d2, dn2) in [(2.1, nil), (2.5, nil), (3.0, 1.2)] as [(Double, Double?)] {
+                        for waiting in [300, 1_000, 30_000] {
+                            let (best, runnerUp) = (MatchingRole.Confirmation.Look(plain: a1), MatchingRole.Confirmation.Look(plain: a2))
+                            let seen = [Seen(distance: 2, neighbour: nil, look: best), Seen(distance: d2, neighbour: dn2, look: runnerUp)]
+                            let takesBest = confirmation.accepts(d1: 2, runnerUp: d2, neighbour: nil, agreement: best, runnerUpAgreement: runnerUp, waiting: waiting)
+                                && confirmation.takes(best: best, runnerUp: runnerUp)
+                            let takesSecond = confirmation.takesRunnerUp(d1: 2, runnerUp: d2, runnerUpNeighbour: dn2, agreement: best,
+                                                                         runnerUpAgreement: runnerUp, waiting: waiting)
+                            #expect(confirmation.choice(among: seen, runnerUp: d2, waiting: waiting) == (takesBest ? 0 : takesSecond ? 1 : nil),
+                                    "a1 \(a1), a2 \(a2), d2 \(d2), \(waiting) waiting")
+                        }
+                    }
+                }
+            }
+        }
+        // A third candidate at d 2.4 agreeing 1.75, behind a best at 2 agreeing 1.0 and a runner-up
+        // at 2.2 agreeing 0.9: judged against the best, 1.75 + 0.75 ln(2 / 2.4) + 0.5 × 0.75 = 1.988,
+        // taken among 300 waiting items, refused among 30,000. Without the third's look, the best
+        // leads the runner-up by 0.1 and scores 1.0 + 0.75 ln(2.2 / 2) + 0.05 = 1.121, refused.
+        let (best, runnerUp, third) = (Seen(distance: 2, neighbour: nil, look: 1.0), Seen(distance: 2.2, neighbour: nil, look: 0.9),
+                                       Seen(distance: 2.4, neighbour: nil, look: 1.75))
+        #expect(v22.choice(among: [best, runnerUp, third], runnerUp: 2.2, waiting: 300) == 2)
+        #expect(v22.choice(among: [best, runnerUp, third], runnerUp: 2.2, waiting: 30_000) == nil)
+        #expect(v22.choice(among: [best, runnerUp], runnerUp: 2.2, waiting: 300) == nil)
+        // The lead is measured over the best of the rest: a best at 2 agreeing 1.6 leads a runner-up
+        // at 2.9 agreeing 0.8 by 0.8 and scores 1.6 + 0.75 ln(2.9 / 2) + 0.4 = 2.279, taken among
+        // 1,000 (1.975); beside a third agreeing 1.5 it leads by 0.1 only (1.929), refused.
+        let (leading, lagging, close) = (Seen(distance: 2, neighbour: nil, look: 1.6), Seen(distance: 2.9, neighbour: nil, look: 0.8),
+                                         Seen(distance: 3.0, neighbour: nil, look: 1.5))
+        #expect(v22.choice(among: [leading, lagging], runnerUp: 2.9, waiting: 1_000) == 0)
+        #expect(v22.choice(among: [leading, lagging, close], runnerUp: 2.9, waiting: 1_000) == nil)
+        #expect(v22.choice(among: [], runnerUp: nil, waiting: 300) == nil)
+        // The others' photos are read when one of them could be taken in the best's place. Among
+        // 30,000 (2.125), beside a best at 2 agreeing 1.0 (at most 1.0 + 0.75 ln(2.1 / 2) + 0.5 =
+        // 1.537), a runner-up at 2.1 whose own neighbour lies at 1.0 scores at most 2.01 + 0.75
+        // ln(1 / 2.1) + 0.5 = 1.954: alone, not read. A third at 2.2 with no neighbour noted could
+        // score 2.01 + 0.75 ln(2 / 2.2) + 0.5 = 2.439: read.
+        #expect(!v22.othersMatter(d1: 2, runnerUp: 2.1, neighbour: nil, others: [(2.1, 1.0)], agreement: 1.0, waiting: 30_000))
+        #expect(v22.othersMatter(d1: 2, runnerUp: 2.1, neighbour: nil, others: [(2.1, 1.0), (2.2, nil)], agreement: 1.0, waiting: 30_000))
+        #expect(!v22.othersMatter(d1: 2, runnerUp: 2.1, neighbour: nil, others: [], agreement: 1.0, waiting: 30_000))
     }
 
     /// Expects `rule` to decide by every number of `base`: steps, neighbours, candidates, metric,
