@@ -288,12 +288,14 @@ public struct MatchingRole: Sendable {
     /// too, up to that many in all: the one whose photo lines up best is judged, and its lead is
     /// measured over the best of the rest (`choice(among:runnerUp:waiting:)`). A partner that the
     /// distances put third lines up better than the two before it; a stranger taken for an absent
-    /// design rarely leads the best of four others.
+    /// design rarely leads the best of four others, so v22's thresholds are lower (and where no
+    /// other candidate lies within the ceiling, v22 is simply looser than v21).
     public struct Confirmation: Sendable {
-        /// How much the best candidate's photo leading the runner-up's counts (see `Confirmation`).
+        /// How much the judged candidate's photo leading the others' counts: the runner-up's, or
+        /// from v22 on the best of the others looked at (see `Confirmation`).
         public struct Lead: Sendable {
             public let gain: Double
-            /// The lead counted when the runner-up was not looked at.
+            /// The lead counted when no other candidate was looked at.
             public let usual: Double
             /// The most a lead (or a lag) counts.
             public let limit: Double
@@ -489,7 +491,8 @@ public struct MatchingRole: Sendable {
 
         /// Whether the best candidate, at `d1` with the photos' look `agreement`, is the match by its
         /// score; `runnerUpAgreement` (the runner-up's look, nil when it was not looked at) counts
-        /// with a `lead` only. `takes(best:runnerUp:)` has the last word.
+        /// with a `lead` only. `choice(among:runnerUp:waiting:)` judges a candidate so, once it lines
+        /// up best among those looked at (`takes(best:runnerUp:)`).
         public func accepts(d1: Double, runnerUp d2: Double?, neighbour dn: Double?, agreement: Look, runnerUpAgreement: Look? = nil,
                             waiting: Int?) -> Bool {
             guard d1 < ceiling else { return false }

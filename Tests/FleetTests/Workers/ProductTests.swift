@@ -527,7 +527,8 @@ extension MatchingRole.Confirmation {
         typealias Seen = MatchingRole.Confirmation.Seen
         let v21 = try #require(MatchingRole.rules["v21"]?.confirmation), v22 = try #require(MatchingRole.rules["v22"]?.confirmation)
         #expect(v21.looks == 2 && v22.looks == 5 && v22.weighsParts && v22.search == v21.search && v22.looseWeighing == v21.looseWeighing)
-        #expect(v22.weight == v21.weight && v22.ceiling == v21.ceiling && v22.far == v21.far && v22.lead?.gain == v21.lead?.gain)
+        #expect(v22.weight == v21.weight && v22.ceiling == v21.ceiling && v22.far == v21.far && v22.checksRunnerUp)
+        #expect(v22.lead.map { [$0.gain, $0.usual, $0.limit] } == v21.lead.map { [$0.gain, $0.usual, $0.limit] })
         #expect(v22.thresholds.map(\.waiting) == v21.thresholds.map(\.waiting)
                 && zip(v22.thresholds, v21.thresholds).allSatisfy { abs($0.threshold - ($1.threshold - 0.075)) < 1e-9 })
         // With the best (d 2) and the runner-up alone, `choice` takes the best when `accepts` and
@@ -587,7 +588,8 @@ extension MatchingRole.Confirmation {
         #expect(rule.steps.map(\.waiting) == base.steps.map(\.waiting) && rule.steps.map(\.thresholds) == base.steps.map(\.thresholds))
         #expect(rule.neighbours?.map(\.waiting) == base.neighbours?.map(\.waiting) && rule.neighbours?.map(\.thresholds) == base.neighbours?.map(\.thresholds))
         let (c, b) = (try #require(rule.confirmation), try #require(base.confirmation))
-        #expect(c.weight == b.weight && c.ceiling == b.ceiling && c.far == b.far && c.checksRunnerUp == b.checksRunnerUp && c.loosePieces == b.loosePieces)
+        #expect(c.weight == b.weight && c.ceiling == b.ceiling && c.far == b.far && c.checksRunnerUp == b.checksRunnerUp && c.loosePieces == b.loosePieces
+                && c.looks == b.looks)
         #expect(c.thresholds.map(\.waiting) == b.thresholds.map(\.waiting) && c.thresholds.map(\.threshold) == b.thresholds.map(\.threshold))
         #expect(c.lead.map { [$0.gain, $0.usual, $0.limit] } == b.lead.map { [$0.gain, $0.usual, $0.limit] })
     }
