@@ -443,11 +443,13 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
         let lead = confirmation.lead
         let d = max(Double(distance), 1e-9)
         let alone = confirmation.scoreAlone(d1: d, agreement: confirmation.look(alignment))
-        let leading = lead.map { String(format: " + %.2f × (agreement − the runner-up's, within ±%.2f; %.2f without one)", $0.gain, $0.limit, $0.usual) } ?? ""
+        let rivals = confirmation.looks > 2 ? "the best other's looked at" : "the runner-up's"
+        let leading = lead.map { String(format: " + %.2f × (agreement − %@, within ±%.2f; %.2f without one)", $0.gain, rivals, $0.limit, $0.usual) } ?? ""
         say(String(format: "with the photos, the default matcher (%@) takes a best candidate at d below %.2f when agreement + %.2f × ln(min(d2, dn, %.0f) / d)%@ is over %.2f among few waiting items, %.2f among many%@; these two alone (no runner-up, nothing else met) score %.3f",
                    MatchingRole.defaultAlgorithm, confirmation.ceiling, confirmation.weight, confirmation.far, leading,
                    confirmation.threshold(waiting: 0), confirmation.threshold(waiting: nil),
                    !confirmation.checksRunnerUp ? "" : lead == nil ? ", unless a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) lines up better"
+                       : confirmation.looks > 2 ? "; of up to \(confirmation.looks) candidates within d \(String(format: "%.2f", confirmation.ceiling)), the one that lines up best is judged, its lead over the best of the rest"
                        : "; a runner-up within d \(String(format: "%.2f", confirmation.ceiling)) that lines up better is judged in its place", alone))
         if let setLook, confirmation.looseWeighing != nil {
             // A button set's numbers (v20 on weighs its distance apart).
