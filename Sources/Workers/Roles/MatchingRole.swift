@@ -741,9 +741,9 @@ public struct MatchingRole: Sendable {
         // v21 looking at the photos of up to five candidates within the ceiling, judging the one that
         // lines up best with its lead over the best of the rest (`Confirmation.choice`), its
         // thresholds 0.075 lower: the loosest that kept the false matches of v20's dumps of the four
-        // independent sets at two looks' (`ops/choose-rule --looks 5`). Live, recall rose on five
-        // of six sets (by 0.4 to 2.0 points, and fell 0.4 on seed 41) and false matches fell by 3
-        // in all; a match takes 1.4 times v21's time among 643 PhotoLab items and 2.2 times among
+        // independent sets at two looks' (`ops/choose-rule --looks 5`). Live, over eight runs, 20
+        // more pairs for as many false matches (6 fewer among 2,000 items and more, 6 more among
+        // 540); a match takes 1.4 times v21's time among 643 PhotoLab items and 2.2 times among
         // 101,024 (README).
         "v22": v20Rule.weighingParts().lookingAt(5, loosened: 0.075),
         "v5": Rule(metric: .learned, ratio: 0.58, ceiling: 2.6, alone: 2.55,
