@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v22]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v23]
                        [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE]] [--scatter-buttons]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
@@ -20,10 +20,10 @@ let usage = """
     ±0.35 points), and milliseconds per match. It also counts the socks and gloves that have twins
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
-    Versions that look at the photos themselves (v5, v11 to v22) get them rendered again (read from the
+    Versions that look at the photos themselves (v5, v11 to v23) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
     keeps that mask beside the photo); the rendering time is printed apart. For versions that
-    weigh what the best candidate has met (v8 to v22), every indexed item first looks around
+    weigh what the best candidate has met (v8 to v23), every indexed item first looks around
     itself as its match job would have (its candidates' scores noted in its neighbours and its own
     in theirs); that survey is timed apart.
 
@@ -55,7 +55,7 @@ let usage = """
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came
-    near), for versions that confirm by the photos (v11 to v22) the plain agreement of the best
+    near), for versions that confirm by the photos (v11 to v23) the plain agreement of the best
     candidate's photo with the query's and its four parts (PhotoAlignment's pattern correlation,
     overlap, chroma and lightness differences, from which ops/choose-rule --weigh-parts replays
     v21's weighing by product; -9 when a photo is missing), and partner_d: -ln of the partner's score
@@ -66,8 +66,10 @@ let usage = """
     agreement with the query's (-9 when there is none, it lies beyond the confirmation's ceiling,
     or a photo is missing); and dn2, its dn. Then others describes the third to fifth
     candidates within the ceiling, each as partner:d:agreement:dn separated by commas (partner 1
-    when it is the partner, agreement -9 when a photo is missing; - when there are none). The last,
-    best, names the best candidate's item (- when there is none). A first line, starting with #,
+    when it is the partner, agreement -9 when a photo is missing; - when there are none), and judged
+    the same looks as the version judges them (by the product's weighing of the parts from v21 on,
+    plainly before): the best candidate's, the runner-up's and each of the others', separated by
+    commas (-9 where there is no look). The last, best, names the best candidate's item (- when there is none). A first line, starting with #,
     names the columns.
 
     \(FleetEnvironment.help)
@@ -243,7 +245,7 @@ await runTool("match-bench") {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }
-    // Versions that confirm by the photos (v11 to v22): the dump also has the best candidate's agreement.
+    // Versions that confirm by the photos (v11 to v23): the dump also has the best candidate's agreement.
     let confirmation = rule.confirmation
     let confirming = confirmation != nil
     let dump = try arguments.value("dump").map { path in
@@ -251,7 +253,7 @@ await runTool("match-bench") {
             throw WriteError(path: path)
         }
         // Names the columns, so that ops/choose-rule reads dumps of every version.
-        try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\(confirming ? " second agreement2 dn2 others" : "") best\n".utf8))
+        try handle.write(contentsOf: Data("# size query present found top d1 d2 scored product waiting dn\(confirming ? " agreement correlation overlap chroma light" : "") partner_d\(confirming ? " second agreement2 dn2 others judged" : "") best\n".utf8))
         return handle
     }
     let client = RedisClient(environment.redis)
@@ -331,11 +333,15 @@ await runTool("match-bench") {
                     // The dump's own renders are not the match's: the rendering time is put back as it was.
                     let rendered = set.rendering?.value.withLock { $0 }
                     defer { if let rendered { set.rendering?.value.withLock { $0 = rendered } } }
+                    var looked: [Int: PhotoAlignment?] = [:]
                     func look(_ k: Int) -> PhotoAlignment? {
+                        if let known = looked[k] { return known }
                         guard scores.count > k, let candidate = candidates.first(where: { $0.id == scores[k].0 }),
                               let own = set.photos.photo(of: query.item), let theirs = set.photos.photo(of: candidate) else { return nil }
-                        return PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask),
-                                              search: confirmation.search, loosePieces: confirmation.loosePieces(for: product))
+                        let alignment = PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask),
+                                                       search: confirmation.search, loosePieces: confirmation.loosePieces(for: product))
+                        looked[k] = alignment
+                        return alignment
                     }
                     // The plain agreement for every version (v21's weighing is the product's, replayed from the parts).
                     agreement = look(0).map {
@@ -343,13 +349,19 @@ await runTool("match-bench") {
                     } ?? " -9 -9 -9 -9 -9"
                     // The runner-up is looked at only within the confirmation's ceiling, as a match would.
                     let ceiling = confirmation.ceiling
-                    let second = scores.count > 1 && -log(scores[1].1) < ceiling ? look(1).map { String(format: "%.4f", $0.agreement) } : nil
+                    let secondWithin = scores.count > 1 && -log(scores[1].1) < ceiling
+                    let second = secondWithin ? look(1).map { String(format: "%.4f", $0.agreement) } : nil
                     runnerUp = " \(scores.count > 1 && scores[1].0 == query.partner ? 1 : 0) \(second ?? "-9") \(neighbourDistance(1))"
                     // The third to fifth candidates within the ceiling, each as partner:d:agreement:dn.
-                    let others = (2..<max(2, min(5, scores.count))).filter { -log(scores[$0].1) < ceiling }.map { k in
+                    let within = (2..<max(2, min(5, scores.count))).filter { -log(scores[$0].1) < ceiling }
+                    let others = within.map { k in
                         "\(scores[k].0 == query.partner ? 1 : 0):\(d(k)):\(look(k).map { String(format: "%.4f", $0.agreement) } ?? "-9"):\(neighbourDistance(k))"
                     }
                     runnerUp += " \(others.isEmpty ? "-" : others.joined(separator: ","))"
+                    // The same looks as the version judges them (the product's weighing of the parts, v21 on).
+                    let parts = confirmation.judging(product).parts
+                    func judged(_ k: Int) -> String { look(k).map { String(format: "%.4f", parts.agreement(of: $0)) } ?? "-9" }
+                    runnerUp += " " + ([judged(0), secondWithin ? judged(1) : "-9"] + within.map(judged)).joined(separator: ",")
                 }
                 // How far the partner is, whether or not the index found it: a miss by the index and a miss
                 // by the fingerprint look alike in the other columns.

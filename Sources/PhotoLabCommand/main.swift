@@ -85,7 +85,7 @@ let usage = """
     besides reading and decoding the two photos: preparing a photo for it (AlignableItem) with the
     mask its upload kept, as the fleet does, and without (the item found again), and laying one
     over the other (PhotoAlignment) with the full coarse search of v11 to v13, the shortlisted
-    one of v14 to v17 and the one of v18 to v22 that also turns items the axis flips leave
+    one of v14 to v17 and the one of v18 to v23 that also turns items the axis flips leave
     apart, with the agreement each finds, and, when both show two pieces or more (a button set),
     comparing them piece by piece as v15 also does.
 
@@ -395,7 +395,7 @@ func timePhotoCheck(_ first: String, _ second: String, runs: Int) throws {
     let full = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .full) }
     let shortlisted = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .shortlisted) }
     let turning = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .turning) }
-    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14 to v17), agreement %.9f; %.1f ms turning as well (v18 to v22), agreement %.9f",
+    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14 to v17), agreement %.9f; %.1f ms turning as well (v18 to v23), agreement %.9f",
                prepareKept, prepareFound, runs, full, PhotoAlignment(a, b, search: .full).agreement,
                shortlisted, PhotoAlignment(a, b, search: .shortlisted).agreement, turning, PhotoAlignment(a, b, search: .turning).agreement))
     if let pieces = PhotoAlignment(piecesOf: a, b) {

@@ -580,18 +580,44 @@ extension MatchingRole.Confirmation {
         #expect(!v22.othersMatter(d1: 2, runnerUp: 2.1, neighbour: nil, others: [], agreement: 1.0, waiting: 30_000))
     }
 
+    /// v23 is v22 whose thresholds among many waiting items are 0.05 lower still: 1.925 at 1,000 and
+    /// 2.075 from 30,000, 1.875 among 400 or fewer as v22's, and between 400 and 1,000 lower by less
+    /// (interpolated in the logarithm of the count). Every other number is v22's.
+    @Test func v23IsLooserAmongManyWaitingItemsOnly() throws {
+        typealias Seen = MatchingRole.Confirmation.Seen
+        let v22Rule = try #require(MatchingRole.rules["v22"]), v23Rule = try #require(MatchingRole.rules["v23"])
+        try expectSameNumbers(v23Rule, as: v22Rule, thresholdsLoweredBy: 0.05, from: 1_000)
+        let v22 = try #require(v22Rule.confirmation), v23 = try #require(v23Rule.confirmation)
+        #expect(v23.looks == 5 && v23.weighsParts && v23.search == v22.search && v23.looseWeighing == v22.looseWeighing)
+        #expect(v23.threshold(waiting: 300) == v22.threshold(waiting: 300) && v23.threshold(waiting: 400) == v22.threshold(waiting: 400))
+        #expect(v23.threshold(waiting: 632) < v22.threshold(waiting: 632) && v23.threshold(waiting: 632) > v22.threshold(waiting: 632) - 0.05)
+        #expect(abs(v23.threshold(waiting: nil) - 2.075) < 1e-9 && abs(v23.threshold(waiting: 1_000) - 1.925) < 1e-9)
+        // A best at d 2 agreeing 1.48 leads a runner-up at 2.9 agreeing 0.8: 1.48 + 0.75 ln(2.9 / 2)
+        // + 0.5 × 0.68 = 2.099, taken by both among 300 and 1,000 waiting items, among 30,000 by
+        // v23 only (2.075 against v22's 2.125). Agreeing 1.4 it scores 1.979: among 30,000 neither.
+        let runnerUp = Seen(distance: 2.9, neighbour: nil, look: 0.8)
+        for (agreement, waiting, v22Takes, v23Takes) in [(1.48, 300, true, true), (1.48, 1_000, true, true), (1.48, 30_000, false, true),
+                                                          (1.4, 1_000, true, true), (1.4, 30_000, false, false)] {
+            let seen = [Seen(distance: 2, neighbour: nil, look: .init(plain: agreement)), runnerUp]
+            #expect((v22.choice(among: seen, runnerUp: 2.9, waiting: waiting) == 0) == v22Takes, "v22, agreement \(agreement), \(waiting) waiting")
+            #expect((v23.choice(among: seen, runnerUp: 2.9, waiting: waiting) == 0) == v23Takes, "v23, agreement \(agreement), \(waiting) waiting")
+        }
+    }
+
     /// Expects `rule` to decide by every number of `base`: steps, neighbours, candidates, metric,
     /// photo floor and the confirmation's weight, ceiling, far distance, thresholds, runner-up
     /// check, lead and loose pieces (what a version changes besides, such as its lookup or its
-    /// search, is checked apart).
-    private func expectSameNumbers(_ rule: MatchingRole.Rule, as base: MatchingRole.Rule) throws {
+    /// search, is checked apart), but for the confirmation's thresholds at `waiting` items and
+    /// more, lower by `amount`.
+    private func expectSameNumbers(_ rule: MatchingRole.Rule, as base: MatchingRole.Rule, thresholdsLoweredBy amount: Double = 0, from waiting: Int = 0) throws {
         #expect(rule.photoFloor == base.photoFloor && rule.candidates == base.candidates && rule.metric == base.metric)
         #expect(rule.steps.map(\.waiting) == base.steps.map(\.waiting) && rule.steps.map(\.thresholds) == base.steps.map(\.thresholds))
         #expect(rule.neighbours?.map(\.waiting) == base.neighbours?.map(\.waiting) && rule.neighbours?.map(\.thresholds) == base.neighbours?.map(\.thresholds))
         let (c, b) = (try #require(rule.confirmation), try #require(base.confirmation))
         #expect(c.weight == b.weight && c.ceiling == b.ceiling && c.far == b.far && c.checksRunnerUp == b.checksRunnerUp && c.loosePieces == b.loosePieces
                 && c.looks == b.looks)
-        #expect(c.thresholds.map(\.waiting) == b.thresholds.map(\.waiting) && c.thresholds.map(\.threshold) == b.thresholds.map(\.threshold))
+        #expect(c.thresholds.map(\.waiting) == b.thresholds.map(\.waiting)
+                && zip(c.thresholds, b.thresholds).allSatisfy { $0.threshold == ($1.waiting >= waiting ? $1.threshold - amount : $1.threshold) })
         #expect(c.lead.map { [$0.gain, $0.usual, $0.limit] } == b.lead.map { [$0.gain, $0.usual, $0.limit] })
     }
 }
