@@ -69,8 +69,8 @@ let usage = """
     when it is the partner, agreement -9 when a photo is missing; - when there are none), and judged
     the same looks as the version judges them (by the product's weighing of the parts from v21 on,
     plainly before): the best candidate's, the runner-up's and each of the others', separated by
-    commas (-9 where there is no look). The last, best, names the best candidate's item (- when there is none). A first line, starting with #,
-    names the columns.
+    commas (-9 where there is no look). The last, best, names the best candidate's item (- when
+    there is none). A first line, starting with #, names the columns.
 
     \(FleetEnvironment.help)
     """

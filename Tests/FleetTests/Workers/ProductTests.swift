@@ -264,9 +264,9 @@ extension MatchingRole.Confirmation {
         // v16 is v15 looking farther, v17 is v16 with a wider lookup among few items, v18 is v17
         // turning items the axis flips leave apart, v19 is v18 matching a set of loose pieces only
         // with as many, v20 is v19 judging such a set more by its photos, v21 is v20 judging each
-        // product's photos by its own weighing, and v22 (the default, also for unknown versions) is
-        // v21 looking at up to five candidates' photos.
-        #expect(MatchingRole.defaultAlgorithm == "v22")
+        // product's photos by its own weighing, v22 is v21 looking at up to five candidates'
+        // photos, and v23 (the default, also for unknown versions) is v22 looser among many waiting items.
+        #expect(MatchingRole.defaultAlgorithm == "v23")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
