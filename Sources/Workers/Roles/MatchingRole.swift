@@ -42,8 +42,9 @@ import Imaging
 /// `v20` is v19 that judges such a set more by its photos and less by its distances
 /// (`Confirmation.looseWeighing`). `v21` is v20 that judges each product's photos by
 /// the product's own weighing of the look's parts (`Confirmation.weighsParts`, `Product.photoWeighing`).
-/// `v22` (default) is v21 that looks at up to five candidates' photos and judges the one lining
-/// up best (`Confirmation.looks`, `Confirmation.choice(among:runnerUp:waiting:)`).
+/// `v22` is v21 that looks at up to five candidates' photos and judges the one lining up best
+/// (`Confirmation.looks`, `Confirmation.choice(among:runnerUp:waiting:)`). `v23` (default) is v22
+/// whose thresholds among a thousand waiting items and more are lower (`Rule.loosened(_:from:)`).
 /// `v6` is v4's metric with a looser rule (0.60, 2.7, alone 2.65) at every size. `v1` to `v3` use
 /// the hand-tuned `Fingerprint.distance(to:)`: `v1` d1 < 0.65 × d2 and d1 < 2.6, `v3` stricter
 /// (0.55), `v2` looser (0.70, 3.0). `v5` looks at the photos themselves (see `Verification`): of

@@ -718,7 +718,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
             if algorithm == "v21" {
                 #expect(outcome == .waiting && matched == nil, "v21 looks at the best and the runner-up only")
             } else {
-                #expect(outcome != .waiting && matched == ["job", "partner"], "v22 takes the third, whose photo lines up best")
+                #expect(outcome != .waiting && matched == ["job", "partner"], "\(algorithm) takes the third, whose photo lines up best")
             }
         }
     }
