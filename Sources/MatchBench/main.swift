@@ -8,7 +8,8 @@ import Workers
 
 let usage = """
     Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v23]
-                       [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE]] [--scatter-buttons]
+                       [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE [--true-outlines-under IOU]]]
+                       [--scatter-buttons]
 
     Measures the matcher on generated photos (PhotoLab: each design photographed twice under
     rotation, scale, lighting, blur, noise, clutter, perspective and JPEG re-encoding). For each
@@ -36,7 +37,10 @@ let usage = """
     --true-outlines fingerprint|photo-check|both takes each photo's item from the true outline
     beside it (NAME.mask.png, white where the item is: ops/other-photos DIR --masks) instead of
     finding it: for the fingerprint, for the mask kept for the photo check, or for both. It tells
-    how much a better segmentation could give before one is written.
+    how much a better segmentation could give before one is written. With --true-outlines-under
+    IOU, only the photos whose found outline overlaps the true one by less than IOU (intersection
+    over union) take it, and their count is printed: the worth of mending gross failures apart
+    from that of a finer outline.
 
     --scatter-buttons photographs each PhotoLab button set's buttons laid out anew for its second
     photo (the same buttons elsewhere, as another owner's set of them would lie: ItemDesign
@@ -171,19 +175,23 @@ struct PhotoDirectory: PhotoSource {
     let fingerprints: [String: Fingerprint]
     let masks: [String: ObjectSegmentation.Mask]
 
-    init(_ path: String, products: ProductCatalog, outlines: PhotoManifest.Outlines) throws {
+    init(_ path: String, products: ProductCatalog, outlines: PhotoManifest.Outlines, overlapUnder: Float?) throws {
         let manifest: PhotoManifest
         do { manifest = try PhotoManifest(directory: path, products: products.names) } catch { throw UsageError("\(error) (--photos DIR)") }
         directory = manifest.directory
         let entries = Dictionary(grouping: manifest.entries, by: \.design)
         self.entries = entries
         let started = ContinuousClock.now
-        let measured: [String: (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask)]
-        do { measured = try manifest.measuringEveryPhoto(outlines: outlines) } catch { throw UsageError("\(error)") }
+        let measured: [String: PhotoManifest.MeasuredPhoto]
+        do { measured = try manifest.measuringEveryPhoto(outlines: outlines, overlapUnder: overlapUnder) } catch { throw UsageError("\(error)") }
         fingerprints = measured.mapValues(\.fingerprint)
         masks = measured.mapValues(\.mask)
         say(String(format: "read and fingerprinted %d photos of %d designs in %@ in %.1f s", manifest.entries.count, entries.count, path,
                    (ContinuousClock.now - started).timeInterval))
+        if let overlapUnder {
+            say(String(format: "true outlines (%@) for the %d photos whose found outline overlaps the true one under %.2f", outlines.rawValue,
+                       measured.values.filter(\.toldOutline).count, overlapUnder))
+        }
     }
 
     func photo(of item: Item) -> ItemPhoto? {
@@ -218,7 +226,7 @@ func photographedItems(_ designs: [ItemDesign], shot: Int, prefix: String, cache
 }
 
 await runTool("match-bench") {
-    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FleetEnvironment.options.union(["sizes", "queries", "seed", "algorithm", "cache", "dump", "photos", "true-outlines"]), flags: ["scatter-buttons"])
+    let arguments = try Arguments(CommandLine.arguments.dropFirst(), options: FleetEnvironment.options.union(["sizes", "queries", "seed", "algorithm", "cache", "dump", "photos", "true-outlines", "true-outlines-under"]), flags: ["scatter-buttons"])
     if arguments.wantsHelp { return say(usage) }
     let environment = try FleetEnvironment(arguments, tool: "match-bench")
     let outlines = try arguments.value("true-outlines").map { name in
@@ -228,11 +236,16 @@ await runTool("match-bench") {
         guard arguments.value("photos") != nil else { throw UsageError("--true-outlines needs --photos DIR with NAME.mask.png beside every photo") }
         return outlines
     } ?? .found
+    let overlapUnder = try arguments.value("true-outlines-under").map { text in
+        guard let limit = Float(text), limit > 0, limit <= 1 else { throw UsageError("--true-outlines-under must be an overlap above 0 and at most 1, not '\(text)'") }
+        guard outlines != .found else { throw UsageError("--true-outlines-under needs --true-outlines WHERE: it says which photos take the true outline") }
+        return limit
+    }
     let scattering = arguments.flag("scatter-buttons")
     if scattering && arguments.value("photos") != nil {
         throw UsageError("--scatter-buttons lays out PhotoLab's button sets anew; for --photos DIR, write the set with ops/other-photos DIR --scatter-buttons")
     }
-    let directory = try arguments.value("photos").map { try PhotoDirectory($0, products: ProductCatalog.standard, outlines: outlines) }
+    let directory = try arguments.value("photos").map { try PhotoDirectory($0, products: ProductCatalog.standard, outlines: outlines, overlapUnder: overlapUnder) }
     let sizes = (arguments.value("sizes") ?? (directory == nil ? "1000,10000,100000" : "\(Int.max)")).split(separator: ",").compactMap { Int($0) }
     let queryCount = try arguments.int("queries", default: 300, range: 10...100_000)
     let seed = UInt64(try arguments.int("seed", default: 1))

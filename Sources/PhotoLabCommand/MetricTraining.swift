@@ -61,7 +61,7 @@ struct MetricTraining {
         }
         let skipped = Set(manifest.entries.map(\.design)).count - designs.count
         if skipped > 0 { say("\(manifest.directory.path): \(skipped) designs left out (not a sock, glove or button set with its holes)") }
-        let measured: [String: (fingerprint: Fingerprint, mask: ObjectSegmentation.Mask)]
+        let measured: [String: PhotoManifest.MeasuredPhoto]
         do { measured = try manifest.measuringEveryPhoto() } catch { throw UsageError("\(error)") }
         return designs.map { ($0.group, (measured[$0.shots[0].file]!.fingerprint, measured[$0.shots[1].file]!.fingerprint)) }
     }

@@ -36,7 +36,8 @@ import Testing
     }
 
     /// `match-bench --true-outlines`: each photo's item taken from the true outline beside it
-    /// (NAME.mask.png) instead of found, for the fingerprint, for the kept mask or for both; a photo
+    /// (NAME.mask.png) instead of found, for the fingerprint, for the kept mask or for both, or
+    /// (`--true-outlines-under`) only where the found one overlaps it by less than a limit; a photo
     /// without one is named in the error, never measured half.
     @Test func trueOutlinesBesideThePhotosStandInForFindingTheItem() throws {
         let sock = try #require(DesignCatalogue.make(count: 20, seed: 2).first { $0.kind == .sock })
@@ -69,5 +70,15 @@ import Testing
         #expect(both["s-0.png"]!.mask.inside == half && both["s-0.png"]!.fingerprint == told)
         #expect(forFingerprint["s-0.png"]!.mask == found["s-0.png"]!.mask && forFingerprint["s-0.png"]!.fingerprint == told)
         #expect(forCheck["s-0.png"]!.mask.inside == half && forCheck["s-0.png"]!.fingerprint == found["s-0.png"]!.fingerprint)
+        #expect(both["s-0.png"]!.toldOutline && !found["s-0.png"]!.toldOutline)
+
+        // `--true-outlines-under`: the true outline only where the found one overlaps it by less.
+        let pairs = zip(found["s-0.png"]!.mask.inside, half)
+        let overlap = Float(pairs.filter { $0 && $1 }.count) / Float(pairs.filter { $0 || $1 }.count)
+        let under = try set.measuringEveryPhoto(outlines: .trueForBoth, overlapUnder: overlap + 0.001)
+        let notUnder = try set.measuringEveryPhoto(outlines: .trueForBoth, overlapUnder: overlap)
+        #expect(under["s-0.png"]!.toldOutline && under["s-0.png"]!.mask.inside == half && under["s-0.png"]!.fingerprint == told)
+        #expect(!notUnder["s-0.png"]!.toldOutline && notUnder["s-0.png"]!.mask == found["s-0.png"]!.mask
+                && notUnder["s-0.png"]!.fingerprint == found["s-0.png"]!.fingerprint)
     }
 }
