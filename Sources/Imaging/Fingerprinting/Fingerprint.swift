@@ -16,13 +16,15 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     /// with the threshold lowered also past a patterned backdrop's tones and past clutter that stands
     /// out far off the centre (`ObjectSegmentation.segment`), 6 (2026-12-05) with the pieces of a set
     /// that lie farther out than the satellites' reach kept when they look like the set's
-    /// (`ObjectSegmentation.likeTheSet`), and clutter found far off the centre left out while the
-    /// threshold is lowered. Fingerprints of
+    /// (`ObjectSegmentation.likeTheSet`) and clutter found far off the centre left out while the
+    /// threshold is lowered, and 8 (2026-12-07; 7 is the unlanded experiment of docs/experiments)
+    /// with the mask grown into an item's parts near the backdrop's colour and the lowered
+    /// threshold's edge measured over rings (`ObjectSegmentation.grown`, `edgeContrast`). Fingerprints of
     /// different methods within one layout compare, a little worse than of one method; the matcher
     /// keeps each item's (`Item.fingerprintMethod`) so that older ones, and those of an older layout,
     /// can be computed again from their photos (`queuectl refingerprint`). Raise it with any change
     /// to the computation.
-    public static let currentMethod = 6
+    public static let currentMethod = 8
     /// Side of the layout grid (cells per axis).
     public static let layoutSide = 6
     /// Chroma bins per axis and relative-lightness bins of the colour histogram.

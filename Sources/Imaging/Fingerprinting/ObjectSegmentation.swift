@@ -10,7 +10,9 @@ import Foundation
 /// far off the centre counted as backdrop meanwhile), except colours of clutter that reaches the
 /// border; gaps are closed, the regions near the centre kept (a button set is several regions; its
 /// pieces farther out are kept when they look like those near the centre), thin bridges to
-/// touching clutter cut, and holes filled. Colour models and a graph cut then refine that first
+/// touching clutter cut, and holes filled. That mask then grows into whatever touches it and
+/// departs from the backdrop by more than the backdrop's noise, with an edge of its own (an item's
+/// parts near the backdrop's colour, `grown`). Colour models and a graph cut then refine that first
 /// mask (`refined`), unless what they find is implausible or under two fifths of it; `refine:
 /// false` gives the first mask alone, for diagnostics.
 public enum ObjectSegmentation {
@@ -83,18 +85,19 @@ public enum ObjectSegmentation {
         let (residual, departures) = backgroundResidual(features, border, w, h)
         // Typical deviation of the backdrop from its smooth model (texture, noise); clutter is the tail.
         let spread = median(of: residual, over: border)
-        var threshold = max(minimumContrast, 3.5 * spread)
+        let strongest = max(minimumContrast, 3.5 * spread)
+        var threshold = strongest
         var mask = firstMask(features, border, residual, threshold, w, h)
+        // A patterned backdrop's other tones (checks, stripes) count as backdrop wherever a threshold
+        // nearer the backdrop's own noise is tried, or they would stand out before the item does.
+        let faint = residualBesideModes(residual, departures, border)
+        let noise = median(of: faint, over: border)
         // An item whose colours depart from a smooth backdrop by less than the minimum contrast (grey
         // buttons on a grey cloth, a pale sock on beige) leaves next to nothing, or only clutter far
         // off the centre that stands out more than it does; then the threshold is lowered step by
         // step towards the backdrop's own noise before the item is taken for missing.
         func missesTheItem(_ mask: Mask) -> Bool { mask.area * 100 < n || offCentre(mask) > farOffCentre }
         if missesTheItem(mask) {
-            // Meanwhile a patterned backdrop's other tones (checks, stripes) count as backdrop, or
-            // they would stand out before the item does.
-            let faint = residualBesideModes(residual, departures, border)
-            let noise = median(of: faint, over: border)
             // What a search that stops at the first mask of 1 % or more finds: it stands unless
             // lowering further found something nearer the centre with a clear edge (not a patch of
             // the backdrop's own noise).
@@ -110,6 +113,14 @@ public enum ObjectSegmentation {
             }
             if let found, mask.area * 100 < n || offCentre(mask) >= offCentre(found)
                 || edgeContrast(mask, faint) < clearEdge * noise { mask = found }
+        }
+        // An item of several colours, one of them near the backdrop's (a grey glove with a dark cuff
+        // on grey cloth, an argyle sock's pale lozenges on beige), leaves only its other parts; the
+        // graph cut, learning the item's colours from them, cannot take in the rest. The mask grows
+        // into what touches it and departs from the backdrop by more than its noise allows.
+        let growing = max(lowestContrast, growingNoise * noise)
+        if growing < threshold, let grown = grown(mask, faint: faint, over: growing, noise: noise, residual: residual, under: strongest, border: border) {
+            mask = grown
         }
         if refine {
             // A refinement that loses most of the first mask has mistaken the item's colours for the backdrop's.
@@ -152,21 +163,50 @@ public enum ObjectSegmentation {
     /// How many times the backdrop's noise an edge found by a lowered threshold must stand out by.
     static let clearEdge: Float = 3
 
-    /// How much `residual` drops across `mask`'s edge: the mean, over pairs of neighbours one inside
-    /// and one outside, of the inside's residual less the outside's.
-    static func edgeContrast(_ mask: Mask, _ residual: [Float]) -> Float {
-        let w = mask.width, h = mask.height
-        var sum: Float = 0, pairs = 0
-        for y in 0..<h {
-            for x in 0..<w where mask.inside[y * w + x] {
-                let p = y * w + x
-                for q in [x > 0 ? p - 1 : -1, x < w - 1 ? p + 1 : -1, y > 0 ? p - w : -1, y < h - 1 ? p + w : -1] where q >= 0 && !mask.inside[q] {
-                    sum += residual[p] - residual[q]; pairs += 1
-                }
-            }
+    /// How much `residual` drops across `mask`'s edge, less twice what it goes on dropping beyond
+    /// it: the mean over the mask's three outermost rings of pixels less the mean over the second
+    /// and third rings outside it (a blur spreading the drop over two or three pixels does not hide
+    /// it), less twice that ring's mean less the mean of the fifth and sixth rings outside (where a
+    /// step has ended, a soft swell of the backdrop's light is still falling). Pixels within
+    /// `excluding` are left out; 0 when a side is then empty.
+    static func edgeContrast(_ mask: Mask, _ residual: [Float], excluding: Mask? = nil) -> Float {
+        let core = morph(morph(morph(mask, erode: true), erode: true), erode: true)
+        let first = dilated(mask, by: 1), third = dilated(first, by: 2), fourth = dilated(third, by: 1), sixth = dilated(fourth, by: 2)
+        var sums: [Float] = [0, 0, 0], counts = [0, 0, 0]
+        for i in residual.indices where excluding?.inside[i] != true {
+            let ring = mask.inside[i] ? (core.inside[i] ? -1 : 0) : third.inside[i] ? (first.inside[i] ? -1 : 1) : sixth.inside[i] && !fourth.inside[i] ? 2 : -1
+            if ring >= 0 { sums[ring] += residual[i]; counts[ring] += 1 }
         }
-        return pairs > 0 ? sum / Float(pairs) : 0
+        guard !counts.contains(0) else { return 0 }
+        let inner = sums[0] / Float(counts[0]), near = sums[1] / Float(counts[1]), far = sums[2] / Float(counts[2])
+        return inner - near - 2 * max(0, near - far)
     }
+
+    /// `mask` grown into the pixels connected to it whose `faint` residual exceeds `low` but whose
+    /// `residual` does not exceed `strong` (those the mask leaves out were left out on purpose:
+    /// clutter colours, bridges cut), cleaned as a first mask is; nil unless that grows it by more
+    /// than a fifth to under half the photo, clear of the border band, with an edge of its own (away
+    /// from `mask`) standing out by `clearEdge` times the backdrop's `noise`: a smooth swell of the
+    /// backdrop's light passes none of that.
+    static func grown(_ mask: Mask, faint: [Float], over low: Float, noise: Float, residual: [Float], under strong: Float, border: [Int]) -> Mask? {
+        let w = mask.width, h = mask.height, n = w * h
+        guard mask.area > 0 else { return nil }
+        var reach = opened(Mask(width: w, height: h, inside: faint.indices.map { mask.inside[$0] || (faint[$0] > low && residual[$0] <= strong) }))
+        for i in reach.inside.indices where mask.inside[i] { reach.inside[i] = true }
+        let (label, regions) = labelledRegions(reach)
+        var touched = [Bool](repeating: false, count: regions.count)
+        for i in mask.inside.indices where mask.inside[i] { touched[label[i]] = true }
+        var out = reach
+        for i in out.inside.indices { out.inside[i] = label[i] >= 0 && touched[label[i]] }
+        out = filledHoles(closed(out, radius: max(2, min(w, h) / 40)))
+        let area = out.area
+        guard area * 5 > mask.area * 6, area * 2 < n, border.filter({ out.inside[$0] }).count * 20 <= border.count,
+              edgeContrast(out, faint, excluding: dilated(mask, by: 4)) >= clearEdge * noise else { return nil }
+        return out
+    }
+
+    /// How many times the backdrop's noise a pixel must depart by for the mask to grow into it.
+    static let growingNoise: Float = 5
 
     /// How far `mask`'s centre of mass lies from the photo's, in half the photo's shorter side.
     static func offCentre(_ mask: Mask) -> Float {

@@ -113,6 +113,32 @@ final class SegmentationTests: XCTestCase {
         XCTAssertGreaterThan(photo.overlapOfFoundItem(), 0.8, "overlap of the found item with the true one")
     }
 
+    /// A glove in a grey a little darker than its cloth's, with a black cuff: at the minimum contrast
+    /// only the cuff stands out, a fifth of the glove and near the centre, so the threshold is not
+    /// lowered. The mask grows from the cuff into the rest of the glove, whose edge stands out from
+    /// the cloth's noise.
+    func testAnItemsPartsNearTheBackdropsColourAreTakenIn() {
+        let glove = { (x: Int, y: Int) in x > 110 && x < 210 && y > 60 && y < 180 }
+        let photo = SyntheticPhoto(item: glove) { x, y in
+            guard glove(x, y) else { return 150 }
+            return y > 156 ? 40 : 134
+        }
+        XCTAssertGreaterThan(photo.overlapOfFoundItem(), 0.8, "overlap of the found glove with the true one")
+    }
+
+    /// A dark box beside a soft patch of brighter light that departs from the backdrop's plane by
+    /// more than its noise and touches the box: the mask does not grow into the patch, whose edge
+    /// fades without standing out.
+    func testTheMaskDoesNotGrowIntoASwellOfLight() {
+        let box = { (x: Int, y: Int) in x > 110 && x < 160 && y > 95 && y < 145 }
+        let photo = SyntheticPhoto(item: box) { x, y in
+            if box(x, y) { return 60 }
+            let r2 = Double((x - 200) * (x - 200) + (y - 120) * (y - 120))
+            return 150 * (1 + 0.15 * exp(-r2 / (2 * 40 * 40)))
+        }
+        XCTAssertGreaterThan(photo.overlapOfFoundItem(), 0.8, "overlap of the found box with the true one")
+    }
+
     /// Five dark buttons: three near the centre, two farther out than satellites reach (0.86 of half
     /// the shorter side), and a paler disc of their size as far out. The two far buttons are kept for
     /// looking like the set; the disc of another shade stays out.
