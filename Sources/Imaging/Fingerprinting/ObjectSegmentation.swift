@@ -172,13 +172,17 @@ public enum ObjectSegmentation {
     static func edgeContrast(_ mask: Mask, _ residual: [Float], excluding: Mask? = nil) -> Float {
         let core = morph(morph(morph(mask, erode: true), erode: true), erode: true)
         let first = dilated(mask, by: 1), third = dilated(first, by: 2), fourth = dilated(third, by: 1), sixth = dilated(fourth, by: 2)
-        var sums: [Float] = [0, 0, 0], counts = [0, 0, 0]
-        for i in residual.indices where excluding?.inside[i] != true {
-            let ring = mask.inside[i] ? (core.inside[i] ? -1 : 0) : third.inside[i] ? (first.inside[i] ? -1 : 1) : sixth.inside[i] && !fourth.inside[i] ? 2 : -1
-            if ring >= 0 { sums[ring] += residual[i]; counts[ring] += 1 }
+        // Each band: the pixels within the first mask and not within the second.
+        var means: [Float] = []
+        for (within, beyond) in [(mask, core), (third, first), (sixth, fourth)] {
+            var sum: Float = 0, count = 0
+            for i in residual.indices where within.inside[i] && !beyond.inside[i] && excluding?.inside[i] != true {
+                sum += residual[i]; count += 1
+            }
+            guard count > 0 else { return 0 }
+            means.append(sum / Float(count))
         }
-        guard !counts.contains(0) else { return 0 }
-        let inner = sums[0] / Float(counts[0]), near = sums[1] / Float(counts[1]), far = sums[2] / Float(counts[2])
+        let (inner, near, far) = (means[0], means[1], means[2])
         return inner - near - 2 * max(0, near - far)
     }
 
