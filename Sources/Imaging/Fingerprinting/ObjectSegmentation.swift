@@ -160,7 +160,8 @@ public enum ObjectSegmentation {
         return sorted[sorted.count / 2]
     }
 
-    /// How many times the backdrop's noise an edge found by a lowered threshold must stand out by.
+    /// How many times the backdrop's noise an edge found by a lowered threshold, or by the growth
+    /// (`grown`), must stand out by.
     static let clearEdge: Float = 3
 
     /// How much `residual` drops across `mask`'s edge, less twice what it goes on dropping beyond
