@@ -189,7 +189,8 @@ public enum ObjectSegmentation {
 
     /// `mask` grown into the pixels connected to it whose `faint` residual exceeds `low` but whose
     /// `residual` does not exceed `strong` (those the mask leaves out were left out on purpose:
-    /// clutter colours, bridges cut), cleaned as a first mask is; nil unless that grows it by more
+    /// clutter colours, bridges cut), opened, closed and its holes filled (the mask's own pixels
+    /// kept through the opening); nil unless that grows it by more
     /// than a fifth to under half the photo, clear of the border band, with an edge of its own (away
     /// from `mask`) standing out by `clearEdge` times the backdrop's `noise`: a smooth swell of the
     /// backdrop's light passes none of that.
