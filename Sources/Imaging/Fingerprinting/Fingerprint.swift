@@ -19,12 +19,14 @@ public struct Fingerprint: Sendable, Codable, Equatable {
     /// (`ObjectSegmentation.likeTheSet`) and clutter found far off the centre left out while the
     /// threshold is lowered, and 8 (2026-12-07; 7 is the unlanded experiment of docs/experiments)
     /// with the mask grown into an item's parts near the backdrop's colour and the lowered
-    /// threshold's edge measured over rings (`ObjectSegmentation.grown`, `edgeContrast`). Fingerprints of
+    /// threshold's edge measured over rings (`ObjectSegmentation.grown`, `edgeContrast`), and 9
+    /// (2026-12-07) with a last round of the graph cut on the working copy before its smoothing
+    /// (`WorkingImage.sharp`, `ObjectSegmentation.sharpFeatures`). Fingerprints of
     /// different methods within one layout compare, a little worse than of one method; the matcher
     /// keeps each item's (`Item.fingerprintMethod`) so that older ones, and those of an older layout,
     /// can be computed again from their photos (`queuectl refingerprint`). Raise it with any change
     /// to the computation.
-    public static let currentMethod = 8
+    public static let currentMethod = 9
     /// Side of the layout grid (cells per axis).
     public static let layoutSide = 6
     /// Chroma bins per axis and relative-lightness bins of the colour histogram.

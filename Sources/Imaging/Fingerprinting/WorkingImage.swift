@@ -12,6 +12,9 @@ struct WorkingImage {
     let height: Int
     /// Planar channels in 0...1.
     var red: [Float], green: [Float], blue: [Float]
+    /// The same before the 3×3 smoothing: a line one working pixel wide (the backdrop between a
+    /// glove's fingers) is still there.
+    let sharp: (red: [Float], green: [Float], blue: [Float])
 
     /// How many photo pixels one working pixel spans along each axis, and the working copy's size,
     /// from the size of the photo `image` shows (so that a photo decoded at a reduced scale gets the
@@ -31,13 +34,14 @@ struct WorkingImage {
         let (scale, w, h) = Self.reduction(of: image)
         width = w
         height = h
-        (red, green, blue) = Self.areaAverage(image, scale: scale, width: w, height: h)
+        sharp = Self.areaAverage(image, scale: scale, width: w, height: h)
+        (red, green, blue) = (Self.boxSmooth(sharp.red, w, h), Self.boxSmooth(sharp.green, w, h), Self.boxSmooth(sharp.blue, w, h))
     }
 
     /// The working copy: each working pixel is the mean of the decoded pixels over the `scale` ×
     /// `scale` photo pixels it stands for (partly covered pixels weighted by their share; with a whole
-    /// number of pixels per working pixel and the photo decoded whole, a plain block mean), then
-    /// smoothed. Never reads past the photo, however thin it is.
+    /// number of pixels per working pixel and the photo decoded whole, a plain block mean). Never
+    /// reads past the photo, however thin it is.
     static func areaAverage(_ image: DecodedImage, scale: Double, width w: Int, height h: Int) -> ([Float], [Float], [Float]) {
         // Decoded pixel i covers photo pixels [i·step, (i+1)·step) along an axis.
         func spans(_ count: Int, decoded: Int, source: Int) -> [[(index: Int, weight: Float)]] {
@@ -75,7 +79,7 @@ struct WorkingImage {
                 }
             }
         }
-        return (boxSmooth(r, w, h), boxSmooth(g, w, h), boxSmooth(b, w, h))
+        return (r, g, b)
     }
 
     /// 3×3 mean, edges clamped: removes sensor noise and JPEG ringing before any decision.

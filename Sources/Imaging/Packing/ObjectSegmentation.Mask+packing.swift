@@ -1,8 +1,8 @@
 extension ObjectSegmentation.Mask {
     /// The method masks are found by now: the fingerprint method that last changed the segmentation
-    /// (`Fingerprint.currentMethod` 8; its method 4 changed what is described, not where the item
+    /// (`Fingerprint.currentMethod` 9; its method 4 changed what is described, not where the item
     /// is), raised with any change to the segmentation. A mask of another method is not read back.
-    public static let currentMethod = 8
+    public static let currentMethod = 9
 
     /// A compact binary form for storage beside the photo (2,405 bytes at 160 × 120): the method as one
     /// byte, width and height as little-endian UInt16, then one bit per pixel, row-major, the lowest
