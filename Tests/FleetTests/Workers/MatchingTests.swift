@@ -807,8 +807,9 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// put them; here the filed photo's fingerprint is blended toward another sock's): beyond v15's
     /// photo floor (3.9), v15 never scores the partner and the item waits. v16 scores candidates
     /// down to e^−5.3 and looks at the best one's photo out to 5.0; the two photos of this sock line
-    /// up well (agreement 1.79), and it matches them. (Not every pair lines up that well: of the
-    /// first four socks of seed 2, whose two photos agree 1.50 to 1.79, two would wait even so, their
+    /// up well (agreement 1.78 under fingerprint method 9's outlines), and it matches them. (Not
+    /// every pair lines up that well: the first four socks of seed 2's two photos agree 1.57 to 1.78
+    /// under method 9; under method 8 they agreed 1.50 to 1.79, and two would have waited, their
     /// score short of v16's threshold at this distance.)
     @Test func v16JudgesAFarPartnerByItsPhoto() async throws {
         let (_, jpeg, moved, query) = try farPair()
@@ -841,7 +842,8 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     }
 
     /// v20 judges a set of loose pieces more by its photos than by its distances. A button set of
-    /// seed 2 (the seventh) whose filed photo's fingerprint is put 4.5 from the query's, alone among
+    /// seed 2 (the seventh; laid over each other whole, its photos agree 1.56 under fingerprint
+    /// method 9's outlines) whose filed photo's fingerprint is put 4.5 from the query's, alone among
     /// few waiting items: its photos line up well enough for v20 (the distance term weighing 0.5,
     /// the threshold 1.75) and not for v19 (0.75 and 1.95), which leaves the item waiting. Alone
     /// at d 4.5 that holds for an agreement between 1.46 and 1.58 (the lead counts its usual 0.15):
@@ -861,10 +863,10 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
 
     /// v21 judges a sock's photos by the sock's own weighing of the look (`Sock.photoWeighing`). The
     /// fourth sock of seed 2, whose filed photo's fingerprint is put 4.5 from the query's, alone
-    /// among few waiting items: its photos line up in pattern better than in colour, and agree 1.50
-    /// plainly (v20) and 1.68 as a sock (v21). Alone at d 4.5 a best candidate is taken when it
-    /// agrees over 1.95 − 0.15 − 0.75 ln(6 / 4.5) = 1.58: v20 leaves the item waiting and v21 matches
-    /// it. A change to the photo check that moves either agreement across 1.58 fails here.
+    /// among few waiting items: its photos line up in pattern better than in colour, and agree 1.57
+    /// plainly (v20) and 1.68 as a sock (v21), under fingerprint method 9's outlines. Alone at d
+    /// 4.5 a best candidate is taken when it agrees over 1.95 − 0.15 − 0.75 ln(6 / 4.5) = 1.58: v20
+    /// leaves the item waiting and v21 matches it. A change to the photo check that moves either agreement across 1.58 fails here.
     @Test func v21JudgesASockByItsOwnWeighingOfThePhotos() async throws {
         let (_, jpeg, filed, query) = try farPair(of: .sock, 3, apart: 4.5)
         for algorithm in ["v20", "v21"] {
