@@ -866,7 +866,8 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// among few waiting items: its photos line up in pattern better than in colour, and agree 1.57
     /// plainly (v20) and 1.68 as a sock (v21), under fingerprint method 9's outlines. Alone at d
     /// 4.5 a best candidate is taken when it agrees over 1.95 − 0.15 − 0.75 ln(6 / 4.5) = 1.58: v20
-    /// leaves the item waiting and v21 matches it. A change to the photo check that moves either agreement across 1.58 fails here.
+    /// leaves the item waiting and v21 matches it. A change to the photo check that moves either
+    /// agreement across 1.58 fails here.
     @Test func v21JudgesASockByItsOwnWeighingOfThePhotos() async throws {
         let (_, jpeg, filed, query) = try farPair(of: .sock, 3, apart: 4.5)
         for algorithm in ["v20", "v21"] {
