@@ -145,6 +145,8 @@ public enum ObjectSegmentation {
             // the outline took a rim of backdrop (mostly shadow) and filled lines of it a pixel wide
             // (between a glove's fingers). A last round on the copy before smoothing puts the outline
             // where the photo has it (on the photos measured, most of those lines still stay filled).
+            // Regions are still judged by the smoothed colours, and the check below judges the
+            // outline after this round: one that fails it falls back to the first mask, as before.
             let sharp = sharpFeatures(of: img, beside: features, departures: departures)
             refinedMask = filledHoles(keepCentralRegions(refined(refinedMask, features: sharp.features, departures: sharp.departures, rounds: 1), colours: features))
             let refinedShare = Float(refinedMask.area) / Float(n)

@@ -1,10 +1,11 @@
 import Foundation
 
 /// A small floating-point copy of a photo (longest side `longSide`), lightly smoothed, that all
-/// fingerprint stages read; its one responsibility is to make the fingerprint independent of camera
-/// resolution. Every photo larger than that is area-averaged to the same long side, so the same scene
-/// taken by a 12-megapixel phone and by a 320-pixel thumbnail gives working copies that differ only by
-/// what the smaller photo could not resolve; a smaller photo is used as it is.
+/// fingerprint stages read (the outline's last round also reads it before smoothing, `sharp`); its
+/// one responsibility is to make the fingerprint independent of camera resolution. Every photo
+/// larger than that is area-averaged to the same long side, so the same scene taken by a
+/// 12-megapixel phone and by a 320-pixel thumbnail gives working copies that differ only by what
+/// the smaller photo could not resolve; a smaller photo is used as it is.
 struct WorkingImage {
     static let longSide = 160
 

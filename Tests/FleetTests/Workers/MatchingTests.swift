@@ -808,9 +808,9 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// photo floor (3.9), v15 never scores the partner and the item waits. v16 scores candidates
     /// down to e^−5.3 and looks at the best one's photo out to 5.0; the two photos of this sock line
     /// up well (agreement 1.78 under fingerprint method 9's outlines), and it matches them. (Not
-    /// every pair lines up that well: the first four socks of seed 2's two photos agree 1.57 to 1.78
-    /// under method 9; under method 8 they agreed 1.50 to 1.79, and two would have waited, their
-    /// score short of v16's threshold at this distance.)
+    /// every pair lines up that well: the two photos of each of the first four socks of seed 2 agree
+    /// 1.57 to 1.78 under method 9, not measured against v16's threshold at this distance; under
+    /// method 8 they agreed 1.50 to 1.79, and two would have waited, their score short of it.)
     @Test func v16JudgesAFarPartnerByItsPhoto() async throws {
         let (_, jpeg, moved, query) = try farPair()
         for algorithm in ["v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23"] {
