@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v23]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v24]
                        [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE [--true-outlines-under IOU]]]
                        [--scatter-buttons]
 
@@ -21,10 +21,10 @@ let usage = """
     ±0.35 points), and milliseconds per match. It also counts the socks and gloves that have twins
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
-    Versions that look at the photos themselves (v5, v11 to v23) get them rendered again (read from the
+    Versions that look at the photos themselves (v5, v11 to v24) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
     keeps that mask beside the photo); the rendering time is printed apart. For versions that
-    weigh what the best candidate has met (v8 to v23), every indexed item first looks around
+    weigh what the best candidate has met (v8 to v24), every indexed item first looks around
     itself as its match job would have (its candidates' scores noted in its neighbours and its own
     in theirs); that survey is timed apart.
 
@@ -59,7 +59,7 @@ let usage = """
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came
-    near), for versions that confirm by the photos (v11 to v23) the plain agreement of the best
+    near), for versions that confirm by the photos (v11 to v24) the plain agreement of the best
     candidate's photo with the query's and its four parts (PhotoAlignment's pattern correlation,
     overlap, chroma and lightness differences, from which ops/choose-rule --weigh-parts replays
     v21's weighing by product; -9 when a photo is missing), and partner_d: -ln of the partner's score
@@ -258,7 +258,7 @@ await runTool("match-bench") {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }
-    // Versions that confirm by the photos (v11 to v23): the dump also has the best candidate's agreement.
+    // Versions that confirm by the photos (v11 to v24): the dump also has the best candidate's agreement.
     let confirmation = rule.confirmation
     let confirming = confirmation != nil
     let dump = try arguments.value("dump").map { path in
@@ -351,7 +351,8 @@ await runTool("match-bench") {
                         if let known = looked[k] { return known }
                         guard scores.count > k, let candidate = candidates.first(where: { $0.id == scores[k].0 }),
                               let own = set.photos.photo(of: query.item), let theirs = set.photos.photo(of: candidate) else { return nil }
-                        let alignment = PhotoAlignment(AlignableItem(image: own.image, mask: own.mask), AlignableItem(image: theirs.image, mask: theirs.mask),
+                        let alignment = PhotoAlignment(AlignableItem(image: own.image, mask: own.mask, detail: confirmation.detail),
+                                                       AlignableItem(image: theirs.image, mask: theirs.mask, detail: confirmation.detail),
                                                        search: confirmation.search, loosePieces: confirmation.loosePieces(for: product))
                         looked[k] = alignment
                         return alignment

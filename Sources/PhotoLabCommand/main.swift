@@ -86,7 +86,8 @@ let usage = """
     mask its upload kept, as the fleet does, and without (the item found again), and laying one
     over the other (PhotoAlignment) with the full coarse search of v11 to v13, the shortlisted
     one of v14 to v17 and the one of v18 to v23 that also turns items the axis flips leave
-    apart, with the agreement each finds, and, when both show two pieces or more (a button set),
+    apart, and that one again on copies at twice the working size (v24), with the agreement each
+    finds, and, when both show two pieces or more (a button set),
     comparing them piece by piece as v15 also does.
 
     resolution takes the second photo of each of N designs (default 6000, seed 2: train-metric's
@@ -391,13 +392,17 @@ func timePhotoCheck(_ first: String, _ second: String, runs: Int) throws {
     let mask = ObjectSegmentation.mask(of: images[0])
     let prepareKept = milliseconds(runs: runs) { AlignableItem(image: images[0], mask: mask) }
     let prepareFound = milliseconds(runs: runs) { AlignableItem(image: images[0]) }
+    let prepareFiner = milliseconds(runs: runs) { AlignableItem(image: images[0], mask: mask, detail: 2) }
     let (a, b) = (AlignableItem(image: images[0]), AlignableItem(image: images[1]))
+    let (fineA, fineB) = (AlignableItem(image: images[0], detail: 2), AlignableItem(image: images[1], detail: 2))
     let full = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .full) }
     let shortlisted = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .shortlisted) }
     let turning = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .turning) }
-    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14 to v17), agreement %.9f; %.1f ms turning as well (v18 to v23), agreement %.9f",
-               prepareKept, prepareFound, runs, full, PhotoAlignment(a, b, search: .full).agreement,
-               shortlisted, PhotoAlignment(a, b, search: .shortlisted).agreement, turning, PhotoAlignment(a, b, search: .turning).agreement))
+    let finer = milliseconds(runs: runs) { PhotoAlignment(fineA, fineB, search: .turning) }
+    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %.1f ms with its kept mask at twice the working size (v24), %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14 to v17), agreement %.9f; %.1f ms turning as well (v18 to v23), agreement %.9f; %.1f ms so at twice the working size (v24), agreement %.9f",
+               prepareKept, prepareFound, prepareFiner, runs, full, PhotoAlignment(a, b, search: .full).agreement,
+               shortlisted, PhotoAlignment(a, b, search: .shortlisted).agreement, turning, PhotoAlignment(a, b, search: .turning).agreement,
+               finer, PhotoAlignment(fineA, fineB, search: .turning).agreement))
     if let pieces = PhotoAlignment(piecesOf: a, b) {
         say(String(format: "piece by piece (how v15 also compares a button set): %.2f ms, agreement %.9f (before the discount)",
                    milliseconds(runs: runs) { PhotoAlignment(piecesOf: a, b) }, pieces.agreement))
@@ -412,7 +417,7 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
     let fingerprints = images.map { Fingerprint(image: $0) }
     let masks = images.map { ObjectSegmentation.maskImage(for: $0) }
     let rule = MatchingRole.rules[MatchingRole.defaultAlgorithm]!
-    let items = images.map { AlignableItem(image: $0) }
+    let items = images.map { AlignableItem(image: $0, detail: rule.confirmation?.detail ?? 1) }
     let alignment = PhotoAlignment(items[0], items[1], search: rule.confirmation?.search ?? .full)
     let distance = LearnedMetric.standard.distance(fingerprints[0], fingerprints[1])
     let (few, many) = (rule.neighbourThresholds(waiting: 0) ?? rule.thresholds(waiting: 0), rule.neighbourThresholds(waiting: nil) ?? rule.thresholds(waiting: nil))

@@ -19,8 +19,9 @@ struct WorkingImage {
 
     /// How many photo pixels one working pixel spans along each axis, and the working copy's size,
     /// from the size of the photo `image` shows (so that a photo decoded at a reduced scale gets the
-    /// same working copy, up to the decoder's filter).
-    static func reduction(of image: DecodedImage) -> (scale: Double, width: Int, height: Int) {
+    /// same working copy, up to the decoder's filter); `longSide` another long side than the
+    /// working copy's (the photo check's finer copy, `AlignableItem`).
+    static func reduction(of image: DecodedImage, longSide: Int = longSide) -> (scale: Double, width: Int, height: Int) {
         let long = max(image.sourceWidth, image.sourceHeight)
         guard long > longSide else { return (1, image.sourceWidth, image.sourceHeight) }
         return (Double(long) / Double(longSide), max(1, image.sourceWidth * longSide / long), max(1, image.sourceHeight * longSide / long))
@@ -31,8 +32,9 @@ struct WorkingImage {
         return (r.width, r.height)
     }
 
-    init(_ image: DecodedImage) {
-        let (scale, w, h) = Self.reduction(of: image)
+    /// The working copy of `image`, or a copy of it with another long side (`reduction(of:longSide:)`).
+    init(_ image: DecodedImage, longSide: Int = longSide) {
+        let (scale, w, h) = Self.reduction(of: image, longSide: longSide)
         width = w
         height = h
         sharp = Self.areaAverage(image, scale: scale, width: w, height: h)

@@ -78,13 +78,15 @@ extension PhotoAlignment {
                               lightDifference: abs(difference.x))
     }
 
-    /// The pieces of `item`'s mask (`ObjectSegmentation.discs(in:)`), the largest first, each sampled
-    /// on rings around its centre out to its radius.
+    /// The pieces of `item`'s outline (`ObjectSegmentation.discs(in:)`, at the working size whatever
+    /// the copy sampled), the largest first, each sampled on rings around its centre out to its radius.
     static func pieces(of item: AlignableItem) -> [Piece] {
-        let mask = ObjectSegmentation.Mask(width: item.width, height: item.height, inside: item.planes.map { $0.x > 0.5 })
         let spokes = pieceSpokes, rings = pieceRings
-        return ObjectSegmentation.discs(in: mask).map { disc in
-            let (cx, cy, radius) = (disc.x, disc.y, disc.radius)
+        // Working pixels to the copy's (pixel centres at whole numbers).
+        let (sx, sy) = (Float(item.width) / Float(item.outline.width), Float(item.height) / Float(item.outline.height))
+        let finer = (item.width, item.height) != (item.outline.width, item.outline.height)
+        return ObjectSegmentation.discs(in: item.outline).map { disc in
+            let (cx, cy, radius) = finer ? ((disc.x + 0.5) * sx - 0.5, (disc.y + 0.5) * sy - 0.5, disc.radius * sx) : (disc.x, disc.y, disc.radius)
             var samples: [SIMD3<Float>] = []
             samples.reserveCapacity(rings * spokes)
             item.planes.withUnsafeBufferPointer { p in

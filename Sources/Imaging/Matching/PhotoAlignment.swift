@@ -1,9 +1,10 @@
 import Foundation
 
 /// The item of one photo, ready to be laid over the item of another (see `PhotoAlignment`): its
-/// working image as interleaved (mask, relative lightness, chroma, chroma) samples and the affine map
-/// from its canonical frame to pixels.
+/// working image (or a finer copy, `detail`) as interleaved (mask, relative lightness, chroma,
+/// chroma) samples and the affine map from its canonical frame to pixels.
 public struct AlignableItem: Sendable {
+    /// The size of the copy sampled: the working copy's, or `detail` times it.
     let width: Int, height: Int
     /// Per pixel: mask (0 or 1), lightness relative to the item's bright level (at most 1.3), and the
     /// two chroma values doubled so that colour weighs like lightness.
@@ -17,28 +18,51 @@ public struct AlignableItem: Sendable {
     /// Whether the item has no clear axis (nearly round, or a group of buttons, whose axis depends on
     /// how they happened to lie).
     let turnsFreely: Bool
+    /// The item's outline at the working size, whatever the copy's size (its pieces are found in it,
+    /// `PhotoAlignment.pieces(of:)`).
+    let outline: ObjectSegmentation.Mask
 
     /// The item of `image`, found where `mask` says (as `Fingerprint.measuring` found it) or, without
-    /// a mask of the image's working size, found again.
-    public init(image: DecodedImage, mask given: ObjectSegmentation.Mask? = nil) {
+    /// a mask of the image's working size, found again. `detail` is how many times the working
+    /// size the copy sampled is along each side: 1, the working copy (v11 to v23); 2 (v24), a copy
+    /// of the photo at twice the working size, which its 3 × 3 smoothing blurs half as far, so that
+    /// a pattern the working copy smears (an item photographed small) is still there. The item's
+    /// outline, frame and axis stay the working size's, each outline pixel standing for `detail` ×
+    /// `detail` of the finer copy's; a photo smaller than the finer copy is sampled as it is.
+    public init(image: DecodedImage, mask given: ObjectSegmentation.Mask? = nil, detail: Int = 1) {
+        precondition(detail >= 1, "the copy sampled is at least the working copy")
         let img = WorkingImage(image)
         let mask = given.flatMap { $0.fits(image) ? $0 : nil } ?? ObjectSegmentation.segment(img)
         let frame = CanonicalFrame(mask)
-        width = img.width; height = img.height
-        let n = width * height
-        let bright = ColourSpace.brightLevel(ofSorted: (0..<n).filter { mask.inside[$0] }
-            .map { ColourSpace.intensity(img.red[$0], img.green[$0], img.blue[$0]) }.sorted())
-        planes = (0..<n).map { i in
-            let (c1, c2) = ColourSpace.chroma(img.red[i], img.green[i], img.blue[i])
-            return SIMD4(mask.inside[i] ? 1 : 0, min(1.3, ColourSpace.intensity(img.red[i], img.green[i], img.blue[i]) / bright), 2 * c1, 2 * c2)
+        let copy = detail == 1 ? img : WorkingImage(image, longSide: WorkingImage.longSide * detail)
+        let (w, h) = (copy.width, copy.height)
+        (width, height) = (w, h)
+        let finer = (w, h) != (img.width, img.height)
+        // Working pixels per pixel of the copy, along each axis (1 / detail unless the photo is smaller).
+        let (sx, sy) = (Float(img.width) / Float(w), Float(img.height) / Float(h))
+        let inside = !finer ? mask.inside : (0..<(w * h)).map { i in
+            let x = min(img.width - 1, Int((Float(i % w) + 0.5) * sx)), y = min(img.height - 1, Int((Float(i / w) + 0.5) * sy))
+            return mask.inside[y * img.width + x]
         }
-        map = Self.map(of: frame)
-        evenMap = Self.map(of: frame.evenlyScaled(1))
+        let n = w * h
+        let bright = ColourSpace.brightLevel(ofSorted: (0..<n).filter { inside[$0] }
+            .map { ColourSpace.intensity(copy.red[$0], copy.green[$0], copy.blue[$0]) }.sorted())
+        planes = (0..<n).map { i in
+            let (c1, c2) = ColourSpace.chroma(copy.red[i], copy.green[i], copy.blue[i])
+            return SIMD4(inside[i] ? 1 : 0, min(1.3, ColourSpace.intensity(copy.red[i], copy.green[i], copy.blue[i]) / bright), 2 * c1, 2 * c2)
+        }
+        // The frame's maps from working pixels to the copy's (pixel centres at whole numbers).
+        func scaled(_ m: [Float]) -> [Float] {
+            !finer ? m : [(m[0] + 0.5) / sx - 0.5, m[1] / sx, m[2] / sx, (m[3] + 0.5) / sy - 0.5, m[4] / sy, m[5] / sy]
+        }
+        map = scaled(Self.map(of: frame))
+        evenMap = scaled(Self.map(of: frame.evenlyScaled(1)))
         turnsFreely = frame.axisConfidence(of: mask) == 0
+        outline = mask
     }
 
     private init(_ item: AlignableItem, map: [Float]) {
-        (width, height, planes, self.map, evenMap, turnsFreely) = (item.width, item.height, item.planes, map, item.evenMap, item.turnsFreely)
+        (width, height, planes, self.map, evenMap, turnsFreely, outline) = (item.width, item.height, item.planes, map, item.evenMap, item.turnsFreely, item.outline)
     }
 
     /// The same item in its evenly scaled frame.

@@ -24,14 +24,18 @@ struct PhotoVerifier {
     /// The discount on comparing the item's pieces one by one, for a product whose pieces lie loose
     /// under a version that does (`Confirmation.loosePieces`); nil: the photos are laid over each other only.
     let loosePieces: Float?
+    /// How finely the photos are sampled (the version's `Confirmation.detail`, `AlignableItem`).
+    let detail: Int
     private var prepared: [String: AlignableItem] = [:]
 
-    init(_ verification: MatchingRole.Verification?, query: Item, photos: (any PhotoSource)?, search: PhotoAlignment.Search, loosePieces: Float?) {
+    init(_ verification: MatchingRole.Verification?, query: Item, photos: (any PhotoSource)?, search: PhotoAlignment.Search, loosePieces: Float?,
+         detail: Int = 1) {
         self.verification = verification
         self.query = query
         self.photos = photos
         self.search = search
         self.loosePieces = loosePieces
+        self.detail = detail
     }
 
     /// The verdict on `scored` (candidates with their photo similarity, most similar first). Items
@@ -62,7 +66,7 @@ struct PhotoVerifier {
     /// Each of `candidates`' photos laid over the job's own, or nil when a photo is missing; read,
     /// prepared and laid over each other on a photo-work thread (`PhotoWork`).
     private mutating func looks(at candidates: [Item]) async -> [PhotoAlignment]? {
-        let (query, photos, known, search, loosePieces) = (query, photos, prepared, search, loosePieces)
+        let (query, photos, known, search, loosePieces, detail) = (query, photos, prepared, search, loosePieces, detail)
         let looked = await PhotoWork.run { () -> (prepared: [String: AlignableItem], looks: [PhotoAlignment]?) in
             var prepared = known
             func alignable(_ item: Item) -> AlignableItem? {
@@ -72,7 +76,7 @@ struct PhotoVerifier {
                 let kept = photo.mask.flatMap { $0.fits(photo.image) ? $0 : nil }
                 let mask = kept ?? ObjectSegmentation.mask(of: photo.image)
                 if kept == nil { photos.keep(mask, for: item) }
-                let alignable = AlignableItem(image: photo.image, mask: mask)
+                let alignable = AlignableItem(image: photo.image, mask: mask, detail: detail)
                 prepared[item.id] = alignable
                 return alignable
             }

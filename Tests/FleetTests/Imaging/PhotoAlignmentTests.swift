@@ -223,4 +223,42 @@ import Testing
         // Zeroed bytes of the right length (a file after a crash) mark no item: refused.
         #expect(throws: MaskPackingError.self) { try ObjectSegmentation.Mask(packed: Array(packed[0..<5]) + Array(repeating: 0, count: packed.count - 5)) }
     }
+
+    /// v24 samples a copy of each photo at twice the working size. The copy's frame must be the
+    /// working copy's carried over: the same photo at both sizes lines up with itself (a map left
+    /// in working pixels would lay the item at half its size), and the sock of the first test
+    /// still agrees with its own other photo clearly better than with its near miss.
+    @Test func aFinerCopyLinesUpAsTheWorkingCopyDoes() throws {
+        let designs = DesignCatalogue.make(count: 208, seed: 2)
+        let sock = designs[11], nearMiss = designs[207]
+        let photo = Photographer.photograph(sock, shot: 1, seed: 2).image
+        let working = AlignableItem(image: photo), finer = AlignableItem(image: photo, detail: 2)
+        #expect(finer.width == 2 * working.width && finer.height == 2 * working.height)
+        let itself = PhotoAlignment(working, finer, search: .turning)
+        #expect(itself.overlap > 0.95 && itself.patternCorrelation > 0.85, "\(itself)")
+        func item(_ design: ItemDesign, shot: Int) -> AlignableItem {
+            AlignableItem(image: Photographer.photograph(design, shot: shot, seed: 2).image, detail: 2)
+        }
+        let same = PhotoAlignment(finer, item(sock, shot: 0), search: .turning)
+        let other = PhotoAlignment(finer, item(nearMiss, shot: 0), search: .turning)
+        #expect(same.agreement > other.agreement + 0.2, "\(same) \(other)")
+        #expect(same.overlap > 0.7)
+    }
+
+    /// A photo smaller than the finer copy (here a third of the usual photo's size, under the
+    /// working size itself) is sampled as it is: the same pixels as the working copy's.
+    @Test func aSmallPhotoIsSampledAsItIs() throws {
+        let photo = Photographer.photograph(DesignCatalogue.make(count: 12, seed: 2)[11], shot: 1, seed: 2).image
+        let (w, h) = (photo.width / 3, photo.height / 3)
+        try #require(max(w, h) < WorkingImage.longSide)
+        let channels = photo.layout.channels
+        let pixels = (0..<(w * h * channels)).map { k in
+            let (i, c) = (k / channels, k % channels)
+            return photo.pixels[((i / w) * 3 * photo.width + (i % w) * 3) * channels + c]
+        }
+        let small = DecodedImage(width: w, height: h, layout: photo.layout, pixels: pixels)
+        let working = AlignableItem(image: small), finer = AlignableItem(image: small, detail: 2)
+        #expect(finer.width == w && finer.height == h)
+        #expect(finer.planes == working.planes && finer.map == working.map)
+    }
 }

@@ -265,7 +265,8 @@ extension MatchingRole.Confirmation {
         // turning items the axis flips leave apart, v19 is v18 matching a set of loose pieces only
         // with as many, v20 is v19 judging such a set more by its photos, v21 is v20 judging each
         // product's photos by its own weighing, v22 is v21 looking at up to five candidates'
-        // photos, and v23 (the default, also for unknown versions) is v22 looser among many waiting items.
+        // photos, and v23 (the default, also for unknown versions) is v22 looser among many waiting
+        // items; v24, not the default, is v23 looking at the photos in more detail.
         #expect(MatchingRole.defaultAlgorithm == "v23")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
@@ -602,6 +603,17 @@ extension MatchingRole.Confirmation {
             #expect((v22.choice(among: seen, runnerUp: 2.9, waiting: waiting) == 0) == v22Takes, "v22, agreement \(agreement), \(waiting) waiting")
             #expect((v23.choice(among: seen, runnerUp: 2.9, waiting: waiting) == 0) == v23Takes, "v23, agreement \(agreement), \(waiting) waiting")
         }
+    }
+
+    /// v24 is v23 laying over each other copies of the photos at twice the working size
+    /// (`Confirmation.detail`), with every threshold 0.025 lower. Every other number is v23's.
+    @Test func v24LooksInDetailWithLowerThresholds() throws {
+        let v23Rule = try #require(MatchingRole.rules["v23"]), v24Rule = try #require(MatchingRole.rules["v24"])
+        try expectSameNumbers(v24Rule, as: v23Rule, thresholdsLoweredBy: 0.025)
+        let v23 = try #require(v23Rule.confirmation), v24 = try #require(v24Rule.confirmation)
+        #expect(v23.detail == 1 && v24.detail == 2)
+        #expect(v24.weighsParts && v24.search == v23.search && v24.looseWeighing == v23.looseWeighing)
+        #expect(MatchingRole.rules.filter { $0.key != "v24" }.allSatisfy { ($0.value.confirmation?.detail ?? 1) == 1 })
     }
 
     /// Expects `rule` to decide by every number of `base`: steps, neighbours, candidates, metric,
