@@ -83,10 +83,9 @@ extension PhotoAlignment {
     static func pieces(of item: AlignableItem) -> [Piece] {
         let spokes = pieceSpokes, rings = pieceRings
         // Working pixels to the copy's (pixel centres at whole numbers).
-        let (sx, sy) = (Float(item.width) / Float(item.outline.width), Float(item.height) / Float(item.outline.height))
-        let finer = (item.width, item.height) != (item.outline.width, item.outline.height)
+        let k = item.copyScale
         return ObjectSegmentation.discs(in: item.outline).map { disc in
-            let (cx, cy, radius) = finer ? ((disc.x + 0.5) * sx - 0.5, (disc.y + 0.5) * sy - 0.5, disc.radius * sx) : (disc.x, disc.y, disc.radius)
+            let (cx, cy, radius) = k == 1 ? (disc.x, disc.y, disc.radius) : ((disc.x + 0.5) * k - 0.5, (disc.y + 0.5) * k - 0.5, disc.radius * k)
             var samples: [SIMD3<Float>] = []
             samples.reserveCapacity(rings * spokes)
             item.planes.withUnsafeBufferPointer { p in

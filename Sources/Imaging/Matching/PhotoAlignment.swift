@@ -21,6 +21,9 @@ public struct AlignableItem: Sendable {
     /// The item's outline at the working size, whatever the copy's size (its pieces are found in it,
     /// `PhotoAlignment.pieces(of:)`).
     let outline: ObjectSegmentation.Mask
+    /// Pixels of the copy sampled per working pixel along each axis: 1 for the working copy itself,
+    /// `detail` for a photo large enough, less for a smaller one (sampled as it is).
+    let copyScale: Float
 
     /// The item of `image`, found where `mask` says (as `Fingerprint.measuring` found it) or, without
     /// a mask of the image's working size, found again. `detail` is how many times the working
@@ -37,11 +40,13 @@ public struct AlignableItem: Sendable {
         let copy = detail == 1 ? img : WorkingImage(image, longSide: WorkingImage.longSide * detail)
         let (w, h) = (copy.width, copy.height)
         (width, height) = (w, h)
-        let finer = (w, h) != (img.width, img.height)
-        // Working pixels per pixel of the copy, along each axis (1 / detail unless the photo is smaller).
-        let (sx, sy) = (Float(img.width) / Float(w), Float(img.height) / Float(h))
+        // The two copies' photo pixels per pixel, one for both axes (not their sizes' ratio, which
+        // whole-pixel sizes round).
+        let k = detail == 1 ? 1 : Float(WorkingImage.reduction(of: image).scale / WorkingImage.reduction(of: image, longSide: WorkingImage.longSide * detail).scale)
+        copyScale = k
+        let finer = k != 1
         let inside = !finer ? mask.inside : (0..<(w * h)).map { i in
-            let x = min(img.width - 1, Int((Float(i % w) + 0.5) * sx)), y = min(img.height - 1, Int((Float(i / w) + 0.5) * sy))
+            let x = min(img.width - 1, Int((Float(i % w) + 0.5) / k)), y = min(img.height - 1, Int((Float(i / w) + 0.5) / k))
             return mask.inside[y * img.width + x]
         }
         let n = w * h
@@ -53,7 +58,7 @@ public struct AlignableItem: Sendable {
         }
         // The frame's maps from working pixels to the copy's (pixel centres at whole numbers).
         func scaled(_ m: [Float]) -> [Float] {
-            !finer ? m : [(m[0] + 0.5) / sx - 0.5, m[1] / sx, m[2] / sx, (m[3] + 0.5) / sy - 0.5, m[4] / sy, m[5] / sy]
+            !finer ? m : [(m[0] + 0.5) * k - 0.5, m[1] * k, m[2] * k, (m[3] + 0.5) * k - 0.5, m[4] * k, m[5] * k]
         }
         map = scaled(Self.map(of: frame))
         evenMap = scaled(Self.map(of: frame.evenlyScaled(1)))
@@ -62,7 +67,8 @@ public struct AlignableItem: Sendable {
     }
 
     private init(_ item: AlignableItem, map: [Float]) {
-        (width, height, planes, self.map, evenMap, turnsFreely, outline) = (item.width, item.height, item.planes, map, item.evenMap, item.turnsFreely, item.outline)
+        (width, height, planes, self.map, evenMap, turnsFreely, outline, copyScale) =
+            (item.width, item.height, item.planes, map, item.evenMap, item.turnsFreely, item.outline, item.copyScale)
     }
 
     /// The same item in its evenly scaled frame.

@@ -806,7 +806,7 @@ public struct MatchingRole: Sendable {
         // replays of a temporary build's dumps, each of the five independent sets measured took as
         // many pairs as v23 or more with as many false matches or fewer. Not the default: live it
         // took 18 more pairs than v23 with 2 fewer false matches over those five sets (photos 640
-        // and 1,024 pixels long), but fewer on PhotoLab's (320 to 400 pixels long: 88 of 300
+        // to 1,024 pixels long), but fewer on PhotoLab's (320 to 400 pixels long: 88 of 300
         // against 94 among 101,024 items, with 7 false matches of 600 either way), and a match there
         // took 259 ms against 82 among 643, a ratio over the target's 3 (README, "v24").
         "v24": v23Rule.lookingInDetail(2).loosened(0.025, from: 0),

@@ -248,17 +248,35 @@ import Testing
     /// A photo smaller than the finer copy (here a third of the usual photo's size, under the
     /// working size itself) is sampled as it is: the same pixels as the working copy's.
     @Test func aSmallPhotoIsSampledAsItIs() throws {
-        let photo = Photographer.photograph(DesignCatalogue.make(count: 12, seed: 2)[11], shot: 1, seed: 2).image
-        let (w, h) = (photo.width / 3, photo.height / 3)
-        try #require(max(w, h) < WorkingImage.longSide)
-        let channels = photo.layout.channels
+        let small = reduced(Photographer.photograph(DesignCatalogue.make(count: 12, seed: 2)[11], shot: 1, seed: 2).image, by: 3)
+        try #require(max(small.width, small.height) < WorkingImage.longSide)
+        let working = AlignableItem(image: small), finer = AlignableItem(image: small, detail: 2)
+        #expect(finer.width == small.width && finer.height == small.height && finer.copyScale == 1)
+        #expect(finer.planes == working.planes && finer.map == working.map)
+    }
+
+    /// A photo between the working size and twice it (three quarters of the usual photo's size) is
+    /// also sampled as it is, each working pixel standing for its long side / 160 of its pixels:
+    /// it still lines up with its own working copy.
+    @Test func aPhotoUnderTwiceTheWorkingSizeLinesUpWithItsWorkingCopy() throws {
+        let photo = reduced(Photographer.photograph(DesignCatalogue.make(count: 12, seed: 2)[11], shot: 1, seed: 2).image, by: 4.0 / 3)
+        let long = max(photo.width, photo.height)
+        try #require(long > WorkingImage.longSide && long < 2 * WorkingImage.longSide)
+        let working = AlignableItem(image: photo), finer = AlignableItem(image: photo, detail: 2)
+        #expect(finer.width == photo.width && finer.height == photo.height)
+        #expect(abs(finer.copyScale - Float(long) / Float(WorkingImage.longSide)) < 1e-5)
+        let itself = PhotoAlignment(working, finer, search: .turning)
+        #expect(itself.overlap > 0.95 && itself.patternCorrelation > 0.85, "\(itself)")
+    }
+
+    /// `photo` made `factor` times smaller along each side, each pixel the nearest one's.
+    private func reduced(_ photo: DecodedImage, by factor: Double) -> DecodedImage {
+        let (w, h, channels) = (Int(Double(photo.width) / factor), Int(Double(photo.height) / factor), photo.layout.channels)
         let pixels = (0..<(w * h * channels)).map { k in
             let (i, c) = (k / channels, k % channels)
-            return photo.pixels[((i / w) * 3 * photo.width + (i % w) * 3) * channels + c]
+            let (x, y) = (min(photo.width - 1, Int(Double(i % w) * factor)), min(photo.height - 1, Int(Double(i / w) * factor)))
+            return photo.pixels[(y * photo.width + x) * channels + c]
         }
-        let small = DecodedImage(width: w, height: h, layout: photo.layout, pixels: pixels)
-        let working = AlignableItem(image: small), finer = AlignableItem(image: small, detail: 2)
-        #expect(finer.width == w && finer.height == h)
-        #expect(finer.planes == working.planes && finer.map == working.map)
+        return DecodedImage(width: w, height: h, layout: photo.layout, pixels: pixels)
     }
 }
