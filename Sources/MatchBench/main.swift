@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v24]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v25]
                        [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE [--true-outlines-under IOU]]]
                        [--scatter-buttons]
 
@@ -21,10 +21,10 @@ let usage = """
     ±0.35 points), and milliseconds per match. It also counts the socks and gloves that have twins
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
-    Versions that look at the photos themselves (v5, v11 to v24) get them rendered again (read from the
+    Versions that look at the photos themselves (v5, v11 to v25) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
     keeps that mask beside the photo); the rendering time is printed apart. For versions that
-    weigh what the best candidate has met (v8 to v24), every indexed item first looks around
+    weigh what the best candidate has met (v8 to v25), every indexed item first looks around
     itself as its match job would have (its candidates' scores noted in its neighbours and its own
     in theirs); that survey is timed apart.
 
@@ -59,8 +59,9 @@ let usage = """
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came
-    near), for versions that confirm by the photos (v11 to v24) the plain agreement of the best
-    candidate's photo with the query's and its four parts (PhotoAlignment's pattern correlation,
+    near), for versions that confirm by the photos (v11 to v25) the plain agreement of the best
+    candidate's photo with the query's (from v25 less what the whole item's correlation counts
+    against it, as the version measures leads) and its four parts (PhotoAlignment's pattern correlation,
     overlap, chroma and lightness differences, from which ops/choose-rule --weigh-parts replays
     v21's weighing by product; -9 when a photo is missing), and partner_d: -ln of the partner's score
     whether or not the index found it (-1 for a design that is not indexed, inf when the partner
@@ -258,7 +259,7 @@ await runTool("match-bench") {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }
-    // Versions that confirm by the photos (v11 to v24): the dump also has the best candidate's agreement.
+    // Versions that confirm by the photos (v11 to v25): the dump also has the best candidate's agreement.
     let confirmation = rule.confirmation
     let confirming = confirmation != nil
     let dump = try arguments.value("dump").map { path in
@@ -357,24 +358,26 @@ await runTool("match-bench") {
                         looked[k] = alignment
                         return alignment
                     }
-                    // The plain agreement for every version (v21's weighing is the product's, replayed from the parts).
+                    // Every look as the version counts it, plainly and judged (v21's weighing is the
+                    // product's; v25 counts the whole item's correlation in both).
+                    let judging = confirmation.judging(product)
+                    func plain(_ k: Int) -> String? { look(k).map { String(format: "%.4f", judging.look($0).plain) } }
                     agreement = look(0).map {
-                        String(format: " %.4f %.4f %.4f %.4f %.4f", $0.agreement, $0.patternCorrelation, $0.overlap, $0.chromaDifference, $0.lightDifference)
+                        " \(plain(0)!)" + String(format: " %.4f %.4f %.4f %.4f", $0.patternCorrelation, $0.overlap, $0.chromaDifference, $0.lightDifference)
                     } ?? " -9 -9 -9 -9 -9"
                     // The runner-up is looked at only within the confirmation's ceiling, as a match would.
                     let ceiling = confirmation.ceiling
                     let secondWithin = scores.count > 1 && -log(scores[1].1) < ceiling
-                    let second = secondWithin ? look(1).map { String(format: "%.4f", $0.agreement) } : nil
+                    let second = secondWithin ? plain(1) : nil
                     runnerUp = " \(scores.count > 1 && scores[1].0 == query.partner ? 1 : 0) \(second ?? "-9") \(neighbourDistance(1))"
                     // The third to fifth candidates within the ceiling, each as partner:d:agreement:dn.
                     let within = (2..<max(2, min(5, scores.count))).filter { -log(scores[$0].1) < ceiling }
                     let others = within.map { k in
-                        "\(scores[k].0 == query.partner ? 1 : 0):\(d(k)):\(look(k).map { String(format: "%.4f", $0.agreement) } ?? "-9"):\(neighbourDistance(k))"
+                        "\(scores[k].0 == query.partner ? 1 : 0):\(d(k)):\(plain(k) ?? "-9"):\(neighbourDistance(k))"
                     }
                     runnerUp += " \(others.isEmpty ? "-" : others.joined(separator: ","))"
                     // The same looks as the version judges them (the product's weighing of the parts, v21 on).
-                    let parts = confirmation.judging(product).parts
-                    func judged(_ k: Int) -> String { look(k).map { String(format: "%.4f", parts.agreement(of: $0)) } ?? "-9" }
+                    func judged(_ k: Int) -> String { look(k).map { String(format: "%.4f", judging.look($0).judged) } ?? "-9" }
                     runnerUp += " " + ([judged(0), secondWithin ? judged(1) : "-9"] + within.map(judged)).joined(separator: ",")
                 }
                 // How far the partner is, whether or not the index found it: a miss by the index and a miss

@@ -85,7 +85,7 @@ let usage = """
     besides reading and decoding the two photos: preparing a photo for it (AlignableItem) with the
     mask its upload kept, as the fleet does, and without (the item found again), and laying one
     over the other (PhotoAlignment) with the full coarse search of v11 to v13, the shortlisted
-    one of v14 to v17 and the one of v18 to v23 that also turns items the axis flips leave
+    one of v14 to v17 and the one of v18 to v23 (and v25) that also turns items the axis flips leave
     apart, and that one again on copies at twice the working size (v24), with the agreement each
     finds, and, when both show two pieces or more (a button set),
     comparing them piece by piece as v15 also does.
@@ -399,7 +399,7 @@ func timePhotoCheck(_ first: String, _ second: String, runs: Int) throws {
     let shortlisted = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .shortlisted) }
     let turning = milliseconds(runs: runs) { PhotoAlignment(a, b, search: .turning) }
     let finer = milliseconds(runs: runs) { PhotoAlignment(fineA, fineB, search: .turning) }
-    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %.1f ms with its kept mask at twice the working size (v24), %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14 to v17), agreement %.9f; %.1f ms turning as well (v18 to v23), agreement %.9f; %.1f ms so at twice the working size (v24), agreement %.9f",
+    say(String(format: "photo check: %.1f ms to prepare a decoded photo with its kept mask (AlignableItem), %.1f ms finding the item again, %.1f ms with its kept mask at twice the working size (v24), %d runs each; to lay one over the other (PhotoAlignment): %.1f ms with the full search (v11 to v13), agreement %.9f; %.1f ms shortlisted (v14 to v17), agreement %.9f; %.1f ms turning as well (v18 to v23, v25), agreement %.9f; %.1f ms so at twice the working size (v24), agreement %.9f",
                prepareKept, prepareFound, prepareFiner, runs, full, PhotoAlignment(a, b, search: .full).agreement,
                shortlisted, PhotoAlignment(a, b, search: .shortlisted).agreement, turning, PhotoAlignment(a, b, search: .turning).agreement,
                finer, PhotoAlignment(fineA, fineB, search: .turning).agreement))
@@ -431,8 +431,8 @@ func compare(_ first: String, _ second: String, writingTo output: String?) throw
         let inside = mask.pixels.filter { $0 > 127 }.count
         say(String(format: "item found in %.1f %% of %@ (%dx%d working size)", 100 * Double(inside) / Double(mask.pixels.count), path, mask.width, mask.height))
     }
-    say(String(format: "photo check: pattern correlation %.3f, mask overlap %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f",
-               alignment.patternCorrelation, alignment.overlap, alignment.chromaDifference, alignment.lightDifference, alignment.agreement))
+    say(String(format: "photo check: pattern correlation %.3f, mask overlap %.3f, chroma difference %.3f, lightness difference %.3f, agreement %.3f; the pattern correlated over the whole item at once %.3f (v25 counts it)",
+               alignment.patternCorrelation, alignment.overlap, alignment.chromaDifference, alignment.lightDifference, alignment.agreement, alignment.itemCorrelation))
     let pieces = PhotoAlignment(piecesOf: items[0], items[1])
     // For a button set, the better of the two looks, the piece look less the version's discount.
     let setLook = pieces.flatMap { p in rule.confirmation?.loosePieces(for: ButtonSet()).map { Double(max(alignment.agreement, p.agreement - $0)) } }

@@ -27,7 +27,7 @@ public struct AlignableItem: Sendable {
 
     /// The item of `image`, found where `mask` says (as `Fingerprint.measuring` found it) or, without
     /// a mask of the image's working size, found again. `detail` is how many times the working
-    /// size the copy sampled is along each side: 1, the working copy (v11 to v23); 2 (v24), a copy
+    /// size the copy sampled is along each side: 1, the working copy (v11 to v23, v25); 2 (v24), a copy
     /// of the photo at twice the working size, which its 3 × 3 smoothing blurs half as far, so that
     /// a pattern the working copy smears (an item photographed small) is still there. The item's
     /// outline, frame and axis stay the working size's, each outline pixel standing for `detail` ×
@@ -105,6 +105,12 @@ public struct PhotoAlignment: Sendable {
     public let chromaDifference: Float
     /// Mean absolute difference of relative lightness where both items lie.
     public let lightDifference: Float
+    /// The same (lightness, chroma) pattern correlated over the whole item at once, not block by
+    /// block: whether the item's large parts (a heel or cuff of another colour, broad stripes, a
+    /// light and a dark half) fall where they fall in the other photo. Two plain blocks agree
+    /// whatever their colours; the whole item's correlation still sees where its colours change.
+    /// Counted by v25 on (`MatchingRole.Confirmation.itemWeight`).
+    public let itemCorrelation: Float
 
     /// How much the photos agree, in one number: pattern correlation plus overlap, less the chroma
     /// and lightness differences.
@@ -252,16 +258,30 @@ public struct PhotoAlignment: Sendable {
             weight += sw
         }
         guard weight > 0 else { return nil }
+        // The whole item's correlation, from every block's sums (unstabilised: an item plain all over
+        // correlates by its noise and shading alone).
+        var whole = [Float](repeating: 0, count: 10)
+        for blk in 0..<reference.blockCount {
+            for j in 0..<10 { whole[j] += acc[10 * blk + j] }
+        }
+        let sw = whole[0]
+        let cov = whole[7] / sw - (whole[1] * whole[4] + whole[2] * whole[5] + whole[3] * whole[6]) / (sw * sw)
+        let va = max(0, whole[8] / sw - (whole[1] * whole[1] + whole[2] * whole[2] + whole[3] * whole[3]) / (sw * sw))
+        let vb = max(0, whole[9] / sw - (whole[4] * whole[4] + whole[5] * whole[5] + whole[6] * whole[6]) / (sw * sw))
         return PhotoAlignment(patternCorrelation: correlation / weight, overlap: total / max(1, union),
-                              chromaDifference: chroma / total, lightDifference: light / total)
+                              chromaDifference: chroma / total, lightDifference: light / total,
+                              itemCorrelation: cov / max(1e-6, (va * vb).squareRoot()))
     }
 
-    /// A look with these parts (what two photos laid over each other showed).
-    public init(patternCorrelation: Float, overlap: Float, chromaDifference: Float, lightDifference: Float) {
+    /// A look with these parts (what two photos laid over each other showed); without an
+    /// `itemCorrelation`, the pattern correlation stands for it (a piece of a button set is compared
+    /// whole, `init(piecesOf:_:discount:)`).
+    public init(patternCorrelation: Float, overlap: Float, chromaDifference: Float, lightDifference: Float, itemCorrelation: Float? = nil) {
         self.patternCorrelation = patternCorrelation
         self.overlap = overlap
         self.chromaDifference = chromaDifference
         self.lightDifference = lightDifference
+        self.itemCorrelation = itemCorrelation ?? patternCorrelation
     }
 
     /// What the coarse searches rank placements by: shape and colour layout over the whole item.

@@ -616,6 +616,31 @@ extension MatchingRole.Confirmation {
         #expect(MatchingRole.rules.filter { $0.key != "v24" }.allSatisfy { ($0.value.confirmation?.detail ?? 1) == 1 })
     }
 
+    /// v25 is v23 whose looks at a sock's or glove's photos lose what the whole item's correlation
+    /// falls short of 1 by (`Confirmation.itemWeight` 1), judged and plain alike, with their
+    /// thresholds 0.1 lower. A button set's looks and thresholds are v23's; no other version counts
+    /// the whole item.
+    @Test func v25CountsTheWholeItemsCorrelation() throws {
+        let v23Rule = try #require(MatchingRole.rules["v23"]), v25Rule = try #require(MatchingRole.rules["v25"])
+        try expectSameNumbers(v25Rule, as: v23Rule, thresholdsLoweredBy: 0.1)
+        let v23 = try #require(v23Rule.confirmation), v25 = try #require(v25Rule.confirmation)
+        #expect(v25.itemWeight == 1 && v25.itemLoosening == 0.1 && v25.detail == 1 && v25.weighsParts && v25.search == v23.search
+                && v25.looseWeighing == v23.looseWeighing)
+        #expect(MatchingRole.rules.filter { $0.key != "v25" }.allSatisfy { ($0.value.confirmation?.itemWeight ?? 0) == 0 })
+        let (sock, buttons) = (try ProductCatalog.standard.product(named: "sock"), try ProductCatalog.standard.product(named: "button-set"))
+        let cuffMissing = PhotoAlignment(patternCorrelation: 0.9, overlap: 0.9, chromaDifference: 0.1, lightDifference: 0.1, itemCorrelation: 0.3)
+        let (before, after) = (v23.judging(sock).look(cuffMissing), v25.judging(sock).look(cuffMissing))
+        #expect(abs(after.judged - (before.judged - 0.7)) < 1e-6 && abs(after.plain - (before.plain - 0.7)) < 1e-6)
+        #expect(v25.judging(buttons).look(cuffMissing) == v23.judging(buttons).look(cuffMissing))
+        for waiting in [100, 1_000, 50_000] {
+            #expect(abs(v25.judging(sock).threshold(waiting: waiting) - (v23.judging(sock).threshold(waiting: waiting) - 0.1)) < 1e-9)
+            #expect(abs(v25.judging(buttons).threshold(waiting: waiting) - v23.judging(buttons).threshold(waiting: waiting)) < 1e-9)
+        }
+        // A correlation a rounding over 1 adds nothing: the greatest agreement stays the bound.
+        let overOne = PhotoAlignment(patternCorrelation: 1, overlap: 1, chromaDifference: 0, lightDifference: 0, itemCorrelation: 1.003)
+        #expect(v25.judging(sock).look(overOne) == v23.judging(sock).look(overOne))
+    }
+
     /// Expects `rule` to decide by every number of `base`: steps, neighbours, candidates, metric,
     /// photo floor and the confirmation's weight, ceiling, far distance, thresholds, runner-up
     /// check, lead and loose pieces (what a version changes besides, such as its lookup or its
