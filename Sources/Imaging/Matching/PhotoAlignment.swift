@@ -251,9 +251,7 @@ public struct PhotoAlignment: Sendable {
         for blk in 0..<reference.blockCount {
             let o = 10 * blk, sw = acc[o]
             guard sw > minimum else { continue }
-            let cov = acc[o + 7] / sw - (acc[o + 1] * acc[o + 4] + acc[o + 2] * acc[o + 5] + acc[o + 3] * acc[o + 6]) / (sw * sw)
-            let va = max(0, acc[o + 8] / sw - (acc[o + 1] * acc[o + 1] + acc[o + 2] * acc[o + 2] + acc[o + 3] * acc[o + 3]) / (sw * sw))
-            let vb = max(0, acc[o + 9] / sw - (acc[o + 4] * acc[o + 4] + acc[o + 5] * acc[o + 5] + acc[o + 6] * acc[o + 6]) / (sw * sw))
+            let (cov, va, vb) = moments(acc, at: o)
             correlation += sw * (cov + stabiliser) / max(1e-6, (va * vb).squareRoot() + stabiliser)
             weight += sw
         }
@@ -264,13 +262,22 @@ public struct PhotoAlignment: Sendable {
         for blk in 0..<reference.blockCount {
             for j in 0..<10 { whole[j] += acc[10 * blk + j] }
         }
-        let sw = whole[0]
-        let cov = whole[7] / sw - (whole[1] * whole[4] + whole[2] * whole[5] + whole[3] * whole[6]) / (sw * sw)
-        let va = max(0, whole[8] / sw - (whole[1] * whole[1] + whole[2] * whole[2] + whole[3] * whole[3]) / (sw * sw))
-        let vb = max(0, whole[9] / sw - (whole[4] * whole[4] + whole[5] * whole[5] + whole[6] * whole[6]) / (sw * sw))
+        let (cov, va, vb) = moments(whole, at: 0)
         return PhotoAlignment(patternCorrelation: correlation / weight, overlap: total / max(1, union),
                               chromaDifference: chroma / total, lightDifference: light / total,
                               itemCorrelation: cov / max(1e-6, (va * vb).squareRoot()))
+    }
+
+    /// The covariance of the two items' (lightness, chroma, chroma) samples and the variance of
+    /// each, from the ten weighted sums at `sums[o...]` that `measure` keeps per block: the weight,
+    /// the first item's three sums, the second's, the sum of their products and of each one's squares.
+    @inline(__always)
+    static func moments(_ sums: [Float], at o: Int) -> (covariance: Float, first: Float, second: Float) {
+        let sw = sums[o]
+        let cov = sums[o + 7] / sw - (sums[o + 1] * sums[o + 4] + sums[o + 2] * sums[o + 5] + sums[o + 3] * sums[o + 6]) / (sw * sw)
+        let va = max(0, sums[o + 8] / sw - (sums[o + 1] * sums[o + 1] + sums[o + 2] * sums[o + 2] + sums[o + 3] * sums[o + 3]) / (sw * sw))
+        let vb = max(0, sums[o + 9] / sw - (sums[o + 4] * sums[o + 4] + sums[o + 5] * sums[o + 5] + sums[o + 6] * sums[o + 6]) / (sw * sw))
+        return (cov, va, vb)
     }
 
     /// A look with these parts (what two photos laid over each other showed); without an

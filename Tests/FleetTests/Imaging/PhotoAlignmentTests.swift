@@ -285,7 +285,8 @@ import Testing
     }
 
     /// A 200 × 150 photo of a 120 × 40 red bar on grey, `shift` pixels right of the middle, with a
-    /// noise of a few levels (as a sensor's), and with `cuff` its last quarter a darker red.
+    /// fixed noise of a few levels (as a sensor's, the same every run), and with `cuff` its last
+    /// quarter a darker red.
     private func bar(cuff: Bool, shift: Int) -> DecodedImage {
         let (w, h) = (200, 150)
         var pixels: [UInt8] = []
