@@ -173,54 +173,44 @@ public struct MatchingRole: Sendable {
             return copy
         }
 
+        /// The same rule with its confirmation changed by `change`; a rule without one stops with `reason`.
+        private func changingConfirmation(_ reason: String, _ change: (Confirmation) -> Confirmation) -> Rule {
+            guard let confirmation else { preconditionFailure(reason) }
+            var copy = self
+            copy.confirmation = change(confirmation)
+            return copy
+        }
+
         /// The same rule, whose confirmation judges a product whose pieces lie loose by `weighing`.
         func weighingLoosePieces(_ weighing: Confirmation.LooseWeighing) -> Rule {
-            precondition(confirmation != nil, "only a confirmation weighs the distance against the photos")
-            var copy = self
-            copy.confirmation = confirmation?.weighingLoosePieces(weighing)
-            return copy
+            changingConfirmation("only a confirmation weighs the distance against the photos") { $0.weighingLoosePieces(weighing) }
         }
 
         /// The same rule, whose confirmation looks at up to `count` candidates' photos, its thresholds `loosened`.
         func lookingAt(_ count: Int, loosened: Double) -> Rule {
-            precondition(confirmation != nil, "only a confirmation looks at the photos")
-            var copy = self
-            copy.confirmation = confirmation?.lookingAt(count, loosened: loosened)
-            return copy
+            changingConfirmation("only a confirmation looks at the photos") { $0.lookingAt(count, loosened: loosened) }
         }
 
         /// The same rule, whose confirmation's thresholds for `waiting` items and more are `loosened`.
         func loosened(_ amount: Double, from waiting: Int) -> Rule {
-            precondition(confirmation != nil, "only a confirmation has thresholds by waiting items")
-            var copy = self
-            copy.confirmation = confirmation?.loosened(amount, from: waiting)
-            return copy
+            changingConfirmation("only a confirmation has thresholds by waiting items") { $0.loosened(amount, from: waiting) }
         }
 
         /// The same rule, whose confirmation lays over each other copies of the photos `detail` times
         /// the working size along each side.
         func lookingInDetail(_ detail: Int) -> Rule {
-            precondition(confirmation != nil, "only a confirmation looks at the photos")
-            var copy = self
-            copy.confirmation = confirmation?.lookingInDetail(detail)
-            return copy
+            changingConfirmation("only a confirmation looks at the photos") { $0.lookingInDetail(detail) }
         }
 
         /// The same rule, whose confirmation counts the whole item's correlation in every look by
         /// `weight`, its thresholds `loosened` (not for products whose pieces lie loose).
         func correlatingWholeItems(_ weight: Double, loosened amount: Double) -> Rule {
-            precondition(confirmation != nil, "only a confirmation looks at the photos")
-            var copy = self
-            copy.confirmation = confirmation?.correlatingWholeItems(weight, loosened: amount)
-            return copy
+            changingConfirmation("only a confirmation looks at the photos") { $0.correlatingWholeItems(weight, loosened: amount) }
         }
 
         /// The same rule, whose confirmation judges each product's photos by its own weighing.
         func weighingParts() -> Rule {
-            precondition(confirmation != nil, "only a confirmation judges by the photos' agreement")
-            var copy = self
-            copy.confirmation = confirmation?.weighingParts()
-            return copy
+            changingConfirmation("only a confirmation judges by the photos' agreement") { $0.weighingParts() }
         }
 
         /// The best score `candidate` has had from another item than `id` (nil: it has not looked
