@@ -48,8 +48,10 @@ let usage = """
     cached apart (ops/other-photos --scatter-buttons does the same for a set of one's own).
 
     --cache DIR keeps the fingerprints of generated photos in DIR (a file per seed, shot and
-    fingerprint layout) so that a second run over 100,000 designs skips the twenty-odd minutes of
-    rendering and fingerprinting. Delete it after changing how fingerprints are computed.
+    fingerprint layout) so that a second run over 100,000 designs skips the half hour or more of
+    rendering and fingerprinting. They are written 2,000 at a time, so a run stopped halfway keeps
+    what it computed and the next one goes on from there. Delete it after changing how
+    fingerprints are computed.
 
     --dump FILE writes one line per query for tuning the decision rule: index size, query item,
     whether its partner is indexed and among the scored candidates, whether the best candidate is

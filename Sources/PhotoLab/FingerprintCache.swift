@@ -13,12 +13,15 @@ public final class FingerprintCache: Sendable {
     let seed: UInt64
     let shot: Int
     let known: Mutex<[Int: Fingerprint]>
+    /// How many fingerprints are computed between two writes of the file.
+    let chunk: Int
 
     /// The cache of photo `shot` of the designs of `seed`, read from `directory` if given; a
     /// `variant` (such as the photos of button sets laid out anew) has files of its own.
-    public init(directory: String?, seed: UInt64, shot: Int, variant: String? = nil) {
+    public init(directory: String?, seed: UInt64, shot: Int, variant: String? = nil, chunk: Int = 2_000) {
         self.seed = seed
         self.shot = shot
+        self.chunk = max(1, chunk)
         path = directory.map { "\($0)/match-bench-seed\(seed)-shot\(shot)\(variant.map { "-\($0)" } ?? "")-v\(Fingerprint.currentVersion)-m\(Fingerprint.currentMethod)-\(Fingerprint.packedByteCount)-w\(Fingerprint.workingLongSide).bin" }
         var loaded: [Int: Fingerprint] = [:]
         if let path, let data = FileManager.default.contents(atPath: path) {
@@ -34,32 +37,42 @@ public final class FingerprintCache: Sendable {
     }
 
     /// The fingerprint of each design's photo by design id, computing (on every core) and keeping the
-    /// missing ones.
+    /// missing ones. They are appended to the file a chunk at a time, so a run stopped halfway keeps
+    /// what it computed.
     public func fingerprints(_ designs: [ItemDesign]) throws(FingerprintCacheError) -> [Int: Fingerprint] {
         let missing = known.withLock { known in designs.filter { known[$0.id] == nil } }
+        for start in stride(from: 0, to: missing.count, by: chunk) {
+            let fresh = compute(Array(missing[start..<min(start + chunk, missing.count)]))
+            try append(fresh)
+            known.withLock { known in for (id, fingerprint) in fresh { known[id] = fingerprint } }
+        }
+        return known.withLock { $0 }
+    }
+
+    private func compute(_ designs: [ItemDesign]) -> [(Int, Fingerprint)] {
         let computed = Mutex<[(Int, Fingerprint)]>([])
         let (seed, shot) = (seed, shot)
-        DispatchQueue.concurrentPerform(iterations: missing.count) { index in
-            let fingerprint = Fingerprint(image: Photographer.photograph(missing[index], shot: shot, seed: seed).image)
-            computed.withLock { $0.append((missing[index].id, fingerprint)) }
+        DispatchQueue.concurrentPerform(iterations: designs.count) { index in
+            let fingerprint = Fingerprint(image: Photographer.photograph(designs[index], shot: shot, seed: seed).image)
+            computed.withLock { $0.append((designs[index].id, fingerprint)) }
         }
-        let fresh = computed.withLock { $0 }
-        if let path, !fresh.isEmpty {
-            var bytes: [UInt8] = []
-            for (id, fingerprint) in fresh { bytes += withUnsafeBytes(of: UInt32(id).littleEndian, Array.init) + fingerprint.packed() }
-            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-            guard let handle = FileHandle(forWritingAtPath: path) else { throw FingerprintCacheError(path: path) }
-            defer { try? handle.close() }
-            do {
-                try handle.seekToEnd()
-                try handle.write(contentsOf: bytes)
-            } catch {
-                throw FingerprintCacheError(path: path)
-            }
-        }
-        return known.withLock { known in
-            for (id, fingerprint) in fresh { known[id] = fingerprint }
-            return known
+        return computed.withLock { $0 }
+    }
+
+    private func append(_ fresh: [(Int, Fingerprint)]) throws(FingerprintCacheError) {
+        guard let path, !fresh.isEmpty else { return }
+        var bytes: [UInt8] = []
+        for (id, fingerprint) in fresh { bytes += withUnsafeBytes(of: UInt32(id).littleEndian, Array.init) + fingerprint.packed() }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw FingerprintCacheError(path: path) }
+        defer { try? handle.close() }
+        do {
+            // A record cut short by a run stopped mid-write is dropped, so the records stay aligned.
+            let end = try handle.seekToEnd(), record = UInt64(4 + Fingerprint.packedByteCount)
+            if end % record != 0 { try handle.truncate(atOffset: end - end % record) }
+            try handle.write(contentsOf: bytes)
+        } catch {
+            throw FingerprintCacheError(path: path)
         }
     }
 }
