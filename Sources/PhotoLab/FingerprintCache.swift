@@ -15,6 +15,8 @@ public final class FingerprintCache: Sendable {
     let known: Mutex<[Int: Fingerprint]>
     /// How many fingerprints are computed between two writes of the file.
     let chunk: Int
+    /// The bytes of one record: a design id and a packed fingerprint.
+    static var record: Int { 4 + Fingerprint.packedByteCount }
 
     /// The cache of photo `shot` of the designs of `seed`, read from `directory` if given; a
     /// `variant` (such as the photos of button sets laid out anew) has files of its own.
@@ -25,7 +27,7 @@ public final class FingerprintCache: Sendable {
         path = directory.map { "\($0)/match-bench-seed\(seed)-shot\(shot)\(variant.map { "-\($0)" } ?? "")-v\(Fingerprint.currentVersion)-m\(Fingerprint.currentMethod)-\(Fingerprint.packedByteCount)-w\(Fingerprint.workingLongSide).bin" }
         var loaded: [Int: Fingerprint] = [:]
         if let path, let data = FileManager.default.contents(atPath: path) {
-            let bytes = [UInt8](data), record = 4 + Fingerprint.packedByteCount
+            let bytes = [UInt8](data), record = Self.record
             var offset = 0
             while offset + record <= bytes.count {
                 let id = Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 | Int(bytes[offset + 2]) << 16 | Int(bytes[offset + 3]) << 24
@@ -68,7 +70,7 @@ public final class FingerprintCache: Sendable {
         defer { try? handle.close() }
         do {
             // A record cut short by a run stopped mid-write is dropped, so the records stay aligned.
-            let end = try handle.seekToEnd(), record = UInt64(4 + Fingerprint.packedByteCount)
+            let end = try handle.seekToEnd(), record = UInt64(Self.record)
             if end % record != 0 { try handle.truncate(atOffset: end - end % record) }
             try handle.write(contentsOf: bytes)
         } catch {
