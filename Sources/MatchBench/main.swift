@@ -7,7 +7,7 @@ import Synchronization
 import Workers
 
 let usage = """
-    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v25]
+    Usage: match-bench [--sizes 1000,10000,100000] [--queries N] [--seed N] [--algorithm v1|...|v26]
                        [--cache DIR] [--dump FILE] [--photos DIR [--true-outlines WHERE [--true-outlines-under IOU]]]
                        [--scatter-buttons]
 
@@ -21,10 +21,10 @@ let usage = """
     ±0.35 points), and milliseconds per match. It also counts the socks and gloves that have twins
     in the index (same pattern kind and both colours within 0.25: what PhotoLab itself calls
     lookalikes, which a large catalogue cannot avoid) and gives recall on their queries apart.
-    Versions that look at the photos themselves (v5, v11 to v25) get them rendered again (read from the
+    Versions that look at the photos themselves (v5, v11 to v26) get them rendered again (read from the
     files with --photos), with the item found in them again as the upload found it (the fleet
     keeps that mask beside the photo); the rendering time is printed apart. For versions that
-    weigh what the best candidate has met (v8 to v25), every indexed item first looks around
+    weigh what the best candidate has met (v8 to v26), every indexed item first looks around
     itself as its match job would have (its candidates' scores noted in its neighbours and its own
     in theirs); that survey is timed apart.
 
@@ -53,6 +53,9 @@ let usage = """
     what it computed and the next one goes on from there. Delete it after changing how
     fingerprints are computed.
 
+    While it runs, a line on standard error now and then tells where it is (the fingerprints
+    computed so far, filing, the survey, the queries matched); the figures go to standard output.
+
     --dump FILE writes one line per query for tuning the decision rule: index size, query item,
     whether its partner is indexed and among the scored candidates, whether the best candidate is
     the partner, d1 and d2 (-ln of the best and runner-up scores, -1 when missing), and the
@@ -61,8 +64,8 @@ let usage = """
     counted before the query is filed, so one fewer than the matching job counts for a product
     that looks among its own space, such as socks), and dn: -ln of the best score the best
     candidate has had from another item (-1 when it has not looked around, inf when nothing came
-    near), for versions that confirm by the photos (v11 to v25) the plain agreement of the best
-    candidate's photo with the query's (from v25 less what the whole item's correlation counts
+    near), for versions that confirm by the photos (v11 to v26) the plain agreement of the best
+    candidate's photo with the query's (from v25 on less what the whole item's correlation counts
     against it, as the version measures leads) and its four parts (PhotoAlignment's pattern correlation,
     overlap, chroma and lightness differences, from which ops/choose-rule --weigh-parts replays
     v21's weighing by product; -9 when a photo is missing), and partner_d: -ln of the partner's score
@@ -217,9 +220,17 @@ struct PhotoDirectory: PhotoSource {
     }
 }
 
+/// Where a long run is, on standard error (the figures go to standard output).
+func progress(_ line: String) { printError("match-bench: \(line)") }
+
 /// One item per design with a matching product, fingerprinted from the design's photo `shot`.
 func photographedItems(_ designs: [ItemDesign], shot: Int, prefix: String, cache: FingerprintCache) throws -> [Item] {
-    let fingerprints = try cache.fingerprints(designs.filter { product(for: $0, shot: shot) != nil })
+    let started = ContinuousClock.now
+    let fingerprints = try cache.fingerprints(designs.filter { product(for: $0, shot: shot) != nil }) { done, missing in
+        let seconds = (ContinuousClock.now - started).timeInterval
+        let left = done < missing ? String(format: ", about %.0f s to go", seconds / Double(done) * Double(missing - done)) : ""
+        progress(String(format: "photo %d of each design: fingerprinted %d of the %d not in the cache in %.0f s%@", shot, done, missing, seconds, left))
+    }
     return designs.compactMap { design in
         guard let (name, attributes) = product(for: design, shot: shot) else { return nil }
         return Item(id: "\(prefix)\(design.id)", user: "\(prefix)user\(design.id)", product: name,
@@ -261,7 +272,7 @@ await runTool("match-bench") {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         catch { throw WriteError(path: directory) }
     }
-    // Versions that confirm by the photos (v11 to v25): the dump also has the best candidate's agreement.
+    // Versions that confirm by the photos (v11 to v26): the dump also has the best candidate's agreement.
     let confirmation = rule.confirmation
     let confirming = confirmation != nil
     let dump = try arguments.value("dump").map { path in
@@ -298,13 +309,17 @@ await runTool("match-bench") {
         let indexByID = dump == nil ? [:] : Dictionary(uniqueKeysWithValues: indexItems.map { ($0.id, $0) })
         let fingerprinting = ContinuousClock.now - started
         started = ContinuousClock.now
+        progress("filing \(indexItems.count) items in the index")
         for item in indexItems {
             try await store.store(item)
             _ = try await store.file(item.id, filing: products[item.product]!.filing(of: item))
         }
         let filing = ContinuousClock.now - started
         started = ContinuousClock.now
-        if MatchingRole.rules[algorithm]?.neighbours != nil { _ = try await role.survey() }
+        if MatchingRole.rules[algorithm]?.neighbours != nil {
+            progress("index of \(indexItems.count) items: each one looking around itself (the survey)")
+            _ = try await role.survey()
+        }
         let survey = ContinuousClock.now - started
         let memory = (try await client.send("INFO", "memory").string ?? "").split(whereSeparator: \.isNewline)
             .first { $0.hasPrefix("used_memory:") }.flatMap { Double($0.dropFirst("used_memory:".count)) } ?? 0
@@ -320,7 +335,11 @@ await runTool("match-bench") {
         var twinQueries = 0, twinFound = 0
         var perProduct: [String: (found: Int, total: Int)] = [:]
         var elapsed: [Double] = [], lookups: [Double] = [], candidateCounts = 0
-        for query in queries {
+        let matching = ContinuousClock.now
+        for (number, query) in queries.enumerated() {
+            if number > 0 && number % 100 == 0 {
+                progress(String(format: "index of %d items: %d of %d queries matched in %.0f s", indexItems.count, number, queries.count, (ContinuousClock.now - matching).timeInterval))
+            }
             try await store.store(query.item)
             let context = JobContext.forTesting(id: JobID(query.item.id))
             // The index lookup and candidate fetch alone, timed apart (the match below repeats it).
@@ -361,7 +380,7 @@ await runTool("match-bench") {
                         return alignment
                     }
                     // Every look as the version counts it, plainly and judged (v21's weighing is the
-                    // product's; v25 counts the whole item's correlation in both).
+                    // product's; v25 and v26 count the whole item's correlation in both).
                     let judging = confirmation.judging(product)
                     func plain(_ k: Int) -> String? { look(k).map { String(format: "%.4f", judging.look($0).plain) } }
                     agreement = look(0).map {

@@ -40,13 +40,14 @@ public final class FingerprintCache: Sendable {
 
     /// The fingerprint of each design's photo by design id, computing (on every core) and keeping the
     /// missing ones. They are appended to the file a chunk at a time, so a run stopped halfway keeps
-    /// what it computed.
-    public func fingerprints(_ designs: [ItemDesign]) throws(FingerprintCacheError) -> [Int: Fingerprint] {
+    /// what it computed; `progress` is told after each chunk how many of the missing ones are done.
+    public func fingerprints(_ designs: [ItemDesign], progress: (_ done: Int, _ missing: Int) -> Void = { _, _ in }) throws(FingerprintCacheError) -> [Int: Fingerprint] {
         let missing = known.withLock { known in designs.filter { known[$0.id] == nil } }
         for start in stride(from: 0, to: missing.count, by: chunk) {
             let fresh = compute(Array(missing[start..<min(start + chunk, missing.count)]))
             try append(fresh)
             known.withLock { known in for (id, fingerprint) in fresh { known[id] = fingerprint } }
+            progress(start + fresh.count, missing.count)
         }
         return known.withLock { $0 }
     }

@@ -12,8 +12,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let designs = Array(DesignCatalogue.make(count: 7, seed: 5))
         let first = FingerprintCache(directory: directory.path, seed: 5, shot: 0, chunk: 2)
-        let five = try first.fingerprints(Array(designs.prefix(5)))
+        var told: [String] = []
+        let five = try first.fingerprints(Array(designs.prefix(5))) { told.append("\($0)/\($1)") }
         #expect(five.count == 5)
+        #expect(told == ["2/5", "4/5", "5/5"], "told after each chunk written")
         let path = try #require(first.path)
         let record = 4 + Fingerprint.packedByteCount
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == 5 * record)
@@ -29,7 +31,7 @@ import Testing
         #expect(seven.count == 7)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == 7 * record, "the cut-short record is dropped and the new ones stay aligned")
         let third = FingerprintCache(directory: directory.path, seed: 5, shot: 0)
-        let read = try third.fingerprints(designs)
+        let read = try third.fingerprints(designs) { _, _ in Issue.record("nothing is missing, so nothing is computed") }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).count == 7 * record, "all seven were read back, none computed again")
         for design in designs {
             #expect(read[design.id]?.packed() == seven[design.id]?.packed(), "design \(design.id)")

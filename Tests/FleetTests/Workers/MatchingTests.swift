@@ -699,7 +699,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// whose photo disagrees, and the item waits; v13 reads the runner-up's photo too, which lines up
     /// far better, and matches the job with it.
     @Test func v13TakesTheRunnerUpWhosePhotoLinesUpBetter() async throws {
-        for algorithm in ["v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25"] {
+        for algorithm in ["v12", "v13", "v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26"] {
             let (outcome, matched) = try await matchBehindDecoys(1, by: algorithm)
             if algorithm == "v12" {
                 #expect(outcome == .waiting && matched == nil, "v12 refuses the best, whose photo shows another design")
@@ -713,7 +713,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// show another design, the partner comes third, and only v22 sees it. v21 looks at the two
     /// decoys, neither of which leads the other, and the item waits.
     @Test func v22TakesAThirdCandidateWhosePhotoLinesUpBest() async throws {
-        for algorithm in ["v21", "v22", "v23", "v24", "v25"] {
+        for algorithm in ["v21", "v22", "v23", "v24", "v25", "v26"] {
             let (outcome, matched) = try await matchBehindDecoys(2, by: algorithm)
             if algorithm == "v21" {
                 #expect(outcome == .waiting && matched == nil, "v21 looks at the best and the runner-up only")
@@ -766,7 +766,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
         let moved = try #require(set.laidOutAnew(seed: 7))
         let jpeg = [Photographer.photograph(set, shot: 0, seed: 1).jpeg, Photographer.photograph(moved, shot: 1, seed: 1).jpeg]
         let prints = try jpeg.map { Fingerprint(image: try ImageDecoder.decode($0, reducedFor: Fingerprint.workingLongSide)) }
-        for algorithm in ["v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25"] {
+        for algorithm in ["v14", "v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26"] {
             let (outcome, matched) = try await matchButtonSet(by: algorithm, facts: facts, jpeg: jpeg, filed: prints[0], query: prints[1])
             if algorithm == "v14" {
                 #expect(outcome == .waiting && matched == nil, "v14 lays the photos over each other whole only")
@@ -813,7 +813,7 @@ func photo(of design: ItemDesign, shot: Int) -> [UInt8] {
     /// method 8 they agreed 1.50 to 1.79, and two would have waited, their score short of it.)
     @Test func v16JudgesAFarPartnerByItsPhoto() async throws {
         let (_, jpeg, moved, query) = try farPair()
-        for algorithm in ["v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25"] {
+        for algorithm in ["v15", "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26"] {
             let domain = DomainFleet(products: ProductCatalog.standard)
             defer { domain.cleanUp() }
             let (role, _) = try await matching(by: algorithm, in: domain)

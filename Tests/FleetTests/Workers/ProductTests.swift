@@ -265,9 +265,10 @@ extension MatchingRole.Confirmation {
         // turning items the axis flips leave apart, v19 is v18 matching a set of loose pieces only
         // with as many, v20 is v19 judging such a set more by its photos, v21 is v20 judging each
         // product's photos by its own weighing, v22 is v21 looking at up to five candidates'
-        // photos, and v23 (the default, also for unknown versions) is v22 looser among many waiting
-        // items; v24, not the default, is v23 looking at the photos in more detail.
-        #expect(MatchingRole.defaultAlgorithm == "v23")
+        // photos, v23 is v22 looser among many waiting items, v24 is v23 looking at the photos in
+        // more detail, v25 is v23 counting the whole item's correlation, and v26 (the default, also
+        // for unknown versions) is v25 with thresholds less lowered.
+        #expect(MatchingRole.defaultAlgorithm == "v26")
         #expect(MatchingRole.rule(for: "v99").candidates == 30 && MatchingRole.rules["v10"]!.candidates == 30 && MatchingRole.rules["v9"]!.candidates == 100)
         #expect(MatchingRole.rule(for: "v99").confirmation != nil && MatchingRole.rules["v10"]!.confirmation == nil)
         for waiting in [300, 1_000, 3_000, 50_000] {
@@ -616,29 +617,30 @@ extension MatchingRole.Confirmation {
         #expect(MatchingRole.rules.filter { $0.key != "v24" }.allSatisfy { ($0.value.confirmation?.detail ?? 1) == 1 })
     }
 
-    /// v25 is v23 whose looks at a sock's or glove's photos lose what the whole item's correlation
-    /// falls short of 1 by (`Confirmation.itemWeight` 1), judged and plain alike, with their
-    /// thresholds 0.1 lower. A button set's looks and thresholds are v23's; no other version counts
-    /// the whole item.
-    @Test func v25CountsTheWholeItemsCorrelation() throws {
-        let v23Rule = try #require(MatchingRole.rules["v23"]), v25Rule = try #require(MatchingRole.rules["v25"])
-        try expectSameNumbers(v25Rule, as: v23Rule, thresholdsLoweredBy: 0.1)
-        let v23 = try #require(v23Rule.confirmation), v25 = try #require(v25Rule.confirmation)
-        #expect(v25.itemWeight == 1 && v25.itemLoosening == 0.1 && v25.detail == 1 && v25.weighsParts && v25.search == v23.search
-                && v25.looseWeighing == v23.looseWeighing)
-        #expect(MatchingRole.rules.filter { $0.key != "v25" }.allSatisfy { ($0.value.confirmation?.itemWeight ?? 0) == 0 })
+    /// v25 and v26 are v23 whose looks at a sock's or glove's photos lose what the whole item's
+    /// correlation falls short of 1 by (`Confirmation.itemWeight` 1), judged and plain alike, with
+    /// their thresholds lower (v25 by 0.1, v26 by 0.05). A button set's looks and thresholds are
+    /// v23's; no other version counts the whole item.
+    @Test(arguments: [("v25", 0.1), ("v26", 0.05)])
+    func countsTheWholeItemsCorrelation(version: String, loosening: Double) throws {
+        let v23Rule = try #require(MatchingRole.rules["v23"]), rule = try #require(MatchingRole.rules[version])
+        try expectSameNumbers(rule, as: v23Rule, thresholdsLoweredBy: loosening)
+        let v23 = try #require(v23Rule.confirmation), counting = try #require(rule.confirmation)
+        #expect(counting.itemWeight == 1 && counting.itemLoosening == loosening && counting.detail == 1 && counting.weighsParts
+                && counting.search == v23.search && counting.looseWeighing == v23.looseWeighing)
+        #expect(MatchingRole.rules.filter { !["v25", "v26"].contains($0.key) }.allSatisfy { ($0.value.confirmation?.itemWeight ?? 0) == 0 })
         let (sock, buttons) = (try ProductCatalog.standard.product(named: "sock"), try ProductCatalog.standard.product(named: "button-set"))
         let cuffMissing = PhotoAlignment(patternCorrelation: 0.9, overlap: 0.9, chromaDifference: 0.1, lightDifference: 0.1, itemCorrelation: 0.3)
-        let (before, after) = (v23.judging(sock).look(cuffMissing), v25.judging(sock).look(cuffMissing))
+        let (before, after) = (v23.judging(sock).look(cuffMissing), counting.judging(sock).look(cuffMissing))
         #expect(abs(after.judged - (before.judged - 0.7)) < 1e-6 && abs(after.plain - (before.plain - 0.7)) < 1e-6)
-        #expect(v25.judging(buttons).look(cuffMissing) == v23.judging(buttons).look(cuffMissing))
+        #expect(counting.judging(buttons).look(cuffMissing) == v23.judging(buttons).look(cuffMissing))
         for waiting in [100, 1_000, 50_000] {
-            #expect(abs(v25.judging(sock).threshold(waiting: waiting) - (v23.judging(sock).threshold(waiting: waiting) - 0.1)) < 1e-9)
-            #expect(abs(v25.judging(buttons).threshold(waiting: waiting) - v23.judging(buttons).threshold(waiting: waiting)) < 1e-9)
+            #expect(abs(counting.judging(sock).threshold(waiting: waiting) - (v23.judging(sock).threshold(waiting: waiting) - loosening)) < 1e-9)
+            #expect(abs(counting.judging(buttons).threshold(waiting: waiting) - v23.judging(buttons).threshold(waiting: waiting)) < 1e-9)
         }
         // A correlation a rounding over 1 adds nothing: the greatest agreement stays the bound.
         let overOne = PhotoAlignment(patternCorrelation: 1, overlap: 1, chromaDifference: 0, lightDifference: 0, itemCorrelation: 1.003)
-        #expect(v25.judging(sock).look(overOne) == v23.judging(sock).look(overOne))
+        #expect(counting.judging(sock).look(overOne) == v23.judging(sock).look(overOne))
     }
 
     /// Expects `rule` to decide by every number of `base`: steps, neighbours, candidates, metric,
